@@ -1,0 +1,195 @@
+package dev.keyrack.functions.api;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keyrack.app.ApiError;
+import dev.keyrack.domain.ApiKeys;
+import dev.keyrack.domain.Workspace;
+import dev.keyrack.functions.api.routes.AccessCodesCreate;
+import dev.keyrack.functions.api.routes.AccessCodesDelete;
+import dev.keyrack.functions.api.routes.AccessCodesGenerateCode;
+import dev.keyrack.functions.api.routes.AccessCodesGet;
+import dev.keyrack.functions.api.routes.AccessCodesList;
+import dev.keyrack.functions.api.routes.AccessCodesUpdate;
+import dev.keyrack.functions.api.routes.ActionAttemptsGet;
+import dev.keyrack.functions.api.routes.DevicesGet;
+import dev.keyrack.functions.api.routes.DevicesList;
+import dev.keyrack.functions.api.routes.EventsGet;
+import dev.keyrack.functions.api.routes.EventsList;
+import dev.keyrack.functions.api.routes.LocksGet;
+import dev.keyrack.functions.api.routes.LocksList;
+import dev.keyrack.json.Json;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The HTTP API: routing, authentication, parameter parsing and the Seam envelope. A route's
+ * {@link ApiError} becomes a 4xx; anything unexpected becomes a 500 whose body carries the request
+ * id and no exception text.
+ */
+public final class Api {
+  private static final Logger LOG = LoggerFactory.getLogger(Api.class);
+  public static final int MAX_BODY_BYTES = 64 * 1024;
+  private static final Duration KEY_CACHE_TTL = Duration.ofSeconds(60);
+
+  public static final List<Route> ROUTES = List.of(
+      new AccessCodesCreate(), new AccessCodesGet(), new AccessCodesList(), new AccessCodesUpdate(),
+      new AccessCodesDelete(), new AccessCodesGenerateCode(),
+      new LocksList(), new LocksGet(), new DevicesList(), new DevicesGet(),
+      new EventsList(), new EventsGet(), new ActionAttemptsGet());
+
+  private final Services services;
+  private final Map<String, Route> routes = new LinkedHashMap<>();
+  private final Map<String, CachedKey> keyCache = new ConcurrentHashMap<>();
+
+  private record CachedKey(Workspace workspace, Instant until) {}
+
+  public Api(Services services) {
+    this.services = services;
+    ROUTES.forEach(r -> routes.put(r.path(), r));
+  }
+
+  public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
+    String requestId = event.getRequestContext() != null ? event.getRequestContext().getRequestId() : null;
+    try {
+      String method = method(event);
+      String path = event.getRawPath() == null ? "/" : event.getRawPath();
+      Route route = routes.get(path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
+      if (route == null) throw new ApiError(404, "endpoint_not_found", "No endpoint at this path.");
+      if (!route.methods().contains(method)) {
+        throw new ApiError(405, "method_not_allowed", "Use " + String.join(" or ", route.methods().stream().sorted().toList())
+            + " for " + route.path() + ".");
+      }
+      Workspace ws = authenticate(event);
+      MDC.put("workspace_id", ws.workspaceId().toString());
+      Params params = new Params("GET".equals(method) ? query(event) : body(event));
+      ObjectNode result = route.handle(new Request(ws, params, services));
+      ObjectNode body = JsonNodeFactory.instance.objectNode();
+      body.setAll(result);
+      body.put("ok", true);
+      return respond(200, body);
+    } catch (ApiError e) {
+      return respond(e.status(), envelope(e.type(), e.getMessage(), e.validationErrors(), requestId));
+    } catch (RuntimeException e) {
+      // Log the failure's type and where it happened; never its message, which may carry request values.
+      LOG.error("unexpected failure handling {} {}: {} at {}", event.getRequestContext() == null ? "?" : method(event),
+          event.getRawPath(), e.getClass().getName(), e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?");
+      return respond(500, envelope("internal_server_error",
+          "Something went wrong on our side. Retry the request; if it keeps failing, report request id " + requestId + ".",
+          List.of(), requestId));
+    } finally {
+      MDC.remove("workspace_id");
+    }
+  }
+
+  private static String method(APIGatewayV2HTTPEvent event) {
+    if (event.getRequestContext() != null && event.getRequestContext().getHttp() != null) {
+      return event.getRequestContext().getHttp().getMethod().toUpperCase(java.util.Locale.ROOT);
+    }
+    return "POST";
+  }
+
+  private Workspace authenticate(APIGatewayV2HTTPEvent event) {
+    String header = header(event, "authorization");
+    if (header == null || header.isBlank()) {
+      throw new ApiError(401, "unauthorized", "Missing API key: send 'Authorization: Bearer <your API key>'.");
+    }
+    String key = header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : header.trim();
+    if (key.isEmpty() || key.length() > 200) throw new ApiError(401, "unauthorized", "Invalid API key.");
+    String hash = ApiKeys.hash(key);
+    Instant now = Instant.now();
+    CachedKey cached = keyCache.get(hash);
+    if (cached != null && cached.until().isAfter(now)) return cached.workspace();
+    Optional<Workspace> ws = services.store().workspaceForKeyHash(hash);
+    if (ws.isEmpty()) throw new ApiError(401, "unauthorized", "Invalid API key.");
+    keyCache.put(hash, new CachedKey(ws.get(), now.plus(KEY_CACHE_TTL)));
+    return ws.get();
+  }
+
+  private static String header(APIGatewayV2HTTPEvent event, String name) {
+    if (event.getHeaders() == null) return null;
+    for (Map.Entry<String, String> h : event.getHeaders().entrySet()) {
+      if (h.getKey().equalsIgnoreCase(name)) return h.getValue();
+    }
+    return null;
+  }
+
+  private static ObjectNode query(APIGatewayV2HTTPEvent event) {
+    ObjectNode n = JsonNodeFactory.instance.objectNode();
+    if (event.getQueryStringParameters() == null) return n;
+    event.getQueryStringParameters().forEach((k, v) -> {
+      // Arrays arrive as name[]=a&name[]=b or name=a,b (API Gateway joins repeated names with commas).
+      String key = k.endsWith("[]") ? k.substring(0, k.length() - 2) : k;
+      if (k.endsWith("[]") || key.endsWith("_ids") || key.equals("event_types") || key.equals("device_types")
+          || key.equals("between")) {
+        var arr = n.putArray(key);
+        for (String part : v.split(",")) if (!part.isEmpty()) arr.add(part);
+      } else {
+        n.put(key, v);
+      }
+    });
+    return n;
+  }
+
+  private static ObjectNode body(APIGatewayV2HTTPEvent event) {
+    String raw = event.getBody();
+    if (raw == null || raw.isBlank()) return JsonNodeFactory.instance.objectNode();
+    byte[] bytes = event.getIsBase64Encoded() ? decode(raw) : raw.getBytes(StandardCharsets.UTF_8);
+    if (bytes.length > MAX_BODY_BYTES) {
+      throw new ApiError(413, "payload_too_large", "The request body is larger than " + MAX_BODY_BYTES + " bytes.");
+    }
+    JsonNode node;
+    try {
+      node = Json.MAPPER.readTree(bytes);
+    } catch (java.io.IOException e) {
+      throw new ApiError(400, "invalid_json", "The request body is not valid JSON.");
+    }
+    if (node == null || node.isMissingNode()) return JsonNodeFactory.instance.objectNode();
+    if (!node.isObject()) throw new ApiError(400, "invalid_input", "The request body must be a JSON object.");
+    return (ObjectNode) node;
+  }
+
+  private static byte[] decode(String raw) {
+    try {
+      return Base64.getDecoder().decode(raw);
+    } catch (IllegalArgumentException e) {
+      throw new ApiError(400, "invalid_input", "The request body is not valid base64.");
+    }
+  }
+
+  private static ObjectNode envelope(String type, String message, List<Map<String, String>> validation, String requestId) {
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    body.put("ok", false);
+    ObjectNode error = body.putObject("error");
+    error.put("type", type);
+    error.put("message", message);
+    if (requestId != null) error.put("request_id", requestId);
+    if (!validation.isEmpty()) error.set("validation_errors", Json.MAPPER.valueToTree(validation));
+    return body;
+  }
+
+  private static APIGatewayV2HTTPResponse respond(int status, ObjectNode body) {
+    String text;
+    try {
+      text = Json.MAPPER.writeValueAsString(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    return APIGatewayV2HTTPResponse.builder().withStatusCode(status)
+        .withHeaders(Map.of("content-type", "application/json")).withBody(text).build();
+  }
+}

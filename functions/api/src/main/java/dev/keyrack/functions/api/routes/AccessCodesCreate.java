@@ -1,0 +1,56 @@
+package dev.keyrack.functions.api.routes;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keyrack.app.AccessCodeService;
+import dev.keyrack.app.CreateRequest;
+import dev.keyrack.functions.api.Params;
+import dev.keyrack.functions.api.Request;
+import dev.keyrack.functions.api.Route;
+import dev.keyrack.functions.api.Wire;
+import java.util.Set;
+
+/** POST /access_codes/create */
+public final class AccessCodesCreate implements Route {
+  @Override public String path() { return "/access_codes/create"; }
+
+  @Override public Set<String> methods() { return Set.of("POST"); }
+
+  static CreateRequest read(Params p) {
+    CreateRequest r = new CreateRequest(
+        p.requiredUuid("device_id"),
+        p.string("name", AccessCodeService.MAX_NAME_LENGTH + 1),
+        p.string("code", 64),
+        p.instant("starts_at"),
+        p.instant("ends_at"),
+        p.integer("preferred_code_length", 1, 32),
+        p.bool("prefer_native_scheduling"),
+        firstNonNull(p.bool("allow_external_modification"), p.bool("is_external_modification_allowed")),
+        p.bool("is_one_time_use"),
+        firstNonNull(p.bool("is_offline_access_code"), p.bool("use_offline_access_code")),
+        p.string("common_code_key", 200));
+    p.oneOf("max_time_rounding", "1hour", "1day", "1h", "1d");
+    p.bool("attempt_for_offline_device");
+    p.bool("sync");
+    Boolean pool = p.bool("use_backup_access_code_pool");
+    if (Boolean.TRUE.equals(pool)) {
+      throw new dev.keyrack.app.ApiError(400, "backup_access_code_pool_not_supported",
+          "Backup access code pools are not available yet; omit use_backup_access_code_pool.");
+    }
+    p.rejectUnknown();
+    return r;
+  }
+
+  private static Boolean firstNonNull(Boolean a, Boolean b) {
+    return a != null ? a : b;
+  }
+
+  @Override
+  public ObjectNode handle(Request req) {
+    AccessCodeService.Created created = req.services().accessCodes().create(req.workspaceId(), read(req.params()));
+    req.services().telemetry().count("AccessCodesCreated");
+    ObjectNode body = Request.body();
+    body.set("access_code", Wire.accessCode(created.accessCode()));
+    body.set("action_attempt", Wire.actionAttempt(created.actionAttempt()));
+    return body;
+  }
+}

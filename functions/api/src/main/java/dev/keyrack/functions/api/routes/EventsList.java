@@ -1,0 +1,65 @@
+package dev.keyrack.functions.api.routes;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keyrack.app.ApiError;
+import dev.keyrack.domain.Event;
+import dev.keyrack.functions.api.Params;
+import dev.keyrack.functions.api.Request;
+import dev.keyrack.functions.api.Route;
+import dev.keyrack.functions.api.Wire;
+import dev.keyrack.ports.Store;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/** GET|POST /events/list: newest first, by device, access code, type and time. */
+public final class EventsList implements Route {
+  public static final int DEFAULT_LIMIT = 500;
+
+  @Override public String path() { return "/events/list"; }
+
+  @Override public Set<String> methods() { return Set.of("GET", "POST"); }
+
+  @Override
+  public ObjectNode handle(Request req) {
+    Params p = req.params();
+    UUID deviceId = p.uuid("device_id");
+    UUID accessCodeId = p.uuid("access_code_id");
+    List<UUID> accessCodeIds = p.uuids("access_code_ids", 500);
+    List<UUID> deviceIds = p.uuids("device_ids", 500);
+    List<UUID> eventIds = p.uuids("event_ids", 500);
+    String type = p.string("event_type", 100);
+    List<String> types = p.strings("event_types", 100, 100);
+    Instant since = p.instant("since");
+    List<String> between = p.strings("between", 2, 64);
+    Integer limit = p.integer("limit", 1, 10_000);
+    p.accept("unstable_offset");
+    p.rejectUnknown();
+    Instant until = null;
+    if (between != null) {
+      if (between.size() != 2) throw ApiError.invalidField("between", "between must list two timestamps.");
+      try {
+        since = java.time.OffsetDateTime.parse(between.get(0)).toInstant();
+        until = java.time.OffsetDateTime.parse(between.get(1)).toInstant();
+      } catch (java.time.format.DateTimeParseException e) {
+        throw ApiError.invalidField("between", "between must list two ISO 8601 timestamps.");
+      }
+    }
+    List<String> allTypes = new ArrayList<>();
+    if (type != null) allTypes.add(type);
+    if (types != null) allTypes.addAll(types);
+    int max = limit == null ? DEFAULT_LIMIT : limit;
+    boolean extraFilters = accessCodeIds != null || deviceIds != null || eventIds != null;
+    List<Event> events = req.services().store().events(req.workspaceId(), new Store.EventQuery(deviceId, accessCodeId,
+        allTypes, since, until, extraFilters ? Integer.MAX_VALUE : max));
+    var s = events.stream();
+    if (accessCodeIds != null) s = s.filter(e -> accessCodeIds.contains(e.accessCodeId()));
+    if (deviceIds != null) s = s.filter(e -> deviceIds.contains(e.deviceId()));
+    if (eventIds != null) s = s.filter(e -> eventIds.contains(e.eventId()));
+    ObjectNode body = Request.body();
+    body.set("events", Wire.array(s.limit(max).map(Wire::event).toList()));
+    return body;
+  }
+}

@@ -1,0 +1,83 @@
+package dev.keyrack.functions.worker;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.keyrack.adapters.AwsWiring;
+import dev.keyrack.adapters.lambda.Observability;
+import dev.keyrack.adapters.sqs.SqsJobQueue;
+import dev.keyrack.app.DeviceWorker;
+import dev.keyrack.domain.DeviceOperation;
+import dev.keyrack.domain.Ids;
+import dev.keyrack.ports.Telemetry;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The provider worker: takes batches from the device-job FIFO queue and carries each operation
+ * out on its lock. Reports partial batch failures ({@code ReportBatchItemFailures}); on a FIFO
+ * queue, once one message of a device fails, the later messages of the same device in the batch
+ * are reported failed too without being tried, so a lock's operations never overtake each other.
+ */
+public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+  private static final Logger LOG = LoggerFactory.getLogger(ProviderWorkerHandler.class);
+
+  private final DeviceWorker worker;
+  private final Telemetry telemetry;
+
+  public ProviderWorkerHandler() {
+    this(AwsWiring.fromEnvironment());
+  }
+
+  private ProviderWorkerHandler(AwsWiring aws) {
+    this(new DeviceWorker(aws.store(), aws.sandboxProvider(), Clock.systemUTC(), new Ids()), Observability.emf());
+  }
+
+  public ProviderWorkerHandler(DeviceWorker worker, Telemetry telemetry) {
+    this.worker = worker;
+    this.telemetry = telemetry;
+  }
+
+  @Override
+  public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+    return Observability.around(context, telemetry, () -> process(event));
+  }
+
+  SQSBatchResponse process(SQSEvent event) {
+    List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+    Set<String> blockedGroups = new HashSet<>();
+    for (SQSEvent.SQSMessage m : event.getRecords()) {
+      String group = m.getAttributes() == null ? null : m.getAttributes().get("MessageGroupId");
+      if (group != null && blockedGroups.contains(group)) {
+        failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));
+        continue;
+      }
+      boolean ok;
+      try {
+        DeviceOperation op = SqsJobQueue.parse(m.getBody());
+        DeviceWorker.Outcome outcome = worker.process(op);
+        switch (outcome) {
+          case DONE -> telemetry.count(op.kind() == DeviceOperation.Kind.SET ? "AccessCodesSet" : "AccessCodesRemoved");
+          case FAILED_PERMANENTLY -> telemetry.count("AccessCodesFailed");
+          default -> { }
+        }
+        ok = outcome != DeviceWorker.Outcome.RETRY;
+      } catch (RuntimeException e) {
+        LOG.error("device job {} failed: {} at {}", m.getMessageId(), e.getClass().getName(),
+            e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?");
+        ok = false;
+      }
+      if (!ok) {
+        failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));
+        if (group != null) blockedGroups.add(group);
+      }
+    }
+    return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+  }
+}

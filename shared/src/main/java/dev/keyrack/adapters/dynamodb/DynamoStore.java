@@ -1,0 +1,299 @@
+package dev.keyrack.adapters.dynamodb;
+
+import dev.keyrack.domain.AccessCode;
+import dev.keyrack.domain.ActionAttempt;
+import dev.keyrack.domain.Device;
+import dev.keyrack.domain.Event;
+import dev.keyrack.domain.Workspace;
+import dev.keyrack.json.Json;
+import dev.keyrack.ports.Conflict;
+import dev.keyrack.ports.Store;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/**
+ * The {@link Store} on one DynamoDB table (single-table design, keys {@code pk}/{@code sk}):
+ *
+ * <pre>
+ *   KEY#&lt;sha256 of api key&gt;  KEY               the workspace a key belongs to
+ *   WS#&lt;workspace&gt;           DEVICE#&lt;id&gt;         a device
+ *   WS#&lt;workspace&gt;           CODE#&lt;id&gt;           an access code (version for optimistic locking)
+ *   WS#&lt;workspace&gt;           PIN#&lt;device&gt;#&lt;h&gt;    claim of a PIN on a device (h = hash, never the PIN)
+ *   WS#&lt;workspace&gt;           EVENT#&lt;uuid v7&gt;     an event, time-ordered, expiring by TTL
+ *   WS#&lt;workspace&gt;           AA#&lt;id&gt;             an action attempt, expiring by TTL
+ * </pre>
+ *
+ * Every key starts with the workspace, so no read can cross workspaces. A state change and its
+ * events go in one transaction.
+ */
+public final class DynamoStore implements Store {
+  static final String PK = "pk", SK = "sk", DOC = "doc", VERSION = "version", EXPIRES = "expires_at";
+  static final Duration EVENT_RETENTION = Duration.ofDays(90);
+
+  private final DynamoDbClient ddb;
+  private final String table;
+
+  public DynamoStore(DynamoDbClient ddb, String table) {
+    this.ddb = Objects.requireNonNull(ddb);
+    this.table = Objects.requireNonNull(table);
+  }
+
+  static AttributeValue s(String v) {
+    return AttributeValue.fromS(v);
+  }
+
+  static AttributeValue n(long v) {
+    return AttributeValue.fromN(Long.toString(v));
+  }
+
+  private static String ws(UUID w) {
+    return "WS#" + w;
+  }
+
+  private Optional<String> getDoc(String pk, String sk) {
+    GetItemResponse r = ddb.getItem(b -> b.tableName(table).key(Map.of(PK, s(pk), SK, s(sk))).consistentRead(true));
+    if (!r.hasItem() || r.item().isEmpty()) return Optional.empty();
+    return Optional.of(r.item().get(DOC).s());
+  }
+
+  private List<Map<String, AttributeValue>> queryAll(QueryRequest.Builder q) {
+    List<Map<String, AttributeValue>> out = new ArrayList<>();
+    Map<String, AttributeValue> start = null;
+    do {
+      QueryResponse r = ddb.query(q.exclusiveStartKey(start).build());
+      out.addAll(r.items());
+      start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+    } while (start != null);
+    return out;
+  }
+
+  private List<String> docsWithPrefix(UUID workspace, String prefix) {
+    return queryAll(QueryRequest.builder().tableName(table).consistentRead(true)
+        .keyConditionExpression("pk = :pk AND begins_with(sk, :p)")
+        .expressionAttributeValues(Map.of(":pk", s(ws(workspace)), ":p", s(prefix)))).stream()
+        .map(i -> i.get(DOC).s()).toList();
+  }
+
+  // --- workspaces and keys ---------------------------------------------------------------------
+
+  @Override
+  public Optional<Workspace> workspaceForKeyHash(String apiKeyHash) {
+    return getDoc("KEY#" + apiKeyHash, "KEY").map(d -> Json.read(d, Workspace.class));
+  }
+
+  @Override
+  public void putWorkspace(Workspace w, String apiKeyHash) {
+    ddb.putItem(b -> b.tableName(table).item(Map.of(PK, s("KEY#" + apiKeyHash), SK, s("KEY"), DOC, s(Json.write(w)))));
+  }
+
+  // --- devices ---------------------------------------------------------------------------------
+
+  @Override
+  public Optional<Device> device(UUID workspaceId, UUID deviceId) {
+    return getDoc(ws(workspaceId), "DEVICE#" + deviceId).map(d -> Json.read(d, Device.class));
+  }
+
+  @Override
+  public List<Device> devices(UUID workspaceId) {
+    return docsWithPrefix(workspaceId, "DEVICE#").stream().map(d -> Json.read(d, Device.class))
+        .sorted(Comparator.comparing(Device::createdAt).thenComparing(Device::displayName)).toList();
+  }
+
+  @Override
+  public void putDevice(Device d) {
+    ddb.putItem(b -> b.tableName(table).item(Map.of(PK, s(ws(d.workspaceId())), SK, s("DEVICE#" + d.deviceId()),
+        DOC, s(Json.write(d)))));
+  }
+
+  // --- access codes ----------------------------------------------------------------------------
+
+  @Override
+  public Optional<AccessCode> accessCode(UUID workspaceId, UUID accessCodeId) {
+    return getDoc(ws(workspaceId), "CODE#" + accessCodeId).map(d -> Json.read(d, AccessCode.class));
+  }
+
+  @Override
+  public List<AccessCode> accessCodes(UUID workspaceId, UUID deviceIdOrNull) {
+    QueryRequest.Builder q = QueryRequest.builder().tableName(table).consistentRead(true);
+    Map<String, AttributeValue> values = new HashMap<>(Map.of(":pk", s(ws(workspaceId)), ":p", s("CODE#")));
+    q.keyConditionExpression("pk = :pk AND begins_with(sk, :p)");
+    if (deviceIdOrNull != null) {
+      q.filterExpression("device_id = :d");
+      values.put(":d", s(deviceIdOrNull.toString()));
+    }
+    q.expressionAttributeValues(values);
+    return queryAll(q).stream().map(i -> Json.read(i.get(DOC).s(), AccessCode.class))
+        .sorted(Comparator.comparing(AccessCode::createdAt).thenComparing(AccessCode::accessCodeId)).toList();
+  }
+
+  private Map<String, AttributeValue> codeItem(AccessCode c) {
+    return Map.of(PK, s(ws(c.workspaceId())), SK, s("CODE#" + c.accessCodeId()), VERSION, n(c.version()),
+        "device_id", s(c.deviceId().toString()), DOC, s(Json.write(c)));
+  }
+
+  /** The PIN claim key: a hash of workspace, device and PIN, so no PIN appears in a key. */
+  static String pinKey(AccessCode c) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.update((c.workspaceId() + "|" + c.deviceId() + "|" + c.code()).getBytes(StandardCharsets.UTF_8));
+      return "PIN#" + c.deviceId() + "#" + HexFormat.of().formatHex(md.digest(), 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private TransactWriteItem claimPin(AccessCode c) {
+    return TransactWriteItem.builder().put(Put.builder().tableName(table)
+        .item(Map.of(PK, s(ws(c.workspaceId())), SK, s(pinKey(c)), "access_code_id", s(c.accessCodeId().toString())))
+        .conditionExpression("attribute_not_exists(pk) OR access_code_id = :id")
+        .expressionAttributeValues(Map.of(":id", s(c.accessCodeId().toString()))).build()).build();
+  }
+
+  private TransactWriteItem releasePin(AccessCode c) {
+    return TransactWriteItem.builder().delete(Delete.builder().tableName(table)
+        .key(Map.of(PK, s(ws(c.workspaceId())), SK, s(pinKey(c))))
+        .conditionExpression("attribute_not_exists(pk) OR access_code_id = :id")
+        .expressionAttributeValues(Map.of(":id", s(c.accessCodeId().toString()))).build()).build();
+  }
+
+  private TransactWriteItem eventPut(Event e) {
+    long expires = e.createdAt().plus(EVENT_RETENTION).getEpochSecond();
+    return TransactWriteItem.builder().put(Put.builder().tableName(table)
+        .item(Map.of(PK, s(ws(e.workspaceId())), SK, s("EVENT#" + e.eventId()), DOC, s(Json.write(e)),
+            EXPIRES, n(expires)))
+        .build()).build();
+  }
+
+  /** Indexes (in the transaction) of items whose condition protects a PIN claim. */
+  private void write(List<TransactWriteItem> items, List<Integer> pinClaimIndexes) {
+    try {
+      ddb.transactWriteItems(b -> b.transactItems(items));
+    } catch (TransactionCanceledException e) {
+      List<CancellationReason> reasons = e.cancellationReasons();
+      for (int i = 0; i < reasons.size(); i++) {
+        if ("ConditionalCheckFailed".equals(reasons.get(i).code())) {
+          if (pinClaimIndexes.contains(i)) throw new Conflict.DuplicatePin();
+          throw new Conflict.StaleVersion();
+        }
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public void create(AccessCode code, List<Event> events) {
+    List<TransactWriteItem> items = new ArrayList<>();
+    items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(codeItem(code))
+        .conditionExpression("attribute_not_exists(pk)").build()).build());
+    List<Integer> pins = new ArrayList<>();
+    if (code.code() != null) {
+      pins.add(items.size());
+      items.add(claimPin(code));
+    }
+    events.forEach(e -> items.add(eventPut(e)));
+    write(items, pins);
+  }
+
+  @Override
+  public void update(AccessCode previous, AccessCode code, List<Event> events) {
+    List<TransactWriteItem> items = new ArrayList<>();
+    items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(codeItem(code))
+        .conditionExpression("version = :v").expressionAttributeValues(Map.of(":v", n(previous.version())))
+        .build()).build());
+    List<Integer> pins = new ArrayList<>();
+    if (!Objects.equals(previous.code(), code.code())) {
+      if (previous.code() != null) items.add(releasePin(previous));
+      if (code.code() != null) {
+        pins.add(items.size());
+        items.add(claimPin(code));
+      }
+    }
+    events.forEach(e -> items.add(eventPut(e)));
+    write(items, pins);
+  }
+
+  @Override
+  public void delete(AccessCode code, List<Event> events) {
+    List<TransactWriteItem> items = new ArrayList<>();
+    items.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table)
+        .key(Map.of(PK, s(ws(code.workspaceId())), SK, s("CODE#" + code.accessCodeId())))
+        .conditionExpression("version = :v").expressionAttributeValues(Map.of(":v", n(code.version())))
+        .build()).build());
+    if (code.code() != null) items.add(releasePin(code));
+    events.forEach(e -> items.add(eventPut(e)));
+    write(items, List.of());
+  }
+
+  // --- action attempts and events ----------------------------------------------------------------
+
+  @Override
+  public void putActionAttempt(ActionAttempt a) {
+    long expires = Instant.now().plus(EVENT_RETENTION).getEpochSecond();
+    ddb.putItem(b -> b.tableName(table).item(Map.of(PK, s(ws(a.workspaceId())), SK, s("AA#" + a.actionAttemptId()),
+        DOC, s(Json.write(a)), EXPIRES, n(expires))));
+  }
+
+  @Override
+  public Optional<ActionAttempt> actionAttempt(UUID workspaceId, UUID actionAttemptId) {
+    return getDoc(ws(workspaceId), "AA#" + actionAttemptId).map(d -> Json.read(d, ActionAttempt.class));
+  }
+
+  @Override
+  public Optional<Event> event(UUID workspaceId, UUID eventId) {
+    return getDoc(ws(workspaceId), "EVENT#" + eventId).map(d -> Json.read(d, Event.class));
+  }
+
+  @Override
+  public List<Event> events(UUID workspaceId, EventQuery q) {
+    // Event ids are UUIDv7, so the sort key orders by time and a time range is a key range.
+    String lo = "EVENT#" + (q.since() == null ? "" : boundary(q.since(), false));
+    String hi = "EVENT#" + (q.until() == null ? "~" : boundary(q.until(), true));
+    QueryRequest.Builder b = QueryRequest.builder().tableName(table).consistentRead(true).scanIndexForward(false)
+        .keyConditionExpression("pk = :pk AND sk BETWEEN :lo AND :hi")
+        .expressionAttributeValues(Map.of(":pk", s(ws(workspaceId)), ":lo", s(lo), ":hi", s(hi)));
+    List<Event> out = new ArrayList<>();
+    Map<String, AttributeValue> start = null;
+    do {
+      QueryResponse r = ddb.query(b.exclusiveStartKey(start).build());
+      for (Map<String, AttributeValue> item : r.items()) {
+        Event e = Json.read(item.get(DOC).s(), Event.class);
+        if (q.deviceId() != null && !q.deviceId().equals(e.deviceId())) continue;
+        if (q.accessCodeId() != null && !q.accessCodeId().equals(e.accessCodeId())) continue;
+        if (q.eventTypes() != null && !q.eventTypes().isEmpty() && !q.eventTypes().contains(e.eventType())) continue;
+        out.add(e);
+        if (out.size() >= q.limit()) return out;
+      }
+      start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+    } while (start != null);
+    return out;
+  }
+
+  /** The lowest (or highest) UUIDv7 text for a millisecond. */
+  static String boundary(Instant t, boolean high) {
+    String hex = String.format("%012x", t.toEpochMilli());
+    String rest = high ? "-ffff-ffff-ffff-ffffffffffff" : "-0000-0000-0000-000000000000";
+    return hex.substring(0, 8) + "-" + hex.substring(8, 12) + rest;
+  }
+}

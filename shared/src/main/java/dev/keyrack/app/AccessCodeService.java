@@ -1,0 +1,294 @@
+package dev.keyrack.app;
+
+import dev.keyrack.domain.AccessCode;
+import dev.keyrack.domain.ActionAttempt;
+import dev.keyrack.domain.BrandProfile;
+import dev.keyrack.domain.CodeStatus;
+import dev.keyrack.domain.CodeType;
+import dev.keyrack.domain.Device;
+import dev.keyrack.domain.DeviceOperation;
+import dev.keyrack.domain.Event;
+import dev.keyrack.domain.Ids;
+import dev.keyrack.domain.PendingMutation;
+import dev.keyrack.domain.PinRules;
+import dev.keyrack.domain.SchedulePolicy;
+import dev.keyrack.ports.Conflict;
+import dev.keyrack.ports.JobQueue;
+import dev.keyrack.ports.Store;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The access-code use cases behind the API: validate against the device's rules, store the
+ * declared state with its events, and hand what is due now to the device's queue. It never talks
+ * to a lock.
+ */
+public final class AccessCodeService {
+  private static final Logger LOG = LoggerFactory.getLogger(AccessCodeService.class);
+  public static final int MAX_NAME_LENGTH = 200;
+
+  private final Store store;
+  private final JobQueue queue;
+  private final Clock clock;
+  private final Ids ids;
+  private final RandomGenerator pinRandom;
+
+  public AccessCodeService(Store store, JobQueue queue, Clock clock, Ids ids, RandomGenerator pinRandom) {
+    this.store = store;
+    this.queue = queue;
+    this.clock = clock;
+    this.ids = ids;
+    this.pinRandom = pinRandom;
+  }
+
+  public AccessCodeService(Store store, JobQueue queue, Clock clock) {
+    this(store, queue, clock, new Ids(), new SecureRandom());
+  }
+
+  public Device device(UUID workspaceId, UUID deviceId) {
+    return store.device(workspaceId, deviceId).orElseThrow(ApiError::deviceNotFound);
+  }
+
+  public AccessCode get(UUID workspaceId, UUID accessCodeId) {
+    return store.accessCode(workspaceId, accessCodeId).orElseThrow(ApiError::accessCodeNotFound);
+  }
+
+  public List<AccessCode> list(UUID workspaceId, UUID deviceId) {
+    if (deviceId != null) device(workspaceId, deviceId);
+    return store.accessCodes(workspaceId, deviceId);
+  }
+
+  public record Created(AccessCode accessCode, ActionAttempt actionAttempt) {}
+
+  public Created create(UUID workspaceId, CreateRequest r) {
+    Device device = device(workspaceId, r.deviceId());
+    BrandProfile brand = device.profile();
+    Instant now = Clocks.now(clock);
+    validateName(brand, r.name());
+    if (Boolean.TRUE.equals(r.isOfflineAccessCode())) {
+      throw new ApiError(400, "offline_access_codes_not_supported",
+          "Offline access codes are not supported yet; omit is_offline_access_code.");
+    }
+    CodeType type = validateWindow(brand, r.startsAt(), r.endsAt(), now);
+    List<AccessCode> existing = store.accessCodes(workspaceId, device.deviceId());
+    if (existing.size() >= brand.usableSlots()) {
+      throw new ApiError(409, "no_space_for_access_code_on_device",
+          "The device holds at most " + brand.usableSlots() + " access codes; delete one first.");
+    }
+    String pin = r.code();
+    if (pin != null) {
+      PinRules.violation(brand, pin).ifPresent(v -> { throw ApiError.invalidField("code", v); });
+    } else {
+      pin = generateUnique(brand, r.preferredCodeLength(), existing);
+    }
+    boolean preferNative = r.preferNativeScheduling() == null || r.preferNativeScheduling();
+    UUID id = ids.random();
+    List<SchedulePolicy.Moment> plan = SchedulePolicy.plan(brand, preferNative, r.startsAt(), r.endsAt(), now);
+    SchedulePolicy.Moment first = plan.get(0);
+    boolean dueNow = !first.at().isAfter(now);
+    CodeStatus status = type == CodeType.ongoing ? CodeStatus.setting : CodeStatus.unset;
+    if (type == CodeType.time_bound && dueNow && first.transition() == SchedulePolicy.Transition.PROGRAM) {
+      status = CodeStatus.setting;
+    }
+    PendingMutation mutation = dueNow ? PendingMutation.of("creating", "Keyrack is setting the access code on the device.", now)
+        : new PendingMutation("deferring_creation", "Keyrack will program the access code closer to its start.", now,
+            first.at(), null, null);
+    AccessCode code = new AccessCode(id, workspaceId, device.deviceId(), r.name(), pin, r.commonCodeKey(), type, status,
+        r.startsAt(), r.endsAt(), now, List.of(), List.of(), List.of(mutation), false,
+        Boolean.TRUE.equals(r.allowExternalModification()), Boolean.TRUE.equals(r.isOneTimeUse()), false, preferNative,
+        false, 1);
+    try {
+      store.create(code, List.of(Event.forCode(ids, "access_code.created", code, device.connectedAccountId(), now, null)));
+    } catch (Conflict.DuplicatePin e) {
+      throw duplicate();
+    }
+    if (dueNow) enqueue(new DeviceOperation(DeviceOperation.Kind.SET, workspaceId, device.deviceId(), id, code.version()));
+    LOG.info("access code created id={} device={} type={} status={}", id, device.deviceId(), type, status);
+    return new Created(code, actionAttempt(workspaceId, "CREATE_ACCESS_CODE"));
+  }
+
+  public ActionAttempt update(UUID workspaceId, UpdateRequest r) {
+    AccessCode current = get(workspaceId, r.accessCodeId());
+    if (current.status() == CodeStatus.removing) {
+      throw new ApiError(409, "access_code_being_removed", "The access code is being removed and can no longer be changed.");
+    }
+    Device device = device(workspaceId, current.deviceId());
+    BrandProfile brand = device.profile();
+    Instant now = Clocks.now(clock);
+    List<PendingMutation> mutations = new ArrayList<>(current.pendingMutations());
+    AccessCode next = current;
+    boolean reprogram = false;
+
+    if (r.name() != null && !r.name().equals(current.name())) {
+      validateName(brand, r.name());
+      mutations.add(new PendingMutation("updating_name", "Keyrack is updating the name on the device.", now, null,
+          nullable("name", current.name()), nullable("name", r.name())));
+      next = next.withName(r.name());
+      reprogram = true;
+    }
+    if (r.code() != null && !r.code().equals(current.code())) {
+      PinRules.violation(brand, r.code()).ifPresent(v -> { throw ApiError.invalidField("code", v); });
+      mutations.add(new PendingMutation("updating_code", "Keyrack is updating the code on the device.", now, null,
+          nullable("code", current.code()), nullable("code", r.code())));
+      next = next.withCode(r.code());
+      reprogram = true;
+    }
+    Instant start = current.startsAt(), end = current.endsAt();
+    if ("ongoing".equals(r.type())) {
+      if (r.startsAt() != null || r.endsAt() != null) {
+        throw ApiError.invalid("An ongoing access code has no starts_at or ends_at; omit them with type 'ongoing'.");
+      }
+      start = null;
+      end = null;
+    } else if (r.type() != null && !"time_bound".equals(r.type())) {
+      throw ApiError.invalidField("type", "type must be 'ongoing' or 'time_bound'.");
+    }
+    if (r.startsAt() != null) start = r.startsAt();
+    if (r.endsAt() != null) end = r.endsAt();
+    if (!Objects.equals(start, current.startsAt()) || !Objects.equals(end, current.endsAt())) {
+      if (current.type() == CodeType.ongoing && "time_bound".equals(r.type()) && (start == null || end == null)) {
+        throw ApiError.invalid("A time-bound access code needs both starts_at and ends_at.");
+      }
+      CodeType t = validateWindow(brand, start, end, now);
+      Map<String, Object> from = new java.util.HashMap<>(), to = new java.util.HashMap<>();
+      from.put("starts_at", current.startsAt()); from.put("ends_at", current.endsAt());
+      to.put("starts_at", start); to.put("ends_at", end);
+      mutations.add(new PendingMutation("updating_time_frame", "Keyrack is updating the time frame on the device.", now,
+          null, from, to));
+      next = next.withWindow(t, start, end);
+      reprogram = true;
+    }
+    if (r.allowExternalModification() != null) {
+      next = new AccessCode(next.accessCodeId(), next.workspaceId(), next.deviceId(), next.name(), next.code(),
+          next.commonCodeKey(), next.type(), next.status(), next.startsAt(), next.endsAt(), next.createdAt(), next.errors(),
+          next.warnings(), next.pendingMutations(), next.scheduledOnDevice(), r.allowExternalModification(),
+          next.oneTimeUse(), next.offlineAccessCode(), next.preferNativeScheduling(), next.onLock(), next.version());
+    }
+    if (next == current) return actionAttempt(workspaceId, "UPDATE_ACCESS_CODE");
+
+    boolean dueNow = true;
+    if (next.type() == CodeType.time_bound) {
+      SchedulePolicy.Moment first = SchedulePolicy.plan(brand, next.preferNativeScheduling(), next.startsAt(),
+          next.endsAt(), now).get(0);
+      dueNow = !first.at().isAfter(now);
+    }
+    boolean program = reprogram && (current.onLock() || current.status() == CodeStatus.setting || dueNow);
+    if (program) {
+      next = next.withStatus(next.type() == CodeType.ongoing || !next.preferNativeScheduling() || !brand.nativeScheduling()
+          || !next.startsAt().isAfter(now) ? CodeStatus.setting : CodeStatus.unset);
+    } else {
+      mutations.removeIf(m -> !m.mutationCode().equals("deferring_creation"));
+    }
+    next = next.withPendingMutations(mutations).withVersion(current.version() + 1);
+    try {
+      store.update(current, next, List.of(Event.forCode(ids, "access_code.changed", next, device.connectedAccountId(), now, null)));
+    } catch (Conflict.DuplicatePin e) {
+      throw duplicate();
+    } catch (Conflict.StaleVersion e) {
+      throw new ApiError(409, "access_code_changed_concurrently", "The access code was changed by another request; retry.");
+    }
+    if (program) enqueue(new DeviceOperation(DeviceOperation.Kind.SET, workspaceId, next.deviceId(), next.accessCodeId(), next.version()));
+    LOG.info("access code updated id={} reprogram={}", next.accessCodeId(), program);
+    return actionAttempt(workspaceId, "UPDATE_ACCESS_CODE");
+  }
+
+  public ActionAttempt delete(UUID workspaceId, UUID accessCodeId) {
+    AccessCode current = get(workspaceId, accessCodeId);
+    Device device = device(workspaceId, current.deviceId());
+    Instant now = Clocks.now(clock);
+    if (current.status() == CodeStatus.removing) return actionAttempt(workspaceId, "DELETE_ACCESS_CODE");
+    // A code that may be on the lock (programmed, or a set in flight) is removed from the lock first.
+    boolean mayBeOnLock = current.onLock() || current.status() == CodeStatus.setting || current.scheduledOnDevice();
+    try {
+      if (mayBeOnLock) {
+        AccessCode next = current.withStatus(CodeStatus.removing)
+            .withPendingMutations(List.of(PendingMutation.of("deleting", "Keyrack is removing the access code from the device.", now)))
+            .withVersion(current.version() + 1);
+        store.update(current, next, List.of());
+        enqueue(new DeviceOperation(DeviceOperation.Kind.REMOVE, workspaceId, next.deviceId(), accessCodeId, next.version()));
+      } else {
+        store.delete(current, List.of(Event.forCode(ids, "access_code.deleted", current, device.connectedAccountId(), now,
+            Map.of("code", current.code()))));
+      }
+    } catch (Conflict.StaleVersion e) {
+      throw new ApiError(409, "access_code_changed_concurrently", "The access code was changed by another request; retry.");
+    }
+    LOG.info("access code delete requested id={} onLock={}", accessCodeId, mayBeOnLock);
+    return actionAttempt(workspaceId, "DELETE_ACCESS_CODE");
+  }
+
+  /** A PIN that fits the brand and is not held by another code on the device. */
+  public String generateCode(UUID workspaceId, UUID deviceId, Integer preferredLength) {
+    Device d = device(workspaceId, deviceId);
+    return generateUnique(d.profile(), preferredLength, store.accessCodes(workspaceId, deviceId));
+  }
+
+  private String generateUnique(BrandProfile brand, Integer preferredLength, List<AccessCode> existing) {
+    Set<String> taken = new HashSet<>();
+    existing.forEach(c -> taken.add(c.code()));
+    for (int i = 0; i < 1000; i++) {
+      String pin = PinRules.generate(brand, preferredLength, pinRandom);
+      if (!taken.contains(pin)) return pin;
+    }
+    throw new ApiError(409, "no_code_available", "No free code of that length is left on this device; try a longer code.");
+  }
+
+  private static Map<String, Object> nullable(String k, Object v) {
+    Map<String, Object> m = new java.util.HashMap<>();
+    m.put(k, v);
+    return m;
+  }
+
+  private static ApiError duplicate() {
+    return new ApiError(409, "duplicate_access_code",
+        "Another access code on this device already uses this code; choose a different code.");
+  }
+
+  private void validateName(BrandProfile brand, String name) {
+    if (name == null) return;
+    if (name.length() > MAX_NAME_LENGTH) throw ApiError.invalidField("name", "name must be at most " + MAX_NAME_LENGTH + " characters.");
+    if (name.length() < brand.nameMin()) {
+      throw ApiError.invalidField("name", "name must be at least " + brand.nameMin() + " characters on a "
+          + brand.manufacturerDisplayName() + " lock.");
+    }
+  }
+
+  private static CodeType validateWindow(BrandProfile brand, Instant start, Instant end, Instant now) {
+    if (start == null && end == null) return CodeType.ongoing;
+    if (end == null) throw ApiError.invalidField("ends_at", "A time-bound access code needs ends_at.");
+    if (start == null && (brand.deviceType().equals("kwikset_lock") || brand.constraints().contains("start_date_in_future"))) {
+      throw ApiError.invalidField("starts_at", "A time-bound access code on a " + brand.manufacturerDisplayName()
+          + " lock needs starts_at.");
+    }
+    if (start != null && !end.isAfter(start)) throw ApiError.invalidField("ends_at", "ends_at must be after starts_at.");
+    if (!end.isAfter(now)) throw ApiError.invalidField("ends_at", "ends_at must be in the future.");
+    return CodeType.time_bound;
+  }
+
+  private void enqueue(DeviceOperation op) {
+    // The state is stored first; if the queue is unreachable the code stays in its pending status and
+    // the programmer's sweep re-sends it. The caller's request has been accepted either way.
+    try {
+      queue.enqueue(op);
+    } catch (RuntimeException e) {
+      LOG.error("could not enqueue {} for code {}: {}", op.kind(), op.accessCodeId(), e.getClass().getSimpleName());
+    }
+  }
+
+  private ActionAttempt actionAttempt(UUID workspaceId, String type) {
+    ActionAttempt a = new ActionAttempt(ids.random(), workspaceId, type, "success", null, null);
+    store.putActionAttempt(a);
+    return a;
+  }
+}

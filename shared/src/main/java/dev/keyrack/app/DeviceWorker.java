@@ -1,0 +1,154 @@
+package dev.keyrack.app;
+
+import dev.keyrack.domain.AccessCode;
+import dev.keyrack.domain.CodeStatus;
+import dev.keyrack.domain.CodeType;
+import dev.keyrack.domain.Device;
+import dev.keyrack.domain.DeviceOperation;
+import dev.keyrack.domain.Event;
+import dev.keyrack.domain.Ids;
+import dev.keyrack.domain.Notice;
+import dev.keyrack.ports.Conflict;
+import dev.keyrack.ports.LockProvider;
+import dev.keyrack.ports.LockProvider.ProviderException;
+import dev.keyrack.ports.Store;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out one device operation. Queue messages are hints: the stored code is the truth, so a
+ * duplicated, reordered or stale message finds nothing to do and changes nothing.
+ */
+public final class DeviceWorker {
+  private static final Logger LOG = LoggerFactory.getLogger(DeviceWorker.class);
+
+  /** What became of an operation. */
+  public enum Outcome { DONE, NOTHING_TO_DO, RETRY, FAILED_PERMANENTLY }
+
+  private final Store store;
+  private final LockProvider provider;
+  private final Clock clock;
+  private final Ids ids;
+
+  public DeviceWorker(Store store, LockProvider provider, Clock clock, Ids ids) {
+    this.store = store;
+    this.provider = provider;
+    this.clock = clock;
+    this.ids = ids;
+  }
+
+  public Outcome process(DeviceOperation op) {
+    Optional<Device> device = store.device(op.workspaceId(), op.deviceId());
+    if (device.isEmpty()) {
+      LOG.warn("operation {} for unknown device {} dropped", op.kind(), op.deviceId());
+      return Outcome.NOTHING_TO_DO;
+    }
+    return switch (op.kind()) {
+      case SET -> set(device.get(), op);
+      case REMOVE -> remove(device.get(), op);
+    };
+  }
+
+  private Outcome set(Device device, DeviceOperation op) {
+    for (int attempt = 0; attempt < 5; attempt++) {
+      Optional<AccessCode> found = store.accessCode(op.workspaceId(), op.accessCodeId());
+      if (found.isEmpty()) return Outcome.NOTHING_TO_DO;
+      AccessCode code = found.get();
+      if (code.status() != CodeStatus.setting && code.status() != CodeStatus.unset) return Outcome.NOTHING_TO_DO;
+      if (code.status() == CodeStatus.unset && !isDue(code)) return Outcome.NOTHING_TO_DO;
+      try {
+        provider.set(device, new LockProvider.Programming(code.accessCodeId(), code.code(), code.name(),
+            code.startsAt(), code.endsAt()));
+      } catch (ProviderException e) {
+        return failedSet(device, code, e);
+      }
+      Instant now = Clocks.now(clock);
+      AccessCode next = code.withStatus(CodeStatus.set).withOnLock(true, false)
+          .withPendingMutations(List.of())
+          .withNotices(withoutCodes(code.errors(), List.of("failed_to_set_on_device", "duplicate_code_on_device",
+              "no_space_for_access_code_on_device")), withoutCodes(code.warnings(), List.of("delay_in_setting_on_device")))
+          .withVersion(code.version() + 1);
+      try {
+        store.update(code, next, List.of(Event.forCode(ids, "access_code.set_on_device", next,
+            device.connectedAccountId(), now, Map.of("code", next.code()))));
+        LOG.info("access code set on device id={} device={}", code.accessCodeId(), device.deviceId());
+        return Outcome.DONE;
+      } catch (Conflict.StaleVersion e) {
+        // Changed while we programmed it (new PIN, new name, deleted): program the new state.
+        LOG.info("access code {} changed while being set; re-reading", code.accessCodeId());
+      }
+    }
+    return Outcome.RETRY;
+  }
+
+  private boolean isDue(AccessCode code) {
+    return code.type() == CodeType.ongoing || code.startsAt() == null
+        || !code.startsAt().minus(dev.keyrack.domain.SchedulePolicy.JUST_IN_TIME_LEAD).isAfter(clock.instant());
+  }
+
+  private Outcome failedSet(Device device, AccessCode code, ProviderException e) {
+    if (!e.permanent()) {
+      LOG.warn("setting access code {} on device {} failed transiently: {}", code.accessCodeId(), device.deviceId(),
+          e.getMessage());
+      return Outcome.RETRY;
+    }
+    String errorCode = switch (e.kind()) {
+      case DUPLICATE_CODE -> "duplicate_code_on_device";
+      case NO_SPACE -> "no_space_for_access_code_on_device";
+      default -> "failed_to_set_on_device";
+    };
+    Instant now = Clocks.now(clock);
+    List<Notice> errors = new ArrayList<>(withoutCodes(code.errors(), List.of(errorCode)));
+    errors.add(new Notice(errorCode, e.getMessage(), now));
+    AccessCode next = code.withNotices(errors, code.warnings()).withVersion(code.version() + 1);
+    try {
+      store.update(code, next, List.of(Event.forCode(ids, "access_code.failed_to_set_on_device", next,
+          device.connectedAccountId(), now, Map.of())));
+    } catch (Conflict.StaleVersion stale) {
+      return Outcome.RETRY;
+    }
+    LOG.warn("access code {} refused by device {}: {}", code.accessCodeId(), device.deviceId(), errorCode);
+    return Outcome.FAILED_PERMANENTLY;
+  }
+
+  private Outcome remove(Device device, DeviceOperation op) {
+    for (int attempt = 0; attempt < 5; attempt++) {
+      Optional<AccessCode> found = store.accessCode(op.workspaceId(), op.accessCodeId());
+      if (found.isPresent() && found.get().status() != CodeStatus.removing) return Outcome.NOTHING_TO_DO;
+      try {
+        // Removing is idempotent on the lock: also done when the code is already gone from the store,
+        // so a code can never be left behind on a lock.
+        provider.remove(device, op.accessCodeId());
+      } catch (ProviderException e) {
+        LOG.warn("removing access code {} from device {} failed: {}", op.accessCodeId(), device.deviceId(), e.getMessage());
+        return Outcome.RETRY;
+      }
+      if (found.isEmpty()) return Outcome.NOTHING_TO_DO;
+      AccessCode code = found.get();
+      Instant now = Clocks.now(clock);
+      List<Event> events = new ArrayList<>();
+      if (code.onLock() || code.scheduledOnDevice()) {
+        events.add(Event.forCode(ids, "access_code.removed_from_device", code, device.connectedAccountId(), now, Map.of()));
+      }
+      events.add(Event.forCode(ids, "access_code.deleted", code, device.connectedAccountId(), now, Map.of("code", code.code())));
+      try {
+        store.delete(code, events);
+        LOG.info("access code removed from device and deleted id={} device={}", code.accessCodeId(), device.deviceId());
+        return Outcome.DONE;
+      } catch (Conflict.StaleVersion e) {
+        LOG.info("access code {} changed while being removed; re-reading", code.accessCodeId());
+      }
+    }
+    return Outcome.RETRY;
+  }
+
+  private static List<Notice> withoutCodes(List<Notice> notices, List<String> codes) {
+    return notices.stream().filter(n -> !codes.contains(n.code())).toList();
+  }
+}

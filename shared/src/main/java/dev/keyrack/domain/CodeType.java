@@ -1,0 +1,3 @@
+package dev.keyrack.domain;
+
+public enum CodeType { ongoing, time_bound }

@@ -1,0 +1,5 @@
+package dev.keyrack.domain;
+
+import java.util.UUID;
+
+public record Workspace(UUID workspaceId, String name, boolean sandbox) {}

@@ -1,0 +1,22 @@
+package dev.keyrack.ports;
+
+/** A write refused because of what is already stored. */
+public sealed class Conflict extends RuntimeException {
+  Conflict(String m) {
+    super(m, null, false, false);
+  }
+
+  /** Another code on the device already holds this PIN. */
+  public static final class DuplicatePin extends Conflict {
+    public DuplicatePin() {
+      super("another access code on this device has the same code");
+    }
+  }
+
+  /** The item changed (or vanished) since it was read. */
+  public static final class StaleVersion extends Conflict {
+    public StaleVersion() {
+      super("the item changed since it was read");
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package dev.keyrack.ports;
+
+import dev.keyrack.domain.AccessCode;
+import dev.keyrack.domain.ActionAttempt;
+import dev.keyrack.domain.Device;
+import dev.keyrack.domain.Event;
+import dev.keyrack.domain.Workspace;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Durable state. Every read takes the workspace id, so a caller can only ever reach its own
+ * workspace's items. Every state change is written together with its events, atomically.
+ */
+public interface Store {
+
+  Optional<Workspace> workspaceForKeyHash(String apiKeyHash);
+
+  void putWorkspace(Workspace w, String apiKeyHash);
+
+  Optional<Device> device(UUID workspaceId, UUID deviceId);
+
+  List<Device> devices(UUID workspaceId);
+
+  void putDevice(Device d);
+
+  Optional<AccessCode> accessCode(UUID workspaceId, UUID accessCodeId);
+
+  /** Managed codes of the workspace, optionally of one device, oldest first. */
+  List<AccessCode> accessCodes(UUID workspaceId, UUID deviceIdOrNull);
+
+  /**
+   * Stores a new code with its events and claims its PIN on the device.
+   *
+   * @throws Conflict.DuplicatePin if another code on the device holds the PIN
+   */
+  void create(AccessCode code, List<Event> events);
+
+  /**
+   * Replaces a code whose stored version is {@code code.version() - 1}, with its events; moves the
+   * PIN claim if the PIN changed.
+   *
+   * @throws Conflict.StaleVersion if the code changed meanwhile
+   * @throws Conflict.DuplicatePin if the new PIN is held by another code on the device
+   */
+  void update(AccessCode previous, AccessCode code, List<Event> events);
+
+  /** Deletes a code (at {@code code.version()}), its PIN claim, and writes the events. */
+  void delete(AccessCode code, List<Event> events);
+
+  /** Writes an action attempt (and nothing else). */
+  void putActionAttempt(ActionAttempt a);
+
+  Optional<ActionAttempt> actionAttempt(UUID workspaceId, UUID actionAttemptId);
+
+  Optional<Event> event(UUID workspaceId, UUID eventId);
+
+  /** Events of the workspace, newest first, filtered. */
+  List<Event> events(UUID workspaceId, EventQuery q);
+
+  record EventQuery(UUID deviceId, UUID accessCodeId, List<String> eventTypes, java.time.Instant since,
+                    java.time.Instant until, int limit) {}
+}
