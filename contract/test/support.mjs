@@ -1,8 +1,8 @@
 // Shared helpers for the contract tests that talk to a running Keyrack server.
 //
-// Importing this module throws when KEYRACK_ENDPOINT (or one of the keys) is
-// not set, so every server test file fails with an explanation instead of
-// silently skipping.
+// Every server test file starts with requireServer(), which throws when
+// KEYRACK_ENDPOINT (or one of the keys) is not set, so the file fails with an
+// explanation instead of silently skipping.
 
 import assert from 'node:assert/strict'
 import { randomBytes, randomInt, randomUUID } from 'node:crypto'
@@ -19,25 +19,34 @@ const HOW_TO_RUN = [
   'or run the whole build with `mvn verify`, which starts the stack and sets them.',
 ].join('\n')
 
-function loadConfig() {
-  const missing = ['KEYRACK_ENDPOINT', 'KEYRACK_API_KEY', 'KEYRACK_SECOND_API_KEY'].filter(
-    (k) => !process.env[k],
-  )
-  if (missing.length > 0) {
+const REQUIRED_ENV = ['KEYRACK_ENDPOINT', 'KEYRACK_API_KEY', 'KEYRACK_SECOND_API_KEY']
+const missingEnv = REQUIRED_ENV.filter((k) => !process.env[k])
+
+/**
+ * Server configuration from the environment; null when something is missing.
+ * Server test files call requireServer() first, which fails with instructions.
+ * (This module must load without throwing: `node --test test/` also runs
+ * every .mjs file under test/ as a test file, helpers included.)
+ */
+export const cfg =
+  missingEnv.length > 0
+    ? null
+    : {
+        endpoint: process.env.KEYRACK_ENDPOINT.replace(/\/+$/, ''),
+        apiKey: process.env.KEYRACK_API_KEY,
+        secondApiKey: process.env.KEYRACK_SECOND_API_KEY,
+      }
+
+/** Throws a clear error unless KEYRACK_ENDPOINT and both API keys are set. */
+export function requireServer() {
+  if (cfg == null) {
     throw new Error(
-      `Keyrack contract tests need a running server, but ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set.\n${HOW_TO_RUN}`,
+      `Keyrack contract tests need a running server, but ${missingEnv.join(', ')} ${missingEnv.length === 1 ? 'is' : 'are'} not set.\n${HOW_TO_RUN}`,
     )
   }
-  const endpoint = process.env.KEYRACK_ENDPOINT.replace(/\/+$/, '')
-  assert.match(endpoint, /^https?:\/\//, `KEYRACK_ENDPOINT must be an http(s) URL, got ${endpoint}`)
-  return {
-    endpoint,
-    apiKey: process.env.KEYRACK_API_KEY,
-    secondApiKey: process.env.KEYRACK_SECOND_API_KEY,
-  }
+  assert.match(cfg.endpoint, /^https?:\/\//, `KEYRACK_ENDPOINT must be an http(s) URL, got ${cfg.endpoint}`)
+  return cfg
 }
-
-export const cfg = loadConfig()
 
 /** Moment this test file started, minus a margin for clock skew (for events `since`). */
 export const SINCE = new Date(Date.now() - 5 * 60_000).toISOString()
@@ -53,7 +62,7 @@ export const sdkStats = { validated: 0 }
  * against the OpenAPI 200 schema of the path + method the SDK used, error
  * bodies against the error envelope. Retries are off so 5xx are not hidden.
  */
-export function sdk(apiKey = cfg.apiKey) {
+export function sdk(apiKey = requireServer().apiKey) {
   const seam = new Seam({
     apiKey,
     endpoint: cfg.endpoint,
@@ -132,7 +141,7 @@ export async function api(path, options = {}) {
     json,
     rawBody,
     query,
-    apiKey = cfg.apiKey,
+    apiKey = requireServer().apiKey,
     authorization,
     headers = {},
     contentType = 'application/json',
@@ -269,7 +278,7 @@ export const newUuid = () => randomUUID()
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** Locks of the workspace by device_type (first one of each type), via raw GET /locks/list. */
-export async function locksByType(apiKey = cfg.apiKey) {
+export async function locksByType(apiKey = requireServer().apiKey) {
   const body = expectOk(await api('/locks/list', { method: 'GET', apiKey }))
   const byType = new Map()
   for (const d of body.locks) if (!byType.has(d.device_type)) byType.set(d.device_type, d)
@@ -277,7 +286,7 @@ export async function locksByType(apiKey = cfg.apiKey) {
 }
 
 /** The first lock of a device type; fails clearly when the seed data lacks it. */
-export async function lockOfType(type, apiKey = cfg.apiKey) {
+export async function lockOfType(type, apiKey = requireServer().apiKey) {
   const byType = await locksByType(apiKey)
   const d = byType.get(type)
   assert.ok(d, `no ${type} in the workspace's locks (seeded sandbox locks: ${[...byType.keys()].join(', ') || 'none'})`)
@@ -285,7 +294,7 @@ export async function lockOfType(type, apiKey = cfg.apiKey) {
 }
 
 /** Access codes on a device (raw GET /access_codes/list). */
-export async function listCodes(deviceId, apiKey = cfg.apiKey) {
+export async function listCodes(deviceId, apiKey = requireServer().apiKey) {
   return expectOk(await api('/access_codes/list', { method: 'GET', query: { device_id: deviceId }, apiKey })).access_codes
 }
 
@@ -300,7 +309,10 @@ export function cleanupRegistry() {
       if (id) ids.add(id)
       return id
     },
-    async run(apiKey = cfg.apiKey) {
+    has(id) {
+      return ids.has(id)
+    },
+    async run(apiKey = requireServer().apiKey) {
       for (const id of ids) {
         try {
           const res = await api('/access_codes/delete', { json: { access_code_id: id }, apiKey })
@@ -317,7 +329,7 @@ export function cleanupRegistry() {
 }
 
 /** Event types recorded for an access code (raw GET /events/list). */
-export async function eventsForCode(accessCodeId, apiKey = cfg.apiKey) {
+export async function eventsForCode(accessCodeId, apiKey = requireServer().apiKey) {
   const body = expectOk(
     await api('/events/list', { method: 'GET', query: { access_code_id: accessCodeId, since: SINCE }, apiKey }),
   )

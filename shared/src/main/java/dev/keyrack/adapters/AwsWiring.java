@@ -5,6 +5,7 @@ import dev.keyrack.adapters.sandbox.DynamoLockMemoryStore;
 import dev.keyrack.adapters.sandbox.SandboxLockProvider;
 import dev.keyrack.adapters.sqs.SqsJobQueue;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -13,9 +14,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The adapters of one Lambda container, built once from its environment. Names of tables and
- * queues come from template.yaml through environment variables; endpoints follow the SDK's own
- * settings ({@code AWS_ENDPOINT_URL}, {@code AWS_ENDPOINT_URL_DYNAMODB}, ...), which is how the
- * local stack and benchmarks point a fresh function at DynamoDB Local and ElasticMQ.
+ * queues come from template.yaml through environment variables. In Lambda the SDK clients are
+ * built here with the small url-connection HTTP client and the SDK's own endpoint settings
+ * ({@code AWS_ENDPOINT_URL_DYNAMODB}, ...); the local stack hands in clients that point at
+ * DynamoDB Local and ElasticMQ, an environment resolved from template.yaml, and its clock.
  */
 public final class AwsWiring {
   public static final String TABLE_NAME = "TABLE_NAME";
@@ -23,15 +25,22 @@ public final class AwsWiring {
   public static final String SANDBOX_LATENCY_SCALE = "SANDBOX_LATENCY_SCALE";
 
   private final Map<String, String> env;
+  private final Clock clock;
   private DynamoDbClient dynamo;
   private SqsClient sqs;
+  private DynamoStore store;
+  private SandboxLockProvider sandbox;
+  private dev.keyrack.ports.Telemetry telemetry;
 
-  public AwsWiring(Map<String, String> env) {
-    this.env = env;
+  public AwsWiring(Map<String, String> env, DynamoDbClient dynamo, SqsClient sqs, Clock clock) {
+    this.env = Map.copyOf(env);
+    this.dynamo = dynamo;
+    this.sqs = sqs;
+    this.clock = Objects.requireNonNull(clock);
   }
 
   public static AwsWiring fromEnvironment() {
-    return new AwsWiring(System.getenv());
+    return new AwsWiring(System.getenv(), null, null, Clock.systemUTC());
   }
 
   public String require(String name) {
@@ -40,6 +49,16 @@ public final class AwsWiring {
       throw new IllegalStateException("environment variable " + name + " is not set; template.yaml sets it for every function");
     }
     return v;
+  }
+
+  /** Business metrics for this container (EMF through Powertools, unless disabled by the environment). */
+  public synchronized dev.keyrack.ports.Telemetry telemetry() {
+    if (telemetry == null) telemetry = dev.keyrack.adapters.lambda.Observability.emf(env);
+    return telemetry;
+  }
+
+  public Clock clock() {
+    return clock;
   }
 
   public synchronized DynamoDbClient dynamo() {
@@ -52,16 +71,20 @@ public final class AwsWiring {
     return sqs;
   }
 
-  public DynamoStore store() {
-    return new DynamoStore(dynamo(), require(TABLE_NAME));
+  public synchronized DynamoStore store() {
+    if (store == null) store = new DynamoStore(dynamo(), require(TABLE_NAME));
+    return store;
   }
 
   public SqsJobQueue jobQueue() {
     return new SqsJobQueue(sqs(), require(DEVICE_JOBS_QUEUE_URL));
   }
 
-  public SandboxLockProvider sandboxProvider() {
-    double scale = Double.parseDouble(Objects.requireNonNullElse(env.get(SANDBOX_LATENCY_SCALE), "1"));
-    return new SandboxLockProvider(new DynamoLockMemoryStore(dynamo(), require(TABLE_NAME)), new SecureRandom(), scale);
+  public synchronized SandboxLockProvider sandboxProvider() {
+    if (sandbox == null) {
+      double scale = Double.parseDouble(Objects.requireNonNullElse(env.get(SANDBOX_LATENCY_SCALE), "1"));
+      sandbox = new SandboxLockProvider(new DynamoLockMemoryStore(dynamo(), require(TABLE_NAME)), new SecureRandom(), scale);
+    }
+    return sandbox;
   }
 }

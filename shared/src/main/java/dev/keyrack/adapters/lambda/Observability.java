@@ -14,6 +14,7 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
  * cold-start flag on every log line, and counted metrics are flushed as one EMF record.
  */
 public final class Observability {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Observability.class);
   private Observability() {}
 
   public static <T> T around(Context context, Telemetry telemetry, Supplier<T> work) {
@@ -24,9 +25,17 @@ public final class Observability {
     }
   }
 
-  /** Counters written as CloudWatch EMF by Powertools metrics (namespace from POWERTOOLS_METRICS_NAMESPACE). */
-  public static Telemetry emf() {
-    return new EmfTelemetry(MetricsFactory.getMetricsInstance());
+  /**
+   * Counters written as CloudWatch EMF by Powertools metrics, in the namespace and service the
+   * function's environment names ({@code POWERTOOLS_METRICS_NAMESPACE}, {@code POWERTOOLS_SERVICE_NAME});
+   * none when {@code POWERTOOLS_METRICS_DISABLED} is true (the local stack, tests).
+   */
+  public static Telemetry emf(java.util.Map<String, String> env) {
+    if ("true".equalsIgnoreCase(env.get("POWERTOOLS_METRICS_DISABLED"))) return Telemetry.NONE;
+    Metrics metrics = MetricsFactory.getMetricsInstance();
+    String namespace = env.get("POWERTOOLS_METRICS_NAMESPACE");
+    if (namespace != null) metrics.setNamespace(namespace);
+    return new EmfTelemetry(metrics);
   }
 
   static final class EmfTelemetry implements Telemetry {
@@ -39,14 +48,22 @@ public final class Observability {
 
     @Override
     public void count(String metric) {
-      metrics.addMetric(metric, 1, MetricUnit.COUNT);
-      dirty.set(true);
+      try {
+        metrics.addMetric(metric, 1, MetricUnit.COUNT);
+        dirty.set(true);
+      } catch (RuntimeException e) {
+        LOG.warn("metric {} not recorded: {}", metric, e.getClass().getSimpleName());
+      }
     }
 
+    /** Metrics never fail a request: a broken metrics setup is logged, not thrown. */
     void flush() {
-      if (dirty.get()) {
+      if (!dirty.get()) return;
+      dirty.set(false);
+      try {
         metrics.flush();
-        dirty.set(false);
+      } catch (RuntimeException e) {
+        LOG.warn("metrics not flushed: {}", e.getClass().getSimpleName());
       }
     }
   }

@@ -79,8 +79,8 @@ public final class Api {
       Params params = new Params("GET".equals(method) ? query(event) : body(event));
       ObjectNode result = route.handle(new Request(ws, params, services));
       ObjectNode body = JsonNodeFactory.instance.objectNode();
-      body.setAll(result);
       body.put("ok", true);
+      body.setAll(result);
       return respond(200, body);
     } catch (ApiError e) {
       return respond(e.status(), envelope(e.type(), e.getMessage(), e.validationErrors(), requestId));

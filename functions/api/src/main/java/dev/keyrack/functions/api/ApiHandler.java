@@ -27,10 +27,15 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
     this.telemetry = services.telemetry();
   }
 
+  /** Built from a container's wiring (Lambda: its environment; the local stack: template.yaml). */
+  public ApiHandler(AwsWiring aws) {
+    this(services(aws));
+  }
+
   private static Services services(AwsWiring aws) {
-    Clock clock = Clock.systemUTC();
+    Clock clock = aws.clock();
     var store = aws.store();
-    return new Services(new AccessCodeService(store, aws.jobQueue(), clock), store, clock, Observability.emf());
+    return new Services(new AccessCodeService(store, aws.jobQueue(), clock), store, clock, aws.telemetry());
   }
 
   @Override

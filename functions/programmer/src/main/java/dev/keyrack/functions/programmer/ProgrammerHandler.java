@@ -40,8 +40,9 @@ public final class ProgrammerHandler implements RequestHandler<Map<String, Objec
     this(AwsWiring.fromEnvironment());
   }
 
-  private ProgrammerHandler(AwsWiring aws) {
-    this(aws.store(), aws.jobQueue(), Observability.emf());
+  /** Built from a container's wiring (Lambda: its environment; the local stack: template.yaml). */
+  public ProgrammerHandler(AwsWiring aws) {
+    this(aws.store(), aws.jobQueue(), aws.telemetry());
   }
 
   public ProgrammerHandler(Store store, JobQueue queue, Telemetry telemetry) {

@@ -11,7 +11,6 @@ import dev.keyrack.app.DeviceWorker;
 import dev.keyrack.domain.DeviceOperation;
 import dev.keyrack.domain.Ids;
 import dev.keyrack.ports.Telemetry;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -35,8 +34,9 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
     this(AwsWiring.fromEnvironment());
   }
 
-  private ProviderWorkerHandler(AwsWiring aws) {
-    this(new DeviceWorker(aws.store(), aws.sandboxProvider(), Clock.systemUTC(), new Ids()), Observability.emf());
+  /** Built from a container's wiring (Lambda: its environment; the local stack: template.yaml). */
+  public ProviderWorkerHandler(AwsWiring aws) {
+    this(new DeviceWorker(aws.store(), aws.sandboxProvider(), aws.clock(), new Ids()), aws.telemetry());
   }
 
   public ProviderWorkerHandler(DeviceWorker worker, Telemetry telemetry) {

@@ -1,0 +1,201 @@
+package dev.keyrack.local;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.keyrack.adapters.AwsWiring;
+import dev.keyrack.domain.ApiKeys;
+import dev.keyrack.domain.Device;
+import java.io.IOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * Keyrack on one machine: DynamoDB Local and ElasticMQ in this JVM, the tables and queues of
+ * template.yaml, the functions of template.yaml built from their handler names, the HTTP API on a
+ * port, the SQS event source mappings, and two seeded sandbox workspaces.
+ */
+public final class LocalStack implements AutoCloseable {
+
+  /** How to start. {@code port} 0 picks a free port; null keys are generated. */
+  public record Options(String host, int port, Path dataDir, String apiKey, String secondApiKey, double latencyScale,
+                        Path template, Clock clock, int pollersPerQueue) {
+    public static Options defaults() {
+      return new Options("127.0.0.1", 0, null, null, null, 0, null, Clock.systemUTC(), 2);
+    }
+
+    public Options withPort(int p) {
+      return new Options(host, p, dataDir, apiKey, secondApiKey, latencyScale, template, clock, pollersPerQueue);
+    }
+
+    public Options withKeys(String a, String b) {
+      return new Options(host, port, dataDir, a, b, latencyScale, template, clock, pollersPerQueue);
+    }
+
+    public Options withDataDir(Path d) {
+      return new Options(host, port, d, apiKey, secondApiKey, latencyScale, template, clock, pollersPerQueue);
+    }
+
+    public Options withLatencyScale(double s) {
+      return new Options(host, port, dataDir, apiKey, secondApiKey, s, template, clock, pollersPerQueue);
+    }
+
+    public Options withClock(Clock c) {
+      return new Options(host, port, dataDir, apiKey, secondApiKey, latencyScale, template, c, pollersPerQueue);
+    }
+  }
+
+  private final Engines engines;
+  private final Template template;
+  private final LocalResources resources;
+  private final Map<String, Object> handlers = new LinkedHashMap<>();
+  private final Map<String, AwsWiring> wirings = new LinkedHashMap<>();
+  private final HttpGateway gateway;
+  private final List<QueuePoller> pollers = new ArrayList<>();
+  private final String apiKey;
+  private final String secondApiKey;
+  private final List<Device> devices;
+  private final List<Device> secondDevices;
+
+  private LocalStack(Options o) throws IOException {
+    Path templatePath = o.template() != null ? o.template() : Template.locate(Path.of(""));
+    this.template = Template.load(templatePath);
+    this.engines = Engines.start(o.dataDir());
+    try {
+      this.resources = LocalResources.create(template, engines.dynamo(), engines.sqs(),
+          Map.of("SandboxLatencyScale", String.valueOf(o.latencyScale()), "Stage", "local"));
+      for (Template.Function f : template.functions()) {
+        Map<String, String> env = new LinkedHashMap<>(resources.environment(f));
+        env.put("POWERTOOLS_METRICS_DISABLED", "true"); // EMF lines are for CloudWatch, not a terminal
+        AwsWiring wiring = new AwsWiring(env, engines.dynamo(), engines.sqs(), o.clock());
+        wirings.put(f.id(), wiring);
+        handlers.put(f.id(), instantiate(f, wiring));
+      }
+      List<HttpGateway.Target> targets = new ArrayList<>();
+      for (Template.Function f : template.functions()) {
+        if (!f.routes().isEmpty()) targets.add(new HttpGateway.Target(f, apiHandler(f.id())));
+      }
+      this.apiKey = o.apiKey() != null ? o.apiKey() : ApiKeys.generate();
+      this.secondApiKey = o.secondApiKey() != null ? o.secondApiKey() : ApiKeys.generate();
+      AwsWiring any = wirings.values().iterator().next();
+      java.time.Instant now = o.clock().instant();
+      this.devices = Seeder.seedWorkspace(any.store(), "sandbox-workspace-1", apiKey, now);
+      this.secondDevices = Seeder.seedWorkspace(any.store(), "sandbox-workspace-2", secondApiKey, now);
+      for (Template.Function f : template.functions()) {
+        for (Template.QueueTrigger t : f.queueTriggers()) {
+          String url = resources.queueUrl(t.queueId());
+          String arn = engines.sqs().getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+              .attributes().get(QueueAttributeName.QUEUE_ARN);
+          pollers.add(new QueuePoller(engines.sqs(), url, arn, t, sqsHandler(f.id()),
+              () -> context(f), Math.max(1, o.pollersPerQueue())));
+        }
+      }
+      this.gateway = new HttpGateway(o.host(), o.port(), targets, this::context);
+      gateway.start();
+    } catch (RuntimeException | IOException e) {
+      engines.close();
+      throw e;
+    }
+  }
+
+  public static LocalStack start(Options o) throws IOException {
+    return new LocalStack(o);
+  }
+
+  private Context context(Template.Function f) {
+    return new LocalContext("keyrack-" + f.id(), f.memoryMb(), f.timeoutSeconds());
+  }
+
+  /**
+   * Builds a function's handler from the class and method template.yaml names: the class must be a
+   * RequestHandler with the named method and a constructor taking the container's wiring.
+   */
+  static Object instantiate(Template.Function f, AwsWiring wiring) {
+    try {
+      Class<?> c = Class.forName(f.handlerClass());
+      if (!RequestHandler.class.isAssignableFrom(c)) {
+        throw new IllegalStateException(f.id() + ": " + f.handlerClass() + " is not a Lambda RequestHandler");
+      }
+      boolean hasMethod = false;
+      for (Method m : c.getMethods()) hasMethod |= m.getName().equals(f.handlerMethod()) && m.getParameterCount() == 2;
+      if (!hasMethod) throw new IllegalStateException(f.id() + ": " + f.handlerClass() + " has no method " + f.handlerMethod());
+      c.getConstructor(); // Lambda needs the no-argument constructor
+      Constructor<?> ctor = c.getConstructor(AwsWiring.class);
+      return ctor.newInstance(wiring);
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException(f.id() + ": handler class " + f.handlerClass() + " from template.yaml does not exist");
+    } catch (NoSuchMethodException e) {
+      throw new IllegalStateException(f.id() + ": " + f.handlerClass() + " needs a public no-argument constructor and one taking AwsWiring");
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(f.id() + ": could not build " + f.handlerClass() + ": " + e.getCause(), e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  public RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> apiHandler(String functionId) {
+    return (RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>) handlers.get(functionId);
+  }
+
+  @SuppressWarnings("unchecked")
+  public RequestHandler<SQSEvent, SQSBatchResponse> sqsHandler(String functionId) {
+    return (RequestHandler<SQSEvent, SQSBatchResponse>) handlers.get(functionId);
+  }
+
+  public Object handler(String functionId) {
+    return handlers.get(functionId);
+  }
+
+  public AwsWiring wiring(String functionId) {
+    return wirings.get(functionId);
+  }
+
+  public Template template() {
+    return template;
+  }
+
+  public LocalResources resources() {
+    return resources;
+  }
+
+  public Engines engines() {
+    return engines;
+  }
+
+  public URI endpoint() {
+    return URI.create("http://127.0.0.1:" + gateway.port());
+  }
+
+  public String apiKey() {
+    return apiKey;
+  }
+
+  public String secondApiKey() {
+    return secondApiKey;
+  }
+
+  public List<Device> devices() {
+    return devices;
+  }
+
+  public List<Device> secondDevices() {
+    return secondDevices;
+  }
+
+  @Override
+  public void close() {
+    gateway.close();
+    pollers.forEach(QueuePoller::close);
+    engines.close();
+  }
+}

@@ -1,0 +1,155 @@
+package dev.keyrack.local;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.AbstractConstruct;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * template.yaml, read the way CloudFormation reads it (short-form intrinsic functions become
+ * {@code {"Ref": ...}} / {@code {"Fn::GetAtt": ...}} maps), with the views the local stack needs:
+ * functions (with Globals merged), their HTTP routes and queue triggers, tables and queues.
+ */
+public final class Template {
+  private final Map<String, Object> root;
+
+  public record HttpRoute(String functionId, String method, String path) {}
+
+  public record QueueTrigger(String functionId, String queueId, int batchSize, boolean reportsBatchItemFailures) {}
+
+  public record Function(String id, String handler, int memoryMb, int timeoutSeconds, Map<String, Object> environment,
+                         List<HttpRoute> routes, List<QueueTrigger> queueTriggers) {
+    public String handlerClass() {
+      return handler.contains("::") ? handler.substring(0, handler.indexOf("::")) : handler;
+    }
+
+    public String handlerMethod() {
+      return handler.contains("::") ? handler.substring(handler.indexOf("::") + 2) : "handleRequest";
+    }
+  }
+
+  private Template(Map<String, Object> root) {
+    this.root = root;
+  }
+
+  public static Template load(Path file) throws IOException {
+    try (Reader r = Files.newBufferedReader(file)) {
+      Object parsed = new Yaml(new CfnConstructor()).load(r);
+      if (!(parsed instanceof Map)) throw new IOException(file + " is not a CloudFormation template");
+      return new Template(cast(parsed));
+    }
+  }
+
+  /** Finds template.yaml in the given directory or the nearest parent that has one. */
+  public static Path locate(Path start) {
+    for (Path p = start.toAbsolutePath(); p != null; p = p.getParent()) {
+      Path t = p.resolve("template.yaml");
+      if (Files.isRegularFile(t)) return t;
+    }
+    throw new IllegalStateException("template.yaml not found in " + start.toAbsolutePath()
+        + " or its parents; run from the Keyrack checkout or pass --template");
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> cast(Object o) {
+    return (Map<String, Object>) o;
+  }
+
+  static Map<String, Object> map(Map<String, Object> m, String key) {
+    Object v = m == null ? null : m.get(key);
+    return v instanceof Map ? cast(v) : Map.of();
+  }
+
+  public Map<String, Object> resources() {
+    return map(root, "Resources");
+  }
+
+  public Map<String, Object> parameters() {
+    return map(root, "Parameters");
+  }
+
+  public Map<String, Object> resourcesOfType(String type) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    resources().forEach((id, r) -> {
+      if (type.equals(cast(r).get("Type"))) out.put(id, r);
+    });
+    return out;
+  }
+
+  public Map<String, Object> properties(String resourceId) {
+    return map(cast(resources().get(resourceId)), "Properties");
+  }
+
+  public List<Function> functions() {
+    Map<String, Object> globals = map(map(root, "Globals"), "Function");
+    List<Function> out = new ArrayList<>();
+    resourcesOfType("AWS::Serverless::Function").forEach((id, r) -> {
+      Map<String, Object> props = map(cast(r), "Properties");
+      Map<String, Object> env = new LinkedHashMap<>(map(map(globals, "Environment"), "Variables"));
+      env.putAll(map(map(props, "Environment"), "Variables"));
+      List<HttpRoute> routes = new ArrayList<>();
+      List<QueueTrigger> triggers = new ArrayList<>();
+      map(props, "Events").forEach((eventId, e) -> {
+        Map<String, Object> ev = cast(e);
+        Map<String, Object> ep = map(ev, "Properties");
+        switch (String.valueOf(ev.get("Type"))) {
+          case "HttpApi" -> routes.add(new HttpRoute(id, String.valueOf(ep.get("Method")).toUpperCase(),
+              String.valueOf(ep.get("Path"))));
+          case "SQS" -> {
+            Object q = ep.get("Queue");
+            String queueId = q instanceof Map ? String.valueOf(cast(q).getOrDefault("Fn::GetAtt", cast(q).get("Ref")))
+                .replaceAll("\\.Arn$", "") : String.valueOf(q);
+            Object types = ep.get("FunctionResponseTypes");
+            triggers.add(new QueueTrigger(id, queueId, ((Number) ep.getOrDefault("BatchSize", 10)).intValue(),
+                types instanceof List<?> l && l.contains("ReportBatchItemFailures")));
+          }
+          default -> { }
+        }
+      });
+      Object handler = props.getOrDefault("Handler", globals.get("Handler"));
+      out.add(new Function(id, String.valueOf(handler),
+          ((Number) props.getOrDefault("MemorySize", globals.getOrDefault("MemorySize", 128))).intValue(),
+          ((Number) props.getOrDefault("Timeout", globals.getOrDefault("Timeout", 3))).intValue(), env, routes, triggers));
+    });
+    return out;
+  }
+
+  public Function function(String id) {
+    return functions().stream().filter(f -> f.id().equals(id)).findFirst()
+        .orElseThrow(() -> new IllegalStateException("template.yaml has no function " + id));
+  }
+
+  /** CloudFormation's short-form tags as their long-form maps. */
+  static final class CfnConstructor extends SafeConstructor {
+    CfnConstructor() {
+      super(new LoaderOptions());
+      for (String fn : List.of("Ref", "GetAtt", "Sub", "Join", "If", "Select", "Split", "Equals", "Not", "And", "Or",
+          "FindInMap", "ImportValue", "GetAZs", "Base64", "Cidr", "Condition")) {
+        String key = fn.equals("Ref") || fn.equals("Condition") ? fn : "Fn::" + fn;
+        this.yamlConstructors.put(new Tag("!" + fn), new AbstractConstruct() {
+          @Override
+          public Object construct(Node node) {
+            Object value;
+            if (node instanceof ScalarNode s) value = constructScalar(s);
+            else if (node instanceof SequenceNode q) value = constructSequence(q);
+            else value = constructMapping((MappingNode) node);
+            return Map.of(key, value);
+          }
+        });
+      }
+    }
+  }
+}
