@@ -251,7 +251,7 @@ public final class AccessCodeService {
   }
 
   private static ApiError duplicate() {
-    return new ApiError(409, "duplicate_access_code",
+    return new ApiError(409, "duplicate_code_on_device",
         "Another access code on this device already uses this code; choose a different code.");
   }
 

@@ -16,6 +16,7 @@ import dev.keyrack.functions.api.routes.AccessCodesGet;
 import dev.keyrack.functions.api.routes.AccessCodesList;
 import dev.keyrack.functions.api.routes.AccessCodesUpdate;
 import dev.keyrack.functions.api.routes.ActionAttemptsGet;
+import dev.keyrack.functions.api.routes.ActionAttemptsList;
 import dev.keyrack.functions.api.routes.DevicesGet;
 import dev.keyrack.functions.api.routes.DevicesList;
 import dev.keyrack.functions.api.routes.EventsGet;
@@ -50,7 +51,7 @@ public final class Api {
       new AccessCodesCreate(), new AccessCodesGet(), new AccessCodesList(), new AccessCodesUpdate(),
       new AccessCodesDelete(), new AccessCodesGenerateCode(),
       new LocksList(), new LocksGet(), new DevicesList(), new DevicesGet(),
-      new EventsList(), new EventsGet(), new ActionAttemptsGet());
+      new EventsList(), new EventsGet(), new ActionAttemptsGet(), new ActionAttemptsList());
 
   private final Services services;
   private final Map<String, Route> routes = new LinkedHashMap<>();
@@ -76,21 +77,25 @@ public final class Api {
       }
       Workspace ws = authenticate(event);
       MDC.put("workspace_id", ws.workspaceId().toString());
-      Params params = new Params("GET".equals(method) ? query(event) : body(event));
+      // Parameters come in the query string (GET, and DELETE as the SDK sends it) and/or the JSON body.
+      ObjectNode input = query(event);
+      input.setAll(body(event));
+      input.remove("_strict"); // added by the Seam SDK to every query string
+      Params params = new Params(input);
       ObjectNode result = route.handle(new Request(ws, params, services));
       ObjectNode body = JsonNodeFactory.instance.objectNode();
       body.put("ok", true);
       body.setAll(result);
-      return respond(200, body);
+      return respond(200, body, requestId);
     } catch (ApiError e) {
-      return respond(e.status(), envelope(e.type(), e.getMessage(), e.validationErrors(), requestId));
+      return respond(e.status(), envelope(e.type(), e.getMessage(), e.validationErrors(), requestId), requestId);
     } catch (RuntimeException e) {
       // Log the failure's type and where it happened; never its message, which may carry request values.
       LOG.error("unexpected failure handling {} {}: {} at {}", event.getRequestContext() == null ? "?" : method(event),
           event.getRawPath(), e.getClass().getName(), e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?");
       return respond(500, envelope("internal_server_error",
           "Something went wrong on our side. Retry the request; if it keeps failing, report request id " + requestId + ".",
-          List.of(), requestId));
+          List.of(), requestId), requestId);
     } finally {
       MDC.remove("workspace_id");
     }
@@ -108,7 +113,10 @@ public final class Api {
     if (header == null || header.isBlank()) {
       throw new ApiError(401, "unauthorized", "Missing API key: send 'Authorization: Bearer <your API key>'.");
     }
-    String key = header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : header.trim();
+    if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      throw new ApiError(401, "unauthorized", "Send the API key as 'Authorization: Bearer <your API key>'.");
+    }
+    String key = header.substring(7).trim();
     if (key.isEmpty() || key.length() > 200) throw new ApiError(401, "unauthorized", "Invalid API key.");
     String hash = ApiKeys.hash(key);
     Instant now = Instant.now();
@@ -138,7 +146,7 @@ public final class Api {
           || key.equals("between")) {
         var arr = n.putArray(key);
         for (String part : v.split(",")) if (!part.isEmpty()) arr.add(part);
-      } else {
+      } else if (!v.isEmpty()) { // the SDK sends null as "key="
         n.put(key, v);
       }
     });
@@ -178,11 +186,19 @@ public final class Api {
     error.put("type", type);
     error.put("message", message);
     if (requestId != null) error.put("request_id", requestId);
-    if (!validation.isEmpty()) error.set("validation_errors", Json.MAPPER.valueToTree(validation));
+    if (!validation.isEmpty()) {
+      // Seam's shape: {"<param>": {"_errors": ["message", ...]}}
+      ObjectNode v = error.putObject("validation_errors");
+      for (Map<String, String> e : validation) {
+        ObjectNode field = v.has(e.get("path")) ? (ObjectNode) v.get(e.get("path")) : v.putObject(e.get("path"));
+        (field.has("_errors") ? (com.fasterxml.jackson.databind.node.ArrayNode) field.get("_errors") : field.putArray("_errors"))
+            .add(e.get("message"));
+      }
+    }
     return body;
   }
 
-  private static APIGatewayV2HTTPResponse respond(int status, ObjectNode body) {
+  private static APIGatewayV2HTTPResponse respond(int status, ObjectNode body, String requestId) {
     String text;
     try {
       text = Json.MAPPER.writeValueAsString(body);
@@ -190,6 +206,7 @@ public final class Api {
       throw new IllegalStateException(e);
     }
     return APIGatewayV2HTTPResponse.builder().withStatusCode(status)
-        .withHeaders(Map.of("content-type", "application/json")).withBody(text).build();
+        .withHeaders(requestId == null ? Map.of("content-type", "application/json")
+            : Map.of("content-type", "application/json", "seam-request-id", requestId)).withBody(text).build();
   }
 }

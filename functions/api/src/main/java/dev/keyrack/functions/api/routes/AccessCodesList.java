@@ -40,6 +40,7 @@ public final class AccessCodesList implements Route {
     if (limit != null) codes = codes.limit(limit);
     ObjectNode body = Request.body();
     body.set("access_codes", Wire.array(codes.map(Wire::accessCode).toList()));
+    body.set("pagination", Wire.singlePage());
     return body;
   }
 }

@@ -16,6 +16,7 @@ public final class DevicesList implements Route {
   public ObjectNode handle(Request req) {
     ObjectNode body = Request.body();
     body.set("devices", Wire.array(DeviceListing.list(req).stream().map(Wire::device).toList()));
+    body.set("pagination", Wire.singlePage());
     return body;
   }
 }

@@ -19,6 +19,7 @@ public final class LocksList implements Route {
     ObjectNode body = Request.body();
     body.set("locks", locks);
     body.set("devices", locks.deepCopy());
+    body.set("pagination", Wire.singlePage());
     return body;
   }
 }
