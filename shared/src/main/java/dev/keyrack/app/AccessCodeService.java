@@ -53,7 +53,7 @@ public final class AccessCodeService {
   }
 
   public AccessCodeService(Store store, JobQueue queue, Clock clock) {
-    this(store, queue, clock, new Ids(), new SecureRandom());
+    this(store, queue, clock, Ids.shared(), new SecureRandom());
   }
 
   public Device device(UUID workspaceId, UUID deviceId) {

@@ -16,6 +16,13 @@ public final class Ids {
     this(new SecureRandom());
   }
 
+  private static final Ids SHARED = new Ids();
+
+  /** The container's one generator, so every event written in this JVM is ordered after the last. */
+  public static Ids shared() {
+    return SHARED;
+  }
+
   public UUID random() {
     byte[] b = new byte[16];
     random.nextBytes(b);
@@ -24,13 +31,31 @@ public final class Ids {
     return fromBytes(b);
   }
 
-  /** RFC 9562 version 7: 48 bits of Unix milliseconds, then randomness. Sorts by time as text. */
-  public UUID timeOrdered(Instant at) {
+  private long lastMs = -1;
+  private int counter;
+
+  /**
+   * RFC 9562 version 7: 48 bits of Unix milliseconds, a 12-bit counter (method 1 of section 6.2),
+   * then randomness. Ids made by one generator are strictly increasing as text, even within one
+   * millisecond, so events written together keep their order.
+   */
+  public synchronized UUID timeOrdered(Instant at) {
+    long ms = at.toEpochMilli();
+    if (ms <= lastMs) {
+      ms = lastMs;
+      if (++counter > 0xfff) {
+        ms++;
+        counter = 0;
+      }
+    } else {
+      counter = 0;
+    }
+    lastMs = ms;
     byte[] b = new byte[16];
     random.nextBytes(b);
-    long ms = at.toEpochMilli();
     for (int i = 0; i < 6; i++) b[i] = (byte) (ms >>> (40 - 8 * i));
-    b[6] = (byte) ((b[6] & 0x0f) | 0x70);
+    b[6] = (byte) (0x70 | ((counter >>> 8) & 0x0f));
+    b[7] = (byte) counter;
     b[8] = (byte) ((b[8] & 0x3f) | 0x80);
     return fromBytes(b);
   }

@@ -36,7 +36,7 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
 
   /** Built from a container's wiring (Lambda: its environment; the local stack: template.yaml). */
   public ProviderWorkerHandler(AwsWiring aws) {
-    this(new DeviceWorker(aws.store(), aws.sandboxProvider(), aws.clock(), new Ids()), aws.telemetry());
+    this(new DeviceWorker(aws.store(), aws.sandboxProvider(), aws.clock(), Ids.shared()), aws.telemetry());
   }
 
   public ProviderWorkerHandler(DeviceWorker worker, Telemetry telemetry) {

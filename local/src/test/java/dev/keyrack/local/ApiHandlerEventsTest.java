@@ -1,0 +1,110 @@
+package dev.keyrack.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.keyrack.domain.AccessCode;
+import dev.keyrack.domain.CodeStatus;
+import dev.keyrack.json.Json;
+import dev.keyrack.ports.Store;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The api handler, built from template.yaml's handler name, fed by the sample events in events/api. */
+class ApiHandlerEventsTest {
+  static RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler;
+  static Store store;
+  static UUID workspace;
+
+  @BeforeAll
+  static void setUp() {
+    LocalStack stack = TestStack.get();
+    handler = stack.apiHandler("ApiFunction");
+    store = stack.wiring("ApiFunction").store();
+    workspace = stack.devices().get(0).workspaceId();
+  }
+
+  static JsonNode invoke(String eventFile, int expectedStatus) {
+    APIGatewayV2HTTPResponse r = handler.handleRequest(EventFixtures.api(eventFile),
+        new LocalContext("keyrack-ApiFunction", 1024, 30));
+    assertThat(r.getStatusCode()).as(eventFile + " -> " + r.getBody()).isEqualTo(expectedStatus);
+    assertThat(r.getHeaders()).containsEntry("content-type", "application/json");
+    try {
+      return Json.MAPPER.readTree(r.getBody());
+    } catch (Exception e) {
+      throw new AssertionError("not JSON: " + r.getBody(), e);
+    }
+  }
+
+  static void assertErrorEnvelope(JsonNode body, String type) {
+    assertThat(body.get("ok").asBoolean()).isFalse();
+    assertThat(body.at("/error/type").asText()).isEqualTo(type);
+    assertThat(body.at("/error/message").asText()).isNotBlank();
+  }
+
+  @Test
+  void createStoresTheCodeAsSettingAndTheWorkerSetsIt() {
+    JsonNode body = invoke("create-access-code.json", 200);
+    assertThat(body.get("ok").asBoolean()).isTrue();
+    JsonNode code = body.get("access_code");
+    assertThat(code.get("status").asText()).isEqualTo("setting");
+    assertThat(code.get("type").asText()).isEqualTo("ongoing");
+    assertThat(code.get("code").asText()).isEqualTo("4821");
+    assertThat(code.at("/pending_mutations/0/mutation_code").asText()).isEqualTo("creating");
+    UUID id = UUID.fromString(code.get("access_code_id").asText());
+    TestStack.await("the code to be set", Duration.ofSeconds(20),
+        () -> store.accessCode(workspace, id).map(c -> c.status() == CodeStatus.set).orElse(false));
+    AccessCode set = store.accessCode(workspace, id).orElseThrow();
+    assertThat(set.onLock()).isTrue();
+    assertThat(set.pendingMutations()).isEmpty();
+
+    // The same PIN again on the same lock is refused and nothing is written.
+    int before = store.accessCodes(workspace, set.deviceId()).size();
+    JsonNode dup = invoke("create-access-code.json", 409);
+    assertErrorEnvelope(dup, "duplicate_code_on_device");
+    assertThat(store.accessCodes(workspace, set.deviceId())).hasSize(before);
+
+    TestStack.post("/access_codes/delete", TestStack.KEY_1, "{\"access_code_id\":\"" + id + "\"}");
+    TestStack.await("the code to be gone", Duration.ofSeconds(20), () -> store.accessCode(workspace, id).isEmpty());
+  }
+
+  @Test
+  void generatedPinHonoursThePreferredLength() {
+    JsonNode code = invoke("create-access-code-generated-pin.json", 200).get("access_code");
+    assertThat(code.get("code").asText()).matches("\\d{6}");
+    TestStack.post("/access_codes/delete", TestStack.KEY_1, "{\"access_code_id\":\"" + code.get("access_code_id").asText() + "\"}");
+  }
+
+  @Test
+  void badInputIsA4xxEnvelopeAndWritesNothing() {
+    int before = store.accessCodes(workspace, UUID.fromString(TestStack.AUGUST_1)).size();
+    assertErrorEnvelope(invoke("create-access-code-malformed-json.json", 400), "invalid_json");
+    JsonNode shortPin = invoke("create-access-code-pin-too-short.json", 400);
+    assertErrorEnvelope(shortPin, "invalid_input");
+    assertThat(shortPin.at("/error/validation_errors/code/_errors/0").asText()).contains("4 to 8 digits");
+    assertThat(shortPin.toString()).doesNotContain("\"12\"");
+    assertErrorEnvelope(invoke("create-access-code-unknown-device.json", 404), "device_not_found");
+    assertThat(store.accessCodes(workspace, UUID.fromString(TestStack.AUGUST_1))).hasSize(before);
+  }
+
+  @Test
+  void missingKeyIs401AndUnknownThingsAre404() {
+    assertErrorEnvelope(invoke("create-access-code-no-api-key.json", 401), "unauthorized");
+    assertErrorEnvelope(invoke("get-access-code-unknown.json", 404), "access_code_not_found");
+    assertErrorEnvelope(invoke("unknown-route.json", 404), "endpoint_not_found");
+  }
+
+  @Test
+  void getRequestsReadTheQueryString() {
+    JsonNode body = invoke("list-locks-get.json", 200);
+    assertThat(body.get("locks")).hasSize(1);
+    assertThat(body.at("/locks/0/device_type").asText()).isEqualTo("august_lock");
+    assertThat(body.at("/devices/0/device_id").asText()).isEqualTo(TestStack.AUGUST_1);
+    assertThat(invoke("list-access-codes.json", 200).get("access_codes").isArray()).isTrue();
+  }
+}

@@ -1,0 +1,25 @@
+package dev.keyrack.local;
+
+import dev.keyrack.domain.AccessCode;
+import dev.keyrack.domain.CodeStatus;
+import dev.keyrack.domain.CodeType;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Access codes as a test puts them straight into the store (no queue message is sent). */
+final class Codes {
+  private Codes() {}
+
+  static String randomPin() {
+    return String.valueOf(ThreadLocalRandom.current().nextInt(100_000, 999_999));
+  }
+
+  static AccessCode ongoing(UUID workspace, UUID device, String pin, CodeStatus status) {
+    return new AccessCode(UUID.randomUUID(), workspace, device, "Test " + pin.hashCode(), pin, null, CodeType.ongoing, status,
+        null, null, Instant.now().truncatedTo(ChronoUnit.MILLIS), List.of(), List.of(), List.of(), false, false, false, false,
+        true, false, 1);
+  }
+}

@@ -1,0 +1,114 @@
+package dev.keyrack.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.keyrack.adapters.sandbox.SandboxLockProvider;
+import dev.keyrack.domain.AccessCode;
+import dev.keyrack.domain.CodeStatus;
+import dev.keyrack.domain.Event;
+import dev.keyrack.ports.Store;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The provider worker handler, built from template.yaml, fed by the sample SQS batches in
+ * events/provider-worker: it programs the sandbox lock, is idempotent under duplicate delivery,
+ * and reports partial batch failures without letting a lock's later operations overtake.
+ */
+class ProviderWorkerEventsTest {
+  static RequestHandler<SQSEvent, SQSBatchResponse> handler;
+  static Store store;
+  static SandboxLockProvider locks;
+  static UUID workspace;
+  static final UUID AUGUST = UUID.fromString(TestStack.AUGUST_1);
+
+  @BeforeAll
+  static void setUp() {
+    LocalStack stack = TestStack.get();
+    handler = stack.sqsHandler("ProviderWorkerFunction");
+    store = stack.wiring("ProviderWorkerFunction").store();
+    locks = stack.wiring("ProviderWorkerFunction").sandboxProvider();
+    workspace = stack.devices().get(0).workspaceId();
+  }
+
+  static SQSBatchResponse invoke(String file, UUID codeId) {
+    return handler.handleRequest(EventFixtures.sqs(file, codeId), new LocalContext("keyrack-ProviderWorkerFunction", 1024, 30));
+  }
+
+  static List<String> eventTypes(UUID codeId) {
+    return store.events(workspace, new Store.EventQuery(null, codeId, null, null, null, 100)).stream()
+        .map(Event::eventType).toList().reversed();
+  }
+
+  AccessCode storedSettingCode() {
+    AccessCode c = Codes.ongoing(workspace, AUGUST, Codes.randomPin(), CodeStatus.setting);
+    store.create(c, List.of());
+    return c;
+  }
+
+  @Test
+  void setsTheCodeOnTheLockAndADuplicateDeliveryChangesNothing() {
+    AccessCode c = storedSettingCode();
+    assertThat(invoke("set-access-code.json", c.accessCodeId()).getBatchItemFailures()).isEmpty();
+    AccessCode after = store.accessCode(workspace, c.accessCodeId()).orElseThrow();
+    assertThat(after.status()).isEqualTo(CodeStatus.set);
+    assertThat(locks.memory(AUGUST).slots().get(c.accessCodeId()).pin()).isEqualTo(c.code());
+    assertThat(eventTypes(c.accessCodeId())).containsExactly("access_code.set_on_device");
+
+    assertThat(invoke("set-access-code-delivered-twice.json", c.accessCodeId()).getBatchItemFailures()).isEmpty();
+    assertThat(store.accessCode(workspace, c.accessCodeId()).orElseThrow().version()).isEqualTo(after.version());
+    assertThat(eventTypes(c.accessCodeId())).containsExactly("access_code.set_on_device");
+    assertThat(locks.memory(AUGUST).slots().keySet().stream().filter(c.accessCodeId()::equals)).hasSize(1);
+  }
+
+  @Test
+  void removesTheCodeFromTheLockThenDeletesIt() {
+    AccessCode c = storedSettingCode();
+    invoke("set-access-code.json", c.accessCodeId());
+    AccessCode set = store.accessCode(workspace, c.accessCodeId()).orElseThrow();
+    AccessCode removing = set.withStatus(CodeStatus.removing).withVersion(set.version() + 1);
+    store.update(set, removing, List.of());
+
+    assertThat(invoke("remove-access-code.json", c.accessCodeId()).getBatchItemFailures()).isEmpty();
+    assertThat(store.accessCode(workspace, c.accessCodeId())).isEmpty();
+    assertThat(locks.memory(AUGUST).slots()).doesNotContainKey(c.accessCodeId());
+    assertThat(eventTypes(c.accessCodeId())).containsExactly("access_code.set_on_device",
+        "access_code.removed_from_device", "access_code.deleted");
+    // delivered again after the code is gone: nothing to do, nothing left on the lock
+    assertThat(invoke("remove-access-code.json", c.accessCodeId()).getBatchItemFailures()).isEmpty();
+    assertThat(eventTypes(c.accessCodeId())).hasSize(3);
+  }
+
+  @Test
+  void aMessageThatCannotBeReadFailsAndHoldsBackTheRestOfItsLock() {
+    AccessCode c = storedSettingCode();
+    SQSBatchResponse r = invoke("malformed-message.json", c.accessCodeId());
+    assertThat(r.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+        .containsExactly("0a1b2c3d-0000-4000-8000-000000000001", "0a1b2c3d-0000-4000-8000-000000000002");
+    // the second message was not tried, so the lock was not touched out of order
+    assertThat(locks.memory(AUGUST).slots()).doesNotContainKey(c.accessCodeId());
+  }
+
+  @Test
+  void aLockThatRefusesThePinGetsAnErrorOnTheCodeNotEndlessRetries() throws Exception {
+    // The lock already holds this PIN for an entry Keyrack does not manage (set at the keypad, say).
+    String pin = Codes.randomPin();
+    dev.keyrack.domain.Device august = store.device(workspace, AUGUST).orElseThrow();
+    locks.set(august, new dev.keyrack.ports.LockProvider.Programming(UUID.randomUUID(), pin, "keypad entry", null, null));
+    AccessCode c = Codes.ongoing(workspace, AUGUST, pin, CodeStatus.setting);
+    store.create(c, List.of());
+
+    SQSBatchResponse r = invoke("set-access-code.json", c.accessCodeId());
+    assertThat(r.getBatchItemFailures()).isEmpty(); // a permanent refusal is not retried
+    AccessCode after = store.accessCode(workspace, c.accessCodeId()).orElseThrow();
+    assertThat(after.errors()).extracting(dev.keyrack.domain.Notice::code).containsExactly("duplicate_code_on_device");
+    assertThat(after.errors().get(0).message()).doesNotContain(pin);
+    assertThat(after.status()).isEqualTo(CodeStatus.setting);
+    assertThat(eventTypes(c.accessCodeId())).containsExactly("access_code.failed_to_set_on_device");
+  }
+}

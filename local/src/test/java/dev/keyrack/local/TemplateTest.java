@@ -1,0 +1,147 @@
+package dev.keyrack.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.keyrack.adapters.AwsWiring;
+import dev.keyrack.functions.api.Api;
+import dev.keyrack.functions.api.Route;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** template.yaml is the source of truth: every name in it must resolve, and it must be deployable as designed. */
+class TemplateTest {
+  static Template template;
+
+  @BeforeAll
+  static void load() throws IOException {
+    template = Template.load(Template.locate(Path.of("")));
+  }
+
+  @Test
+  void everyHandlerResolvesToARealHandlerClassMethodAndConstructors() throws Exception {
+    assertThat(template.functions()).extracting(Template.Function::id)
+        .containsExactlyInAnyOrder("ApiFunction", "ProgrammerFunction", "ProviderWorkerFunction");
+    for (Template.Function f : template.functions()) {
+      Class<?> c = Class.forName(f.handlerClass());
+      assertThat(com.amazonaws.services.lambda.runtime.RequestHandler.class).isAssignableFrom(c);
+      assertThat(c.getMethods()).anyMatch(m -> m.getName().equals(f.handlerMethod()) && m.getParameterCount() == 2);
+      assertThat(c.getConstructor()).as("Lambda's no-argument constructor of %s", f.id()).isNotNull();
+      assertThat(c.getConstructor(AwsWiring.class)).isNotNull();
+    }
+  }
+
+  @Test
+  void aWrongHandlerNameFailsLoudly() {
+    Template.Function wrong = new Template.Function("Broken", "dev.keyrack.functions.api.NoSuchHandler::handleRequest",
+        512, 10, Map.of(), List.of(), List.of());
+    assertThatThrownBy(() -> LocalStack.instantiate(wrong, null))
+        .hasMessageContaining("NoSuchHandler").hasMessageContaining("does not exist");
+  }
+
+  @Test
+  void routesInTheTemplateAreExactlyTheRoutesTheApiServes() {
+    Template.Function api = template.function("ApiFunction");
+    Set<String> declared = new TreeSet<>();
+    api.routes().forEach(r -> declared.add(r.method() + " " + r.path()));
+    Set<String> served = new TreeSet<>();
+    for (Route r : Api.ROUTES) r.methods().forEach(m -> served.add(m + " " + r.path()));
+    served.add("ANY $default");
+    assertThat(declared).isEqualTo(served);
+  }
+
+  @Test
+  void routesCoverEveryMethodTheOpenApiDocumentListsForImplementedPaths() {
+    // From @seamapi/types 1.977.0 (the contract suite validates responses against the same document).
+    Map<String, Set<String>> openApi = Map.ofEntries(
+        Map.entry("/access_codes/create", Set.of("POST")),
+        Map.entry("/access_codes/get", Set.of("GET", "POST")),
+        Map.entry("/access_codes/list", Set.of("GET", "POST")),
+        Map.entry("/access_codes/update", Set.of("POST", "PUT", "PATCH")),
+        Map.entry("/access_codes/delete", Set.of("POST", "DELETE")),
+        Map.entry("/locks/list", Set.of("GET", "POST")),
+        Map.entry("/locks/get", Set.of("GET", "POST")),
+        Map.entry("/devices/list", Set.of("GET", "POST")),
+        Map.entry("/devices/get", Set.of("GET", "POST")),
+        Map.entry("/events/list", Set.of("GET", "POST")),
+        Map.entry("/events/get", Set.of("GET", "POST")),
+        Map.entry("/action_attempts/get", Set.of("GET", "POST")));
+    Set<String> declared = new HashSet<>();
+    template.function("ApiFunction").routes().forEach(r -> declared.add(r.method() + " " + r.path()));
+    openApi.forEach((path, methods) -> methods.forEach(m -> assertThat(declared).contains(m + " " + path)));
+  }
+
+  @Test
+  void functionsAreJava21Arm64WithSnapStartAndLogGroupsWithRetention() {
+    Map<String, Object> globals = Template.map(Template.cast(yaml().get("Globals")), "Function");
+    assertThat(globals.get("Runtime")).isEqualTo("java21");
+    assertThat(globals.get("Architectures")).isEqualTo(List.of("arm64"));
+    assertThat(Template.map(globals, "SnapStart").get("ApplyOn")).isEqualTo("PublishedVersions");
+    assertThat(globals.get("AutoPublishAlias")).isNotNull();
+    for (Template.Function f : template.functions()) {
+      Map<String, Object> props = template.properties(f.id());
+      Map<String, Object> logging = Template.map(props, "LoggingConfig");
+      String logGroup = String.valueOf(Template.cast(logging.get("LogGroup")).get("Ref"));
+      assertThat(template.resourcesOfType("AWS::Logs::LogGroup")).containsKey(logGroup);
+      assertThat(template.properties(logGroup).get("RetentionInDays")).isNotNull();
+      assertThat(props).containsKey("Policies");
+      assertThat(f.environment()).containsKeys("TABLE_NAME", "DEVICE_JOBS_QUEUE_URL", "POWERTOOLS_SERVICE_NAME");
+      // names come from the template, never hard-coded
+      assertThat(f.environment().get("TABLE_NAME")).isEqualTo(Map.of("Ref", "KeyrackTable"));
+    }
+  }
+
+  @Test
+  void tableIsOnDemandWithPointInTimeRecoveryAndTtl() {
+    Map<String, Object> t = template.properties("KeyrackTable");
+    assertThat(t.get("BillingMode")).isEqualTo("PAY_PER_REQUEST");
+    assertThat(Template.map(t, "PointInTimeRecoverySpecification").get("PointInTimeRecoveryEnabled")).isEqualTo(true);
+    assertThat(Template.map(t, "TimeToLiveSpecification").get("Enabled")).isEqualTo(true);
+    assertThat(t).doesNotContainKey("TableName");
+  }
+
+  @Test
+  void deviceJobsQueueIsFifoWithFifoDeadLetterQueueAndAVisibilityTimeoutThatFitsTheWorker() {
+    Map<String, Object> q = template.properties("DeviceJobsQueue");
+    assertThat(q.get("FifoQueue")).isEqualTo(true);
+    Map<String, Object> redrive = Template.map(q, "RedrivePolicy");
+    String dlq = String.valueOf(Template.cast(redrive.get("deadLetterTargetArn")).get("Fn::GetAtt")).replace(".Arn", "");
+    assertThat(template.properties(dlq).get("FifoQueue")).isEqualTo(true);
+    Template.Function worker = template.function("ProviderWorkerFunction");
+    assertThat(((Number) q.get("VisibilityTimeout")).intValue()).isGreaterThanOrEqualTo(6 * worker.timeoutSeconds());
+    assertThat(worker.queueTriggers()).singleElement().satisfies(t -> {
+      assertThat(t.queueId()).isEqualTo("DeviceJobsQueue");
+      assertThat(t.reportsBatchItemFailures()).isTrue();
+    });
+  }
+
+  @Test
+  void outputsTheApiUrl() {
+    assertThat(Template.map(yaml(), "Outputs")).containsKey("ApiUrl");
+  }
+
+  @Test
+  void everyFunctionHasSampleEvents() throws IOException {
+    for (String dir : List.of("api", "programmer", "provider-worker")) {
+      try (var files = Files.list(TestStack.repo().resolve("events").resolve(dir))) {
+        assertThat(files.filter(p -> p.toString().endsWith(".json")).count()).as(dir).isGreaterThan(0);
+      }
+    }
+  }
+
+  private static Map<String, Object> yaml() {
+    try (var r = Files.newBufferedReader(Template.locate(Path.of("")))) {
+      return Template.cast(new org.yaml.snakeyaml.Yaml(new Template.CfnConstructor()).load(r));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
