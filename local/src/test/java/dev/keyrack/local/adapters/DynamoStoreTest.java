@@ -425,6 +425,23 @@ class DynamoStoreTest {
   }
 
   @Test
+  void sinceAndUntilHonourSubMillisecondBounds() {
+    Workspace w = workspace();
+    Device d = device(w);
+    AccessCode c = code(d, "4821");
+    Instant t = Instant.parse("2025-06-01T12:00:00.123400Z");
+    Event e = event(c, "access_code.created", t);
+    store.create(c, List.of(e));
+
+    assertThat(store.events(w.workspaceId(), new EventQuery(null, null, null, t, t, 10))).containsExactly(e);
+    // an event created 0.3 ms before 'since' (or after 'until') is outside the range
+    assertThat(store.events(w.workspaceId(), new EventQuery(null, null, null, t.plusNanos(300_000), null, 10)))
+        .as("since after the event").isEmpty();
+    assertThat(store.events(w.workspaceId(), new EventQuery(null, null, null, null, t.minusNanos(300_000), 10)))
+        .as("until before the event").isEmpty();
+  }
+
+  @Test
   void eventsQueryPagesThroughManyItems() {
     // DynamoDB pages at 1 MB; with large events a filtered query must follow LastEvaluatedKey
     Workspace w = workspace();
