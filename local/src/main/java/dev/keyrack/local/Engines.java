@@ -17,6 +17,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.scheduler.SchedulerClient;
 
 /**
  * The real engines behind the local stack, in this JVM: DynamoDB Local (in memory, or in a
@@ -78,6 +79,14 @@ public final class Engines implements AutoCloseable {
       s.setReuseAddress(true);
       return s.getLocalPort();
     }
+  }
+
+  /** A Scheduler client for an emulator at {@code endpoint}, configured like the other clients. */
+  public SchedulerClient scheduler(URI endpoint, ExecutionInterceptor... interceptors) {
+    ClientOverrideConfiguration.Builder cfg = ClientOverrideConfiguration.builder();
+    for (ExecutionInterceptor i : interceptors) cfg.addExecutionInterceptor(i);
+    return SchedulerClient.builder().endpointOverride(endpoint).region(REGION).credentialsProvider(CREDENTIALS)
+        .httpClient(UrlConnectionHttpClient.create()).overrideConfiguration(cfg.build()).build();
   }
 
   public DynamoDbClient dynamo() {

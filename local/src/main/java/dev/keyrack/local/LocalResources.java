@@ -13,6 +13,8 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.scheduler.SchedulerClient;
+import software.amazon.awssdk.services.scheduler.model.ConflictException;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
@@ -38,10 +40,35 @@ public final class LocalResources {
 
   public static LocalResources create(Template template, DynamoDbClient dynamo, SqsClient sqs,
                                       Map<String, String> parameterOverrides) {
+    return create(template, dynamo, sqs, null, parameterOverrides);
+  }
+
+  public static LocalResources create(Template template, DynamoDbClient dynamo, SqsClient sqs, SchedulerClient scheduler,
+                                      Map<String, String> parameterOverrides) {
     LocalResources r = new LocalResources(template, parameterOverrides);
     r.createTables(dynamo);
     r.createQueues(sqs);
+    if (scheduler != null) r.createScheduleGroups(scheduler);
     return r;
+  }
+
+  private final Map<String, String> scheduleGroups = new LinkedHashMap<>();
+
+  private void createScheduleGroups(SchedulerClient scheduler) {
+    template.resourcesOfType("AWS::Scheduler::ScheduleGroup").forEach((id, res) -> {
+      String name = template.properties(id).get("Name") instanceof String s ? s : id;
+      try {
+        scheduler.createScheduleGroup(b -> b.name(name));
+      } catch (ConflictException exists) {
+        // kept from an earlier run
+      }
+      scheduleGroups.put(id, name);
+    });
+  }
+
+  /** The ARN the local stack gives a function (and its alias): what schedules target. */
+  public static String functionArn(String functionId) {
+    return "arn:aws:lambda:us-east-1:000000000000:function:" + functionId + ":live";
   }
 
   @SuppressWarnings("unchecked")
@@ -150,6 +177,8 @@ public final class LocalResources {
         if (parameters.containsKey(id)) return parameters.get(id);
         if (tableNames.containsKey(id)) return tableNames.get(id);
         if (queueUrls.containsKey(id)) return queueUrls.get(id);
+        if (scheduleGroups.containsKey(id)) return scheduleGroups.get(id);
+        if (id.endsWith(".Alias")) return functionArn(id.substring(0, id.length() - ".Alias".length()));
         throw new IllegalStateException("template.yaml refers to " + id + ", which the local stack does not provide");
       }
       if (m.containsKey("Fn::GetAtt")) {
@@ -157,7 +186,9 @@ public final class LocalResources {
         return switch (parts[1]) {
           case "QueueUrl" -> queueUrl(parts[0]);
           case "Arn" -> queueArns.containsKey(parts[0]) ? queueArns.get(parts[0])
-              : "arn:aws:local:us-east-1:000000000000:" + parts[0];
+              : "AWS::IAM::Role".equals(Template.cast(template.resources().get(parts[0])).get("Type"))
+                  ? "arn:aws:iam::000000000000:role/" + parts[0]
+                  : "arn:aws:local:us-east-1:000000000000:" + parts[0];
           default -> throw new IllegalStateException("unsupported attribute " + m.get("Fn::GetAtt"));
         };
       }

@@ -57,6 +57,8 @@ public final class LocalStack implements AutoCloseable {
   }
 
   private final Engines engines;
+  private SchedulerEmulator scheduler;
+  private software.amazon.awssdk.services.scheduler.SchedulerClient schedulerClient;
   private final Template template;
   private final LocalResources resources;
   private final Map<String, Object> handlers = new LinkedHashMap<>();
@@ -73,15 +75,25 @@ public final class LocalStack implements AutoCloseable {
     this.template = Template.load(templatePath);
     this.engines = Engines.start(o.dataDir());
     try {
-      this.resources = LocalResources.create(template, engines.dynamo(), engines.sqs(),
+      this.scheduler = new SchedulerEmulator(o.clock(), o.dataDir());
+      this.schedulerClient = engines.scheduler(scheduler.endpoint());
+      this.resources = LocalResources.create(template, engines.dynamo(), engines.sqs(), schedulerClient,
           Map.of("SandboxLatencyScale", String.valueOf(o.latencyScale()), "Stage", "local"));
       for (Template.Function f : template.functions()) {
         Map<String, String> env = new LinkedHashMap<>(resources.environment(f));
         env.put("POWERTOOLS_METRICS_DISABLED", "true"); // EMF lines are for CloudWatch, not a terminal
-        AwsWiring wiring = new AwsWiring(env, engines.dynamo(), engines.sqs(), o.clock());
+        AwsWiring wiring = new AwsWiring(env, engines.dynamo(), engines.sqs(), schedulerClient, o.clock());
         wirings.put(f.id(), wiring);
         handlers.put(f.id(), instantiate(f, wiring));
       }
+      // Schedules fire the functions they target, in process, as Lambda invocations.
+      for (Template.Function f : template.functions()) {
+        Object h = handlers.get(f.id());
+        scheduler.target(LocalResources.functionArn(f.id()), input -> invokeRaw(h, input, context(f)));
+      }
+      template.resourcesOfType("AWS::SQS::Queue").keySet().stream().filter(id -> id.startsWith("Scheduler"))
+          .findFirst().ifPresent(dlq -> scheduler.deadLetter(body ->
+              engines.sqs().sendMessage(b -> b.queueUrl(resources.queueUrl(dlq)).messageBody(body))));
       List<HttpGateway.Target> targets = new ArrayList<>();
       for (Template.Function f : template.functions()) {
         if (!f.routes().isEmpty()) targets.add(new HttpGateway.Target(f, apiHandler(f.id())));
@@ -104,6 +116,7 @@ public final class LocalStack implements AutoCloseable {
       this.gateway = new HttpGateway(o.host(), o.port(), targets, this::context);
       gateway.start();
     } catch (RuntimeException | IOException e) {
+      if (scheduler != null) scheduler.close();
       engines.close();
       throw e;
     }
@@ -140,6 +153,15 @@ public final class LocalStack implements AutoCloseable {
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException(f.id() + ": could not build " + f.handlerClass() + ": " + e.getCause(), e);
     }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Object invokeRaw(Object handler, Map<String, Object> input, Context context) {
+    return ((RequestHandler) handler).handleRequest(input, context);
+  }
+
+  public SchedulerEmulator scheduler() {
+    return scheduler;
   }
 
   @SuppressWarnings("unchecked")
@@ -195,7 +217,9 @@ public final class LocalStack implements AutoCloseable {
   @Override
   public void close() {
     gateway.close();
+    scheduler.close();
     pollers.forEach(QueuePoller::close);
+    schedulerClient.close();
     engines.close();
   }
 }

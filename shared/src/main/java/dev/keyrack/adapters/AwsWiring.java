@@ -11,6 +11,9 @@ import java.util.Objects;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.scheduler.SchedulerClient;
+import dev.keyrack.adapters.scheduler.EventBridgeScheduler;
+import dev.keyrack.ports.Scheduler;
 
 /**
  * The adapters of one Lambda container, built once from its environment. Names of tables and
@@ -23,24 +26,30 @@ public final class AwsWiring {
   public static final String TABLE_NAME = "TABLE_NAME";
   public static final String DEVICE_JOBS_QUEUE_URL = "DEVICE_JOBS_QUEUE_URL";
   public static final String SANDBOX_LATENCY_SCALE = "SANDBOX_LATENCY_SCALE";
+  public static final String SCHEDULE_GROUP_NAME = "SCHEDULE_GROUP_NAME";
+  public static final String PROGRAMMER_FUNCTION_ARN = "PROGRAMMER_FUNCTION_ARN";
+  public static final String SCHEDULER_ROLE_ARN = "SCHEDULER_ROLE_ARN";
+  public static final String SCHEDULER_DLQ_ARN = "SCHEDULER_DLQ_ARN";
 
   private final Map<String, String> env;
   private final Clock clock;
   private DynamoDbClient dynamo;
   private SqsClient sqs;
+  private SchedulerClient scheduler;
   private DynamoStore store;
   private SandboxLockProvider sandbox;
   private dev.keyrack.ports.Telemetry telemetry;
 
-  public AwsWiring(Map<String, String> env, DynamoDbClient dynamo, SqsClient sqs, Clock clock) {
+  public AwsWiring(Map<String, String> env, DynamoDbClient dynamo, SqsClient sqs, SchedulerClient scheduler, Clock clock) {
     this.env = Map.copyOf(env);
     this.dynamo = dynamo;
     this.sqs = sqs;
+    this.scheduler = scheduler;
     this.clock = Objects.requireNonNull(clock);
   }
 
   public static AwsWiring fromEnvironment() {
-    return new AwsWiring(System.getenv(), null, null, Clock.systemUTC());
+    return new AwsWiring(System.getenv(), null, null, null, Clock.systemUTC());
   }
 
   public String require(String name) {
@@ -69,6 +78,17 @@ public final class AwsWiring {
   public synchronized SqsClient sqs() {
     if (sqs == null) sqs = SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
     return sqs;
+  }
+
+  public synchronized SchedulerClient schedulerClient() {
+    if (scheduler == null) scheduler = SchedulerClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+    return scheduler;
+  }
+
+  /** The code schedules, delivered to the programmer function named by the environment. */
+  public Scheduler scheduler() {
+    return new EventBridgeScheduler(schedulerClient(), new EventBridgeScheduler.Config(require(SCHEDULE_GROUP_NAME),
+        require(PROGRAMMER_FUNCTION_ARN), require(SCHEDULER_ROLE_ARN), require(SCHEDULER_DLQ_ARN), 185, 86_400));
   }
 
   public synchronized DynamoStore store() {

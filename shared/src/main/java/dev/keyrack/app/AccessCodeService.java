@@ -8,12 +8,14 @@ import dev.keyrack.domain.CodeType;
 import dev.keyrack.domain.Device;
 import dev.keyrack.domain.DeviceOperation;
 import dev.keyrack.domain.Event;
+import dev.keyrack.domain.Fire;
 import dev.keyrack.domain.Ids;
 import dev.keyrack.domain.PendingMutation;
 import dev.keyrack.domain.PinRules;
 import dev.keyrack.domain.SchedulePolicy;
 import dev.keyrack.ports.Conflict;
 import dev.keyrack.ports.JobQueue;
+import dev.keyrack.ports.Scheduler;
 import dev.keyrack.ports.Store;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -40,20 +42,23 @@ public final class AccessCodeService {
 
   private final Store store;
   private final JobQueue queue;
+  private final Scheduler scheduler;
   private final Clock clock;
   private final Ids ids;
   private final RandomGenerator pinRandom;
 
-  public AccessCodeService(Store store, JobQueue queue, Clock clock, Ids ids, RandomGenerator pinRandom) {
+  public AccessCodeService(Store store, JobQueue queue, Scheduler scheduler, Clock clock, Ids ids,
+                           RandomGenerator pinRandom) {
     this.store = store;
     this.queue = queue;
+    this.scheduler = scheduler;
     this.clock = clock;
     this.ids = ids;
     this.pinRandom = pinRandom;
   }
 
-  public AccessCodeService(Store store, JobQueue queue, Clock clock) {
-    this(store, queue, clock, Ids.shared(), new SecureRandom());
+  public AccessCodeService(Store store, JobQueue queue, Scheduler scheduler, Clock clock) {
+    this(store, queue, scheduler, clock, Ids.shared(), new SecureRandom());
   }
 
   public Device device(UUID workspaceId, UUID deviceId) {
@@ -94,27 +99,28 @@ public final class AccessCodeService {
     }
     boolean preferNative = r.preferNativeScheduling() == null || r.preferNativeScheduling();
     UUID id = ids.random();
-    List<SchedulePolicy.Moment> plan = SchedulePolicy.plan(brand, preferNative, r.startsAt(), r.endsAt(), now);
-    SchedulePolicy.Moment first = plan.get(0);
-    boolean dueNow = !first.at().isAfter(now);
-    CodeStatus status = type == CodeType.ongoing ? CodeStatus.setting : CodeStatus.unset;
-    if (type == CodeType.time_bound && dueNow && first.transition() == SchedulePolicy.Transition.PROGRAM) {
-      status = CodeStatus.setting;
-    }
-    PendingMutation mutation = dueNow ? PendingMutation.of("creating", "Keyrack is setting the access code on the device.", now)
-        : new PendingMutation("deferring_creation", "Keyrack will program the access code closer to its start.", now,
-            first.at(), null, null);
-    AccessCode code = new AccessCode(id, workspaceId, device.deviceId(), r.name(), pin, r.commonCodeKey(), type, status,
-        r.startsAt(), r.endsAt(), now, List.of(), List.of(), List.of(mutation), false,
+    AccessCode draft = new AccessCode(id, workspaceId, device.deviceId(), r.name(), pin, r.commonCodeKey(), type,
+        CodeStatus.unset, r.startsAt(), r.endsAt(), now, List.of(), List.of(), List.of(), false,
         Boolean.TRUE.equals(r.allowExternalModification()), Boolean.TRUE.equals(r.isOneTimeUse()), false, preferNative,
         false, 1);
+    Planner.Plan plan = Planner.plan(draft, brand, now);
+    PendingMutation mutation = plan.programNow()
+        ? PendingMutation.of("creating", "Keyrack is setting the access code on the device.", now)
+        : new PendingMutation("deferring_creation", "Keyrack will program the access code closer to its start.", now,
+            plan.firstAt(), null, null);
+    AccessCode code = draft.withStatus(Planner.initialStatus(draft, brand, now)).withPendingMutations(List.of(mutation));
+    // Schedules first: if storing then fails, their fires find no code and are dropped; the
+    // other way round, a stored code could miss its schedules.
+    plan.later().forEach(scheduler::schedule);
     try {
       store.create(code, List.of(Event.forCode(ids, "access_code.created", code, device.connectedAccountId(), now, null)));
     } catch (Conflict.DuplicatePin e) {
+      scheduler.cancelAll(id);
       throw duplicate();
     }
-    if (dueNow) enqueue(new DeviceOperation(DeviceOperation.Kind.SET, workspaceId, device.deviceId(), id, code.version()));
-    LOG.info("access code created id={} device={} type={} status={}", id, device.deviceId(), type, status);
+    if (plan.programNow()) enqueue(new DeviceOperation(DeviceOperation.Kind.SET, workspaceId, device.deviceId(), id, code.version()));
+    LOG.info("access code created id={} device={} type={} status={} scheduled={}", id, device.deviceId(), type,
+        code.status(), plan.later().size());
     return new Created(code, actionAttempt(workspaceId, "CREATE_ACCESS_CODE"));
   }
 
@@ -175,19 +181,33 @@ public final class AccessCodeService {
           next.warnings(), next.pendingMutations(), next.scheduledOnDevice(), r.allowExternalModification(),
           next.oneTimeUse(), next.offlineAccessCode(), next.preferNativeScheduling(), next.onLock(), next.version());
     }
-    if (next == current) return actionAttempt(workspaceId, "UPDATE_ACCESS_CODE");
-
-    boolean dueNow = true;
-    if (next.type() == CodeType.time_bound) {
-      SchedulePolicy.Moment first = SchedulePolicy.plan(brand, next.preferNativeScheduling(), next.startsAt(),
-          next.endsAt(), now).get(0);
-      dueNow = !first.at().isAfter(now);
+    if (r.preferNativeScheduling() != null && r.preferNativeScheduling() != current.preferNativeScheduling()) {
+      next = new AccessCode(next.accessCodeId(), next.workspaceId(), next.deviceId(), next.name(), next.code(),
+          next.commonCodeKey(), next.type(), next.status(), next.startsAt(), next.endsAt(), next.createdAt(), next.errors(),
+          next.warnings(), next.pendingMutations(), next.scheduledOnDevice(), next.externalModificationAllowed(),
+          next.oneTimeUse(), next.offlineAccessCode(), r.preferNativeScheduling(), next.onLock(), next.version());
+      reprogram = true;
     }
-    boolean program = reprogram && (current.onLock() || current.status() == CodeStatus.setting || dueNow);
-    if (program) {
-      next = next.withStatus(next.type() == CodeType.ongoing || !next.preferNativeScheduling() || !brand.nativeScheduling()
-          || !next.startsAt().isAfter(now) ? CodeStatus.setting : CodeStatus.unset);
-    } else {
+    boolean planChanged = !Fire.planOf(current, brand).equals(Fire.planOf(next, brand));
+    if (next == current) {
+      // A repeated update: make sure the schedules of the stored plan exist (a retry after a failure).
+      if (current.type() == CodeType.time_bound) Planner.plan(current, brand, now).later().forEach(scheduler::schedule);
+      return actionAttempt(workspaceId, "UPDATE_ACCESS_CODE");
+    }
+
+    Planner.Plan plan = Planner.plan(next, brand, now);
+    DeviceOperation.Kind op = null;
+    if (reprogram && plan.programNow()) {
+      op = DeviceOperation.Kind.SET;
+      next = next.withStatus(Planner.initialStatus(next, brand, now));
+    } else if (planChanged && !plan.programNow()) {
+      // Its programming moment moved into the future: off the lock until then.
+      if (current.onLock() || current.status() == CodeStatus.setting) op = DeviceOperation.Kind.UNLOAD;
+      next = next.withStatus(CodeStatus.unset);
+      mutations.removeIf(m -> !m.mutationCode().equals("updating_time_frame"));
+      mutations.add(new PendingMutation("deferring_creation", "Keyrack will program the access code closer to its start.",
+          now, plan.firstAt(), null, null));
+    } else if (reprogram && !plan.programNow()) {
       mutations.removeIf(m -> !m.mutationCode().equals("deferring_creation"));
     }
     next = next.withPendingMutations(mutations).withVersion(current.version() + 1);
@@ -198,7 +218,12 @@ public final class AccessCodeService {
     } catch (Conflict.StaleVersion e) {
       throw new ApiError(409, "access_code_changed_concurrently", "The access code was changed by another request; retry.");
     }
-    if (program) enqueue(new DeviceOperation(DeviceOperation.Kind.SET, workspaceId, next.deviceId(), next.accessCodeId(), next.version()));
+    if (planChanged) {
+      scheduler.cancelAll(next.accessCodeId());
+      plan.later().forEach(scheduler::schedule);
+    }
+    boolean program = op != null;
+    if (program) enqueue(new DeviceOperation(op, workspaceId, next.deviceId(), next.accessCodeId(), next.version()));
     LOG.info("access code updated id={} reprogram={}", next.accessCodeId(), program);
     return actionAttempt(workspaceId, "UPDATE_ACCESS_CODE");
   }
@@ -224,6 +249,7 @@ public final class AccessCodeService {
     } catch (Conflict.StaleVersion e) {
       throw new ApiError(409, "access_code_changed_concurrently", "The access code was changed by another request; retry.");
     }
+    scheduler.cancelAll(accessCodeId);
     LOG.info("access code delete requested id={} onLock={}", accessCodeId, mayBeOnLock);
     return actionAttempt(workspaceId, "DELETE_ACCESS_CODE");
   }
@@ -272,6 +298,10 @@ public final class AccessCodeService {
           + " lock needs starts_at.");
     }
     if (start != null && !end.isAfter(start)) throw ApiError.invalidField("ends_at", "ends_at must be after starts_at.");
+    boolean futureStart = brand.deviceType().equals("kwikset_lock") || brand.constraints().contains("start_date_in_future");
+    if (futureStart && !start.isAfter(now)) {
+      throw ApiError.invalidField("starts_at", "starts_at must be in the future on a " + brand.manufacturerDisplayName() + " lock.");
+    }
     if (!end.isAfter(now)) throw ApiError.invalidField("ends_at", "ends_at must be in the future.");
     return CodeType.time_bound;
   }

@@ -2,7 +2,6 @@ package dev.keyrack.app;
 
 import dev.keyrack.domain.AccessCode;
 import dev.keyrack.domain.CodeStatus;
-import dev.keyrack.domain.CodeType;
 import dev.keyrack.domain.Device;
 import dev.keyrack.domain.DeviceOperation;
 import dev.keyrack.domain.Event;
@@ -51,6 +50,7 @@ public final class DeviceWorker {
     }
     return switch (op.kind()) {
       case SET -> set(device.get(), op);
+      case UNLOAD -> unload(device.get(), op);
       case REMOVE -> remove(device.get(), op);
     };
   }
@@ -61,23 +61,32 @@ public final class DeviceWorker {
       if (found.isEmpty()) return Outcome.NOTHING_TO_DO;
       AccessCode code = found.get();
       if (code.status() != CodeStatus.setting && code.status() != CodeStatus.unset) return Outcome.NOTHING_TO_DO;
-      if (code.status() == CodeStatus.unset && !isDue(code)) return Outcome.NOTHING_TO_DO;
-      try {
-        provider.set(device, new LockProvider.Programming(code.accessCodeId(), code.code(), code.name(),
-            code.startsAt(), code.endsAt()));
-      } catch (ProviderException e) {
-        return failedSet(device, code, e);
-      }
       Instant now = Clocks.now(clock);
-      AccessCode next = code.withStatus(CodeStatus.set).withOnLock(true, false)
+      if (!Planner.due(code, device.profile(), now)) return Outcome.NOTHING_TO_DO;
+      boolean preload = Planner.preloadOnly(code, device.profile(), now);
+      if (preload && code.onLock() && code.scheduledOnDevice() && code.pendingMutations().isEmpty()) {
+        return Outcome.NOTHING_TO_DO; // already preloaded as it stands
+      }
+      boolean alreadyPreloaded = !preload && code.onLock() && code.scheduledOnDevice() && code.pendingMutations().isEmpty();
+      if (!alreadyPreloaded) {
+        try {
+          provider.set(device, new LockProvider.Programming(code.accessCodeId(), code.code(), code.name(),
+              code.startsAt(), code.endsAt()));
+        } catch (ProviderException e) {
+          return failedSet(device, code, e);
+        }
+      }
+      // A preloaded code waits on the lock, inactive, for its start; otherwise it is active now.
+      AccessCode next = code.withStatus(preload ? CodeStatus.unset : CodeStatus.set).withOnLock(true, preload || alreadyPreloaded)
           .withPendingMutations(List.of())
           .withNotices(withoutCodes(code.errors(), List.of("failed_to_set_on_device", "duplicate_code_on_device",
               "no_space_for_access_code_on_device")), withoutCodes(code.warnings(), List.of("delay_in_setting_on_device")))
           .withVersion(code.version() + 1);
+      String event = preload ? "access_code.scheduled_on_device" : "access_code.set_on_device";
       try {
-        store.update(code, next, List.of(Event.forCode(ids, "access_code.set_on_device", next,
-            device.connectedAccountId(), now, Map.of("code", next.code()))));
-        LOG.info("access code set on device id={} device={}", code.accessCodeId(), device.deviceId());
+        store.update(code, next, List.of(Event.forCode(ids, event, next, device.connectedAccountId(), now,
+            Map.of("code", next.code()))));
+        LOG.info("access code {} id={} device={}", preload ? "preloaded" : "set", code.accessCodeId(), device.deviceId());
         return Outcome.DONE;
       } catch (Conflict.StaleVersion e) {
         // Changed while we programmed it (new PIN, new name, deleted): program the new state.
@@ -87,9 +96,31 @@ public final class DeviceWorker {
     return Outcome.RETRY;
   }
 
-  private boolean isDue(AccessCode code) {
-    return code.type() == CodeType.ongoing || code.startsAt() == null
-        || !code.startsAt().minus(dev.keyrack.domain.SchedulePolicy.JUST_IN_TIME_LEAD).isAfter(clock.instant());
+  /** Takes a code off the lock but keeps it: its programming moment moved into the future. */
+  private Outcome unload(Device device, DeviceOperation op) {
+    for (int attempt = 0; attempt < 5; attempt++) {
+      Optional<AccessCode> found = store.accessCode(op.workspaceId(), op.accessCodeId());
+      if (found.isEmpty()) return Outcome.NOTHING_TO_DO;
+      AccessCode code = found.get();
+      Instant now = Clocks.now(clock);
+      if (code.status() == CodeStatus.removing || Planner.due(code, device.profile(), now)) return Outcome.NOTHING_TO_DO;
+      try {
+        provider.remove(device, code.accessCodeId());
+      } catch (ProviderException e) {
+        LOG.warn("unloading access code {} from device {} failed: {}", code.accessCodeId(), device.deviceId(), e.getMessage());
+        return Outcome.RETRY;
+      }
+      if (!code.onLock() && !code.scheduledOnDevice()) return Outcome.NOTHING_TO_DO;
+      AccessCode next = code.withStatus(CodeStatus.unset).withOnLock(false, false).withVersion(code.version() + 1);
+      try {
+        store.update(code, next, List.of(Event.forCode(ids, "access_code.removed_from_device", next,
+            device.connectedAccountId(), now, Map.of())));
+        return Outcome.DONE;
+      } catch (Conflict.StaleVersion e) {
+        LOG.info("access code {} changed while being unloaded; re-reading", code.accessCodeId());
+      }
+    }
+    return Outcome.RETRY;
   }
 
   private Outcome failedSet(Device device, AccessCode code, ProviderException e) {

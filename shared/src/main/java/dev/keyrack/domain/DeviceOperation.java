@@ -8,7 +8,12 @@ import java.util.UUID;
  * knows the message is stale.
  */
 public record DeviceOperation(Kind kind, UUID workspaceId, UUID deviceId, UUID accessCodeId, long codeVersion) {
-  public enum Kind { SET, REMOVE }
+  /**
+   * SET programs the code as its plan wants it now (preloaded with its window, or active);
+   * UNLOAD takes it off the lock but keeps it (its window moved later); REMOVE takes it off and
+   * deletes it.
+   */
+  public enum Kind { SET, UNLOAD, REMOVE }
 
   /** Deduplication id: the same planned operation is the same message, however often it is sent. */
   public String deduplicationId() {

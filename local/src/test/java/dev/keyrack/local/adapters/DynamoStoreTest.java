@@ -31,7 +31,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -460,8 +459,6 @@ class DynamoStoreTest {
   }
 
   @Test
-  @Disabled("bug: DynamoStore.events() turns since/until into whole-millisecond UUIDv7 key bounds and never "
-      + "compares the event's own time, so an event created up to 1 ms before 'since' (or after 'until') is returned")
   void sinceAndUntilHonourSubMillisecondBounds() {
     Workspace w = workspace();
     Device d = device(w);

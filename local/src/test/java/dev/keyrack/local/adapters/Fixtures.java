@@ -10,7 +10,6 @@ import dev.keyrack.domain.Notice;
 import dev.keyrack.domain.PendingMutation;
 import dev.keyrack.domain.Workspace;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -48,8 +47,12 @@ final class Fixtures {
     return code(d, pin, T0);
   }
 
+  /**
+   * An event whose id carries exactly {@code at}. A fresh generator per event: one shared generator
+   * is monotonic, so an instant earlier than one it has already seen would get a later id.
+   */
   static Event event(AccessCode c, String type, Instant at) {
-    return new Event(IDS.timeOrdered(at), c.workspaceId(), type, at, at, c.deviceId(), c.accessCodeId(), IDS.random(),
+    return new Event(new Ids().timeOrdered(at), c.workspaceId(), type, at, at, c.deviceId(), c.accessCodeId(), IDS.random(),
         Map.of("note", "n", "count", 3));
   }
 

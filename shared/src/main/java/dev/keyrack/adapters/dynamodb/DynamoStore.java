@@ -188,17 +188,41 @@ public final class DynamoStore implements Store {
 
   /** Indexes (in the transaction) of items whose condition protects a PIN claim. */
   private void write(List<TransactWriteItem> items, List<Integer> pinClaimIndexes) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        ddb.transactWriteItems(b -> b.transactItems(items));
+        return;
+      } catch (TransactionCanceledException e) {
+        boolean conflict = e.cancellationReasons().stream().anyMatch(r -> "TransactionConflict".equals(r.code()));
+        boolean failedCondition = e.cancellationReasons().stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code()));
+        // Another transaction on the same items was in flight: try again; its outcome decides ours.
+        if (conflict && !failedCondition && attempt < 4) {
+          sleepQuietly(20L * attempt);
+          continue;
+        }
+        throw translate(e, pinClaimIndexes);
+      }
+    }
+  }
+
+  private static void sleepQuietly(long ms) {
     try {
-      ddb.transactWriteItems(b -> b.transactItems(items));
-    } catch (TransactionCanceledException e) {
+      Thread.sleep(ms);
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static RuntimeException translate(TransactionCanceledException e, List<Integer> pinClaimIndexes) {
+    {
       List<CancellationReason> reasons = e.cancellationReasons();
       for (int i = 0; i < reasons.size(); i++) {
         if ("ConditionalCheckFailed".equals(reasons.get(i).code())) {
-          if (pinClaimIndexes.contains(i)) throw new Conflict.DuplicatePin();
-          throw new Conflict.StaleVersion();
+          if (pinClaimIndexes.contains(i)) return new Conflict.DuplicatePin();
+          return new Conflict.StaleVersion();
         }
       }
-      throw e;
+      return e;
     }
   }
 
@@ -268,8 +292,10 @@ public final class DynamoStore implements Store {
   @Override
   public List<Event> events(UUID workspaceId, EventQuery q) {
     // Event ids are UUIDv7, so the sort key orders by time and a time range is a key range.
-    String lo = "EVENT#" + (q.since() == null ? "" : boundary(q.since(), false));
-    String hi = "EVENT#" + (q.until() == null ? "~" : boundary(q.until(), true));
+    // Ids are made monotonic per container, so an id can run ahead of its event's time: widen the
+    // lower key bound by a second and let the exact time filter below decide.
+    String lo = "EVENT#" + (q.since() == null ? "" : boundary(q.since().minusSeconds(1), false));
+    String hi = "EVENT#" + (q.until() == null ? "~" : boundary(q.until().plusSeconds(1), true));
     QueryRequest.Builder b = QueryRequest.builder().tableName(table).consistentRead(true).scanIndexForward(false)
         .keyConditionExpression("pk = :pk AND sk BETWEEN :lo AND :hi")
         .expressionAttributeValues(Map.of(":pk", s(ws(workspaceId)), ":lo", s(lo), ":hi", s(hi)));
@@ -282,6 +308,9 @@ public final class DynamoStore implements Store {
         if (q.deviceId() != null && !q.deviceId().equals(e.deviceId())) continue;
         if (q.accessCodeId() != null && !q.accessCodeId().equals(e.accessCodeId())) continue;
         if (q.eventTypes() != null && !q.eventTypes().isEmpty() && !q.eventTypes().contains(e.eventType())) continue;
+        // The key range is whole milliseconds of the id; the exact bounds are the event's own time.
+        if (q.since() != null && e.createdAt().isBefore(q.since())) continue;
+        if (q.until() != null && e.createdAt().isAfter(q.until())) continue;
         out.add(e);
         if (out.size() >= q.limit()) return out;
       }

@@ -4,36 +4,25 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.keyrack.adapters.AwsWiring;
 import dev.keyrack.adapters.lambda.Observability;
-import dev.keyrack.app.ApiError;
-import dev.keyrack.domain.AccessCode;
-import dev.keyrack.domain.CodeStatus;
-import dev.keyrack.domain.DeviceOperation;
+import dev.keyrack.app.ProgrammingService;
+import dev.keyrack.domain.Fire;
 import dev.keyrack.json.Json;
-import dev.keyrack.ports.JobQueue;
-import dev.keyrack.ports.Store;
 import dev.keyrack.ports.Telemetry;
 import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The EventBridge Scheduler target: a schedule fires with the code, the transition and the code
- * version it was planned from. The programmer re-reads the code, drops a fire that is stale (code
- * changed or deleted since) and otherwise hands the operation to the device's FIFO queue.
- *
- * <p>Issue 2 ships the re-read-and-enqueue path; the schedules themselves come with the scheduling
- * work (time-bound codes).
+ * The EventBridge Scheduler target. The schedule's input is a {@link Fire} (code, transition,
+ * plan version); {@link ProgrammingService} drops stale and duplicate fires and enqueues the rest
+ * on the device's FIFO message group. A fire that cannot be read is logged and dropped (retrying
+ * it cannot help); a failure to reach DynamoDB or SQS throws, so Scheduler retries and finally
+ * dead-letters it.
  */
 public final class ProgrammerHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
   private static final Logger LOG = LoggerFactory.getLogger(ProgrammerHandler.class);
 
-  /** The schedule's payload. */
-  public record Fire(UUID workspaceId, UUID deviceId, UUID accessCodeId, String transition, long codeVersion) {}
-
-  private final Store store;
-  private final JobQueue queue;
+  private final ProgrammingService programming;
   private final Telemetry telemetry;
 
   public ProgrammerHandler() {
@@ -42,37 +31,33 @@ public final class ProgrammerHandler implements RequestHandler<Map<String, Objec
 
   /** Built from a container's wiring (Lambda: its environment; the local stack: template.yaml). */
   public ProgrammerHandler(AwsWiring aws) {
-    this(aws.store(), aws.jobQueue(), aws.telemetry());
+    this(new ProgrammingService(aws.store(), aws.jobQueue(), aws.clock()), aws.telemetry());
   }
 
-  public ProgrammerHandler(Store store, JobQueue queue, Telemetry telemetry) {
-    this.store = store;
-    this.queue = queue;
+  public ProgrammerHandler(ProgrammingService programming, Telemetry telemetry) {
+    this.programming = programming;
     this.telemetry = telemetry;
   }
 
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
-    return Observability.around(context, telemetry, () -> Map.of("outcome", fire(Json.MAPPER.convertValue(input, Fire.class))));
+    return Observability.around(context, telemetry, () -> Map.of("outcome", fire(input)));
   }
 
-  public String fire(Fire f) {
-    if (f.workspaceId() == null || f.accessCodeId() == null || f.transition() == null) {
-      throw ApiError.invalid("a schedule fire needs workspaceId, accessCodeId and transition");
+  private String fire(Map<String, Object> input) {
+    Fire f;
+    try {
+      f = Json.MAPPER.convertValue(input, Fire.class);
+    } catch (IllegalArgumentException e) {
+      LOG.error("unreadable schedule input dropped: {}", e.getClass().getSimpleName());
+      return "dropped_unreadable";
     }
-    Optional<AccessCode> code = store.accessCode(f.workspaceId(), f.accessCodeId());
-    if (code.isEmpty()) {
-      LOG.info("fire for deleted code {} dropped", f.accessCodeId());
-      return "dropped_deleted";
+    if (f.workspaceId() == null || f.accessCodeId() == null || f.deviceId() == null || f.transition() == null || f.plan() == null) {
+      LOG.error("incomplete schedule input dropped");
+      return "dropped_unreadable";
     }
-    AccessCode c = code.get();
-    if (c.version() != f.codeVersion()) {
-      LOG.info("stale fire for code {} (planned at v{}, now v{}) dropped", c.accessCodeId(), f.codeVersion(), c.version());
-      return "dropped_stale";
-    }
-    DeviceOperation.Kind kind = "REMOVE".equals(f.transition()) ? DeviceOperation.Kind.REMOVE : DeviceOperation.Kind.SET;
-    if (kind == DeviceOperation.Kind.SET && c.status() == CodeStatus.set) return "dropped_duplicate";
-    queue.enqueue(new DeviceOperation(kind, c.workspaceId(), c.deviceId(), c.accessCodeId(), c.version()));
-    return "enqueued";
+    String outcome = programming.fire(f).name().toLowerCase(java.util.Locale.ROOT);
+    if (outcome.equals("enqueued")) telemetry.count("ScheduleFiresEnqueued");
+    return outcome;
   }
 }

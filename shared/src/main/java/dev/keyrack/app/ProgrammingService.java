@@ -1,0 +1,96 @@
+package dev.keyrack.app;
+
+import dev.keyrack.domain.AccessCode;
+import dev.keyrack.domain.CodeStatus;
+import dev.keyrack.domain.Device;
+import dev.keyrack.domain.DeviceOperation;
+import dev.keyrack.domain.Fire;
+import dev.keyrack.domain.PendingMutation;
+import dev.keyrack.domain.SchedulePolicy.Transition;
+import dev.keyrack.ports.Conflict;
+import dev.keyrack.ports.JobQueue;
+import dev.keyrack.ports.Store;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the programmer function does with a schedule's fire: re-read the code, drop the fire if it
+ * is stale (the code was deleted, or its plan changed since the schedule was made) or already
+ * done (a duplicate delivery), and otherwise hand the operation to the device's queue.
+ * Scheduler delivers at least once; the effect happens once.
+ */
+public final class ProgrammingService {
+  private static final Logger LOG = LoggerFactory.getLogger(ProgrammingService.class);
+
+  public enum Outcome { ENQUEUED, DROPPED_DELETED, DROPPED_STALE, DROPPED_DUPLICATE }
+
+  private final Store store;
+  private final JobQueue queue;
+  private final Clock clock;
+
+  public ProgrammingService(Store store, JobQueue queue, Clock clock) {
+    this.store = store;
+    this.queue = queue;
+    this.clock = clock;
+  }
+
+  public Outcome fire(Fire f) {
+    for (int attempt = 0; attempt < 5; attempt++) {
+      Optional<AccessCode> found = store.accessCode(f.workspaceId(), f.accessCodeId());
+      Optional<Device> device = store.device(f.workspaceId(), f.deviceId());
+      if (found.isEmpty() || device.isEmpty()) {
+        LOG.info("fire {} for deleted code {} dropped", f.transition(), f.accessCodeId());
+        return Outcome.DROPPED_DELETED;
+      }
+      AccessCode c = found.get();
+      if (!Fire.planOf(c, device.get().profile()).equals(f.plan())) {
+        LOG.info("stale fire {} for code {} dropped (its plan changed)", f.transition(), c.accessCodeId());
+        return Outcome.DROPPED_STALE;
+      }
+      Instant now = Clocks.now(clock);
+      try {
+        return switch (f.transition()) {
+          case PROGRAM, PRELOAD, ACTIVATE -> program(c, f.transition(), now);
+          case REMOVE -> remove(c, now);
+        };
+      } catch (Conflict.StaleVersion e) {
+        LOG.info("code {} changed while handling a fire; re-reading", c.accessCodeId());
+      }
+    }
+    throw new IllegalStateException("code " + f.accessCodeId() + " kept changing; the schedule will retry");
+  }
+
+  private Outcome program(AccessCode c, Transition t, Instant now) {
+    boolean done = switch (t) {
+      case PRELOAD -> c.onLock() || c.status() == CodeStatus.set;
+      default -> c.status() == CodeStatus.set;
+    };
+    if (done || c.status() == CodeStatus.removing) return Outcome.DROPPED_DUPLICATE;
+    AccessCode next = c;
+    if (t == Transition.PROGRAM && c.status() == CodeStatus.unset) {
+      next = c.withStatus(CodeStatus.setting)
+          .withPendingMutations(List.of(PendingMutation.of("creating", "Keyrack is setting the access code on the device.", now)))
+          .withVersion(c.version() + 1);
+      store.update(c, next, List.of());
+    }
+    queue.enqueue(new DeviceOperation(DeviceOperation.Kind.SET, c.workspaceId(), c.deviceId(), c.accessCodeId(), next.version()));
+    return Outcome.ENQUEUED;
+  }
+
+  private Outcome remove(AccessCode c, Instant now) {
+    AccessCode next = c;
+    if (c.status() != CodeStatus.removing) {
+      next = c.withStatus(CodeStatus.removing)
+          .withPendingMutations(List.of(PendingMutation.of("deleting", "Keyrack is removing the access code from the device.", now)))
+          .withVersion(c.version() + 1);
+      store.update(c, next, List.of());
+    }
+    // Enqueued again on a duplicate fire too: removal is idempotent, and a lost message must not leave a code behind.
+    queue.enqueue(new DeviceOperation(DeviceOperation.Kind.REMOVE, c.workspaceId(), c.deviceId(), c.accessCodeId(), next.version()));
+    return Outcome.ENQUEUED;
+  }
+}
