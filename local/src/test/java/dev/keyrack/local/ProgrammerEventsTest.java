@@ -41,6 +41,10 @@ class ProgrammerEventsTest {
     assertThat(fire("fire-program.json", c.accessCodeId())).isEqualTo("enqueued");
     TestStack.await("the queued operation to set the code", java.time.Duration.ofSeconds(20),
         () -> store.accessCode(workspace, c.accessCodeId()).orElseThrow().status() == CodeStatus.set);
+    long version = store.accessCode(workspace, c.accessCodeId()).orElseThrow().version();
+    // Scheduler delivers at least once: the same fire again changes nothing.
+    assertThat(fire("fire-program.json", c.accessCodeId())).isEqualTo("dropped_duplicate");
+    assertThat(store.accessCode(workspace, c.accessCodeId()).orElseThrow().version()).isEqualTo(version);
   }
 
   @Test

@@ -49,7 +49,8 @@ class LocalstackAdaptersTest {
 
   @Container
   static final LocalStackContainer LOCALSTACK = new LocalStackContainer(DockerImageName.parse("localstack/localstack:3.8"))
-      .withServices(Service.DYNAMODB, Service.SQS);
+      .withServices(Service.DYNAMODB, Service.SQS)
+      .withEnv("SERVICES", "dynamodb,sqs,scheduler");
 
   static DynamoDbClient dynamo;
   static SqsClient sqs;
@@ -123,5 +124,32 @@ class LocalstackAdaptersTest {
         .containsExactlyElementsOf(sent.stream().filter(o -> o.deviceId().equals(lockA)).toList());
     assertThat(got.stream().map(SqsJobQueueTest.Received::op).filter(o -> o.deviceId().equals(lockB)).toList())
         .containsExactlyElementsOf(sent.stream().filter(o -> o.deviceId().equals(lockB)).toList());
+  }
+
+  @Test
+  void schedulerAdapterCreatesReplacesAndCancelsSchedules() {
+    StaticCredentialsProvider credentials = StaticCredentialsProvider.create(
+        AwsBasicCredentials.create(LOCALSTACK.getAccessKey(), LOCALSTACK.getSecretKey()));
+    try (var client = software.amazon.awssdk.services.scheduler.SchedulerClient.builder()
+        .endpointOverride(LOCALSTACK.getEndpoint()).region(Region.of(LOCALSTACK.getRegion())).credentialsProvider(credentials)
+        .httpClient(UrlConnectionHttpClient.create()).build()) {
+      client.createScheduleGroup(b -> b.name("CodeSchedules"));
+      var scheduler = new dev.keyrack.adapters.scheduler.EventBridgeScheduler(client,
+          new dev.keyrack.adapters.scheduler.EventBridgeScheduler.Config("CodeSchedules",
+              "arn:aws:lambda:us-east-1:000000000000:function:ProgrammerFunction:live",
+              "arn:aws:iam::000000000000:role/SchedulerRole",
+              "arn:aws:sqs:us-east-1:000000000000:SchedulerDeadLetterQueue", 3, 3600));
+      UUID id = UUID.randomUUID();
+      var fire = new dev.keyrack.domain.Fire(UUID.randomUUID(), UUID.randomUUID(), id,
+          dev.keyrack.domain.SchedulePolicy.Transition.REMOVE, java.time.Instant.parse("2030-01-01T00:00:00Z"), "p");
+      scheduler.schedule(fire);
+      scheduler.schedule(fire); // a repeat replaces
+      var got = client.getSchedule(b -> b.name(fire.scheduleName()).groupName("CodeSchedules"));
+      assertThat(got.scheduleExpression()).isEqualTo("at(2030-01-01T00:00:00)");
+      assertThat(got.actionAfterCompletionAsString()).isEqualTo("DELETE");
+      scheduler.cancelAll(id);
+      assertThatThrownBy(() -> client.getSchedule(b -> b.name(fire.scheduleName()).groupName("CodeSchedules")))
+          .isInstanceOf(software.amazon.awssdk.services.scheduler.model.ResourceNotFoundException.class);
+    }
   }
 }

@@ -1,0 +1,211 @@
+package dev.keyrack.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.keyrack.adapters.sandbox.SandboxLockProvider;
+import dev.keyrack.domain.AccessCode;
+import dev.keyrack.domain.CodeStatus;
+import dev.keyrack.domain.Device;
+import dev.keyrack.domain.Event;
+import dev.keyrack.domain.Fire;
+import dev.keyrack.ports.Store;
+import dev.keyrack.json.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Time-bound codes through the whole local stack on a clock the test moves: API → EventBridge
+ * Scheduler (emulated, real SDK) → programmer → FIFO queue → worker → sandbox lock, and removal at
+ * ends_at. Days pass in milliseconds; nothing sleeps to let time pass.
+ */
+class TimeBoundLifecycleTest {
+  static LocalStack stack;
+  static MutableClock clock;
+  static Store store;
+  static SandboxLockProvider locks;
+  static UUID ws;
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() throws Exception {
+    clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    stack = LocalStack.start(LocalStack.Options.defaults().withKeys(TestStack.KEY_1, TestStack.KEY_2).withClock(clock));
+    store = stack.wiring("ApiFunction").store();
+    locks = stack.wiring("ProviderWorkerFunction").sandboxProvider();
+    ws = stack.devices().get(0).workspaceId();
+  }
+
+  @AfterAll
+  static void stop() {
+    stack.close();
+  }
+
+  static Device lock(String type) {
+    return stack.devices().stream().filter(d -> d.deviceType().equals(type)).findFirst().orElseThrow();
+  }
+
+  static JsonNode post(String path, String body) throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.endpoint() + path))
+        .header("Authorization", "Bearer " + TestStack.KEY_1).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    JsonNode n = Json.MAPPER.readTree(r.body());
+    assertThat(r.statusCode()).as(path + " " + body + " -> " + r.body()).isLessThan(500);
+    return n;
+  }
+
+  static UUID create(Device d, String pin, Instant start, Instant end, Boolean preferNative) throws Exception {
+    JsonNode r = post("/access_codes/create", "{\"device_id\":\"" + d.deviceId() + "\",\"name\":\"Guest\",\"code\":\"" + pin
+        + "\",\"starts_at\":\"" + start + "\",\"ends_at\":\"" + end + "\""
+        + (preferNative == null ? "" : ",\"prefer_native_scheduling\":" + preferNative) + "}");
+    assertThat(r.at("/access_code/status").asText()).isEqualTo("unset");
+    assertThat(r.at("/access_code/type").asText()).isEqualTo("time_bound");
+    return UUID.fromString(r.at("/access_code/access_code_id").asText());
+  }
+
+  static AccessCode code(UUID id) {
+    return store.accessCode(ws, id).orElse(null);
+  }
+
+  static List<String> events(UUID id) {
+    return store.events(ws, new Store.EventQuery(null, id, null, null, null, 100)).stream().map(Event::eventType)
+        .toList().reversed();
+  }
+
+  static void awaitStatus(UUID id, CodeStatus s) {
+    TestStack.await(id + " " + s, Duration.ofSeconds(20), () -> code(id) != null && code(id).status() == s);
+  }
+
+  static void awaitGone(UUID id) {
+    TestStack.await(id + " gone", Duration.ofSeconds(20), () -> code(id) == null);
+  }
+
+  /** Moves the clock and waits for the scheduler's next tick to see it. */
+  static void advance(Duration d) throws InterruptedException {
+    clock.advance(d);
+    Thread.sleep(300);
+  }
+
+  @Test
+  void justInTimeCodeIsProgrammedAnHourAheadAndRemovedAtItsEnd() throws Exception {
+    Device lockly = lock("lockly_lock");
+    Instant start = clock.instant().plus(Duration.ofHours(2));
+    UUID id = create(lockly, "246801", start, start.plus(Duration.ofHours(3)), null);
+    assertThat(code(id).pendingMutations()).singleElement().satisfies(m -> {
+      assertThat(m.mutationCode()).isEqualTo("deferring_creation");
+      assertThat(m.scheduledAt()).isEqualTo(start.minus(Duration.ofMinutes(60)));
+    });
+    assertThat(stack.scheduler().schedules().keySet()).contains("CodeSchedules/" + Fire.scheduleName(id,
+        dev.keyrack.domain.SchedulePolicy.Transition.PROGRAM), "CodeSchedules/" + Fire.scheduleName(id,
+        dev.keyrack.domain.SchedulePolicy.Transition.REMOVE));
+
+    advance(Duration.ofMinutes(59));
+    assertThat(code(id).status()).isEqualTo(CodeStatus.unset);
+    assertThat(locks.memory(lockly.deviceId()).slots()).doesNotContainKey(id);
+
+    advance(Duration.ofMinutes(1));
+    awaitStatus(id, CodeStatus.set);
+    assertThat(locks.memory(lockly.deviceId()).slots().get(id).pin()).isEqualTo("246801");
+
+    advance(Duration.ofHours(4));
+    awaitGone(id);
+    assertThat(locks.memory(lockly.deviceId()).slots()).doesNotContainKey(id);
+    assertThat(events(id)).containsExactly("access_code.created", "access_code.set_on_device",
+        "access_code.removed_from_device", "access_code.deleted");
+  }
+
+  @Test
+  void nativeCodeIsPreloaded72HoursAheadInactiveUntilItsStart() throws Exception {
+    Device august = lock("august_lock");
+    Instant start = clock.instant().plus(Duration.ofDays(5)).plus(Duration.ofHours(1));
+    Instant end = start.plus(Duration.ofDays(2));
+    UUID id = create(august, "86420", start, end, null);
+
+    advance(Duration.ofDays(2)); // still 73 h before the start
+    assertThat(code(id).scheduledOnDevice()).isFalse();
+    assertThat(locks.memory(august.deviceId()).slots()).doesNotContainKey(id);
+
+    advance(Duration.ofHours(1)); // now 72 h before the start: preload
+    TestStack.await("preload", Duration.ofSeconds(20), () -> code(id).scheduledOnDevice());
+    assertThat(code(id).status()).isEqualTo(CodeStatus.unset);
+    var slot = locks.memory(august.deviceId()).slots().get(id);
+    assertThat(slot.startsAt()).isEqualTo(start); // the lock itself holds the window: inactive until then
+    assertThat(slot.endsAt()).isEqualTo(end);
+
+    advance(Duration.ofDays(3)); // starts_at
+    awaitStatus(id, CodeStatus.set);
+    advance(Duration.ofDays(2)); // ends_at
+    awaitGone(id);
+    assertThat(locks.memory(august.deviceId()).slots()).doesNotContainKey(id);
+    assertThat(events(id)).containsExactly("access_code.created", "access_code.scheduled_on_device",
+        "access_code.set_on_device", "access_code.removed_from_device", "access_code.deleted");
+  }
+
+  @Test
+  void preferNativeFalseOnANativeLockWaitsForTheJustInTimeMoment() throws Exception {
+    Device schlage = lock("schlage_lock");
+    Instant start = clock.instant().plus(Duration.ofHours(30));
+    UUID id = create(schlage, "97531", start, start.plus(Duration.ofHours(5)), false);
+    assertThat(stack.scheduler().schedules().keySet()).anyMatch(k -> k.endsWith(id + "-program"))
+        .noneMatch(k -> k.endsWith(id + "-preload"));
+    advance(Duration.ofHours(2));
+    assertThat(code(id).status()).isEqualTo(CodeStatus.unset);
+    assertThat(code(id).scheduledOnDevice()).isFalse();
+    assertThat(locks.memory(schlage.deviceId()).slots()).doesNotContainKey(id);
+    post("/access_codes/delete", "{\"access_code_id\":\"" + id + "\"}");
+    awaitGone(id);
+    assertThat(stack.scheduler().schedules().keySet()).noneMatch(k -> k.contains(id.toString()));
+  }
+
+  @Test
+  void changingTheWindowReplacesThePendingSchedules() throws Exception {
+    Device st = lock("smartthings_lock");
+    Instant start = clock.instant().plus(Duration.ofHours(2));
+    UUID id = create(st, "5791", start, start.plus(Duration.ofHours(1)), null);
+    Instant later = start.plus(Duration.ofHours(10));
+    post("/access_codes/update", "{\"access_code_id\":\"" + id + "\",\"starts_at\":\"" + later + "\",\"ends_at\":\""
+        + later.plus(Duration.ofHours(1)) + "\"}");
+    assertThat(events(id)).containsExactly("access_code.created", "access_code.changed");
+    advance(Duration.ofHours(2)); // the old programming moment has passed: nothing happens
+    assertThat(code(id).status()).isEqualTo(CodeStatus.unset);
+    assertThat(locks.memory(st.deviceId()).slots()).doesNotContainKey(id);
+    advance(Duration.ofHours(9)); // the new one
+    awaitStatus(id, CodeStatus.set);
+    // back to ongoing clears the window and its removal
+    post("/access_codes/update", "{\"access_code_id\":\"" + id + "\",\"type\":\"ongoing\"}");
+    TestStack.await("ongoing", Duration.ofSeconds(20), () -> code(id).startsAt() == null && code(id).status() == CodeStatus.set);
+    assertThat(stack.scheduler().schedules().keySet()).noneMatch(k -> k.contains(id.toString()));
+    advance(Duration.ofHours(3));
+    assertThat(code(id)).isNotNull();
+    post("/access_codes/delete", "{\"access_code_id\":\"" + id + "\"}");
+    awaitGone(id);
+  }
+
+  @Test
+  void windowsThatCannotWorkAreRefused() throws Exception {
+    Device yale = lock("yale_lock");
+    Instant now = clock.instant();
+    String base = "{\"device_id\":\"" + yale.deviceId() + "\",\"code\":\"4444\"";
+    assertThat(post("/access_codes/create", base + ",\"starts_at\":\"" + now.plusSeconds(100) + "\",\"ends_at\":\""
+        + now.plusSeconds(50) + "\"}").at("/error/validation_errors/ends_at").isMissingNode()).isFalse();
+    assertThat(post("/access_codes/create", base + ",\"starts_at\":\"" + now.minusSeconds(100) + "\",\"ends_at\":\""
+        + now.minusSeconds(50) + "\"}").at("/error/type").asText()).isEqualTo("invalid_input");
+    assertThat(post("/access_codes/create", base + ",\"starts_at\":\"tomorrow\",\"ends_at\":\""
+        + now.plusSeconds(50) + "\"}").at("/error/type").asText()).isEqualTo("invalid_input");
+    Device kwikset = lock("kwikset_lock");
+    assertThat(post("/access_codes/create", "{\"device_id\":\"" + kwikset.deviceId() + "\",\"code\":\"4444\",\"ends_at\":\""
+        + now.plusSeconds(500) + "\"}").at("/error/validation_errors/starts_at").isMissingNode()).isFalse();
+    assertThat(store.accessCodes(ws, yale.deviceId())).isEmpty();
+    assertThat(store.accessCodes(ws, kwikset.deviceId())).isEmpty();
+  }
+}
