@@ -113,6 +113,12 @@ public final class LocalStack implements AutoCloseable {
               () -> context(f), Math.max(1, o.pollersPerQueue())));
         }
       }
+      // Queue messages do not survive a restart; the stored codes do. Re-send what they wait for.
+      AwsWiring worker = wirings.get(template.functions().stream().filter(f -> !f.queueTriggers().isEmpty())
+          .findFirst().orElseThrow().id());
+      var reconciler = new dev.keyrack.app.Reconciler(worker.store(), worker.jobQueue(), o.clock());
+      reconciler.reconcile(devices.get(0).workspaceId());
+      reconciler.reconcile(secondDevices.get(0).workspaceId());
       this.gateway = new HttpGateway(o.host(), o.port(), targets, this::context);
       gateway.start();
     } catch (RuntimeException | IOException e) {

@@ -1,0 +1,59 @@
+package dev.keyrack.app;
+
+import dev.keyrack.domain.AccessCode;
+import dev.keyrack.domain.CodeStatus;
+import dev.keyrack.domain.Device;
+import dev.keyrack.domain.DeviceOperation;
+import dev.keyrack.ports.JobQueue;
+import dev.keyrack.ports.Store;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Re-sends the device operations that stored codes are waiting for: a code in {@code setting} or
+ * {@code removing}, or an {@code unset} code whose programming moment has passed. Queue messages
+ * are hints and the stored state is the truth, so re-sending is always safe; it covers a queue
+ * that lost its messages (a restarted local stack) or a send that failed after the state was stored.
+ */
+public final class Reconciler {
+  private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+
+  private final Store store;
+  private final JobQueue queue;
+  private final Clock clock;
+
+  public Reconciler(Store store, JobQueue queue, Clock clock) {
+    this.store = store;
+    this.queue = queue;
+    this.clock = clock;
+  }
+
+  /** @return how many operations were re-sent */
+  public int reconcile(UUID workspaceId) {
+    Map<UUID, Device> devices = store.devices(workspaceId).stream().collect(Collectors.toMap(Device::deviceId, Function.identity()));
+    Instant now = clock.instant();
+    int sent = 0;
+    for (AccessCode c : store.accessCodes(workspaceId, null)) {
+      Device d = devices.get(c.deviceId());
+      if (d == null) continue;
+      DeviceOperation.Kind kind = switch (c.status()) {
+        case setting -> DeviceOperation.Kind.SET;
+        case removing -> DeviceOperation.Kind.REMOVE;
+        case unset -> Planner.due(c, d.profile(), now) && !(c.onLock() && Planner.preloadOnly(c, d.profile(), now))
+            ? DeviceOperation.Kind.SET : null;
+        default -> null;
+      };
+      if (kind == null) continue;
+      queue.enqueue(new DeviceOperation(kind, workspaceId, c.deviceId(), c.accessCodeId(), c.version()));
+      sent++;
+    }
+    if (sent > 0) LOG.info("re-sent {} pending device operations for workspace {}", sent, workspaceId);
+    return sent;
+  }
+}
