@@ -30,29 +30,43 @@ public final class LocalStack implements AutoCloseable {
 
   /** How to start. {@code port} 0 picks a free port; null keys are generated. */
   public record Options(String host, int port, Path dataDir, String apiKey, String secondApiKey, double latencyScale,
-                        Path template, Clock clock, int pollersPerQueue) {
+                        Path template, Clock clock, int pollersPerQueue, Map<String, String> parameters) {
+    public Options(String host, int port, Path dataDir, String apiKey, String secondApiKey, double latencyScale,
+                   Path template, Clock clock, int pollersPerQueue) {
+      this(host, port, dataDir, apiKey, secondApiKey, latencyScale, template, clock, pollersPerQueue, Map.of());
+    }
+
     public static Options defaults() {
       return new Options("127.0.0.1", 0, null, null, null, 0, null, Clock.systemUTC(), 2);
     }
 
+    /** Overrides of template.yaml parameters (e.g. RetryBaseSeconds). */
+    public Options withParameters(Map<String, String> p) {
+      return new Options(host, port, dataDir, apiKey, secondApiKey, latencyScale, template, clock, pollersPerQueue, p);
+    }
+
+    public Options withPollers(int n) {
+      return new Options(host, port, dataDir, apiKey, secondApiKey, latencyScale, template, clock, n, parameters);
+    }
+
     public Options withPort(int p) {
-      return new Options(host, p, dataDir, apiKey, secondApiKey, latencyScale, template, clock, pollersPerQueue);
+      return new Options(host, p, dataDir, apiKey, secondApiKey, latencyScale, template, clock, pollersPerQueue, parameters);
     }
 
     public Options withKeys(String a, String b) {
-      return new Options(host, port, dataDir, a, b, latencyScale, template, clock, pollersPerQueue);
+      return new Options(host, port, dataDir, a, b, latencyScale, template, clock, pollersPerQueue, parameters);
     }
 
     public Options withDataDir(Path d) {
-      return new Options(host, port, d, apiKey, secondApiKey, latencyScale, template, clock, pollersPerQueue);
+      return new Options(host, port, d, apiKey, secondApiKey, latencyScale, template, clock, pollersPerQueue, parameters);
     }
 
     public Options withLatencyScale(double s) {
-      return new Options(host, port, dataDir, apiKey, secondApiKey, s, template, clock, pollersPerQueue);
+      return new Options(host, port, dataDir, apiKey, secondApiKey, s, template, clock, pollersPerQueue, parameters);
     }
 
     public Options withClock(Clock c) {
-      return new Options(host, port, dataDir, apiKey, secondApiKey, latencyScale, template, c, pollersPerQueue);
+      return new Options(host, port, dataDir, apiKey, secondApiKey, latencyScale, template, c, pollersPerQueue, parameters);
     }
   }
 
@@ -78,7 +92,7 @@ public final class LocalStack implements AutoCloseable {
       this.scheduler = new SchedulerEmulator(o.clock(), o.dataDir());
       this.schedulerClient = engines.scheduler(scheduler.endpoint());
       this.resources = LocalResources.create(template, engines.dynamo(), engines.sqs(), schedulerClient,
-          Map.of("SandboxLatencyScale", String.valueOf(o.latencyScale()), "Stage", "local"));
+          parameters(o));
       for (Template.Function f : template.functions()) {
         Map<String, String> env = new LinkedHashMap<>(resources.environment(f));
         env.put("POWERTOOLS_METRICS_DISABLED", "true"); // EMF lines are for CloudWatch, not a terminal
@@ -126,6 +140,14 @@ public final class LocalStack implements AutoCloseable {
       engines.close();
       throw e;
     }
+  }
+
+  private static Map<String, String> parameters(Options o) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("SandboxLatencyScale", String.valueOf(o.latencyScale()));
+    p.put("Stage", "local");
+    p.putAll(o.parameters());
+    return p;
   }
 
   public static LocalStack start(Options o) throws IOException {

@@ -85,13 +85,30 @@ class ProviderWorkerEventsTest {
   }
 
   @Test
-  void aMessageThatCannotBeReadFailsAndHoldsBackTheRestOfItsLock() {
+  void anUnreadableMessageIsParkedInTheDeadLetterQueueAndTheLockMovesOn() {
     AccessCode c = storedSettingCode();
+    String dlq = TestStack.get().resources().queueUrl("DeviceJobsDeadLetterQueue");
+    var sqs = TestStack.get().engines().sqs();
     SQSBatchResponse r = invoke("malformed-message.json", c.accessCodeId());
-    assertThat(r.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
-        .containsExactly("0a1b2c3d-0000-4000-8000-000000000001", "0a1b2c3d-0000-4000-8000-000000000002");
-    // the second message was not tried, so the lock was not touched out of order
-    assertThat(locks.memory(AUGUST).slots()).doesNotContainKey(c.accessCodeId());
+    assertThat(r.getBatchItemFailures()).isEmpty();
+    assertThat(store.accessCode(workspace, c.accessCodeId()).orElseThrow().status()).isEqualTo(CodeStatus.set);
+    var parked = sqs.receiveMessage(b -> b.queueUrl(dlq).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
+    assertThat(parked).extracting(software.amazon.awssdk.services.sqs.model.Message::body).contains("not json");
+  }
+
+  @Test
+  void aTransientFailureIsRetriedLaterAndHoldsBackTheRestOfItsLock() {
+    AccessCode c = storedSettingCode();
+    locks.configure(AUGUST, m -> m.withOnline(false));
+    try {
+      SQSBatchResponse r = invoke("set-access-code-delivered-twice.json", c.accessCodeId());
+      // the first failed and will come back after its backoff; the second was not tried, so it cannot overtake
+      assertThat(r.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+          .containsExactly("0a1b2c3d-0000-4000-8000-000000000001", "0a1b2c3d-0000-4000-8000-000000000002");
+      assertThat(store.accessCode(workspace, c.accessCodeId()).orElseThrow().status()).isEqualTo(CodeStatus.setting);
+    } finally {
+      locks.configure(AUGUST, m -> m.withOnline(true));
+    }
   }
 
   @Test

@@ -30,7 +30,9 @@ public final class TestStack {
   public static synchronized LocalStack get() {
     if (stack == null) {
       try {
-        stack = LocalStack.start(LocalStack.Options.defaults().withKeys(KEY_1, KEY_2));
+        // Fast retries so failure paths finish in seconds.
+        stack = LocalStack.start(LocalStack.Options.defaults().withKeys(KEY_1, KEY_2)
+            .withParameters(java.util.Map.of("RetryBaseSeconds", "1", "RetryMaxSeconds", "2")));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

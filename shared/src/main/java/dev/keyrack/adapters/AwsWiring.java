@@ -97,7 +97,17 @@ public final class AwsWiring {
   }
 
   public SqsJobQueue jobQueue() {
-    return new SqsJobQueue(sqs(), require(DEVICE_JOBS_QUEUE_URL));
+    return new SqsJobQueue(sqs(), require(DEVICE_JOBS_QUEUE_URL), env.get("DEVICE_JOBS_DLQ_URL"));
+  }
+
+  /** The retry policy, tunable by RETRY_BASE_SECONDS, RETRY_MAX_SECONDS, RETRY_WARN_AFTER, RETRY_FAIL_AFTER. */
+  public dev.keyrack.domain.RetryPolicy retryPolicy() {
+    var d = dev.keyrack.domain.RetryPolicy.DEFAULT;
+    return new dev.keyrack.domain.RetryPolicy(
+        java.time.Duration.ofSeconds(Long.parseLong(env.getOrDefault("RETRY_BASE_SECONDS", String.valueOf(d.base().toSeconds())))),
+        java.time.Duration.ofSeconds(Long.parseLong(env.getOrDefault("RETRY_MAX_SECONDS", String.valueOf(d.max().toSeconds())))),
+        Integer.parseInt(env.getOrDefault("RETRY_WARN_AFTER", String.valueOf(d.warnAfter()))),
+        Integer.parseInt(env.getOrDefault("RETRY_FAIL_AFTER", String.valueOf(d.failAfter()))));
   }
 
   public synchronized SandboxLockProvider sandboxProvider() {

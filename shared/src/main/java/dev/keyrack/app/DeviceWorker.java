@@ -7,6 +7,7 @@ import dev.keyrack.domain.DeviceOperation;
 import dev.keyrack.domain.Event;
 import dev.keyrack.domain.Ids;
 import dev.keyrack.domain.Notice;
+import dev.keyrack.domain.RetryPolicy;
 import dev.keyrack.ports.Conflict;
 import dev.keyrack.ports.LockProvider;
 import dev.keyrack.ports.LockProvider.ProviderException;
@@ -27,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class DeviceWorker {
   private static final Logger LOG = LoggerFactory.getLogger(DeviceWorker.class);
 
+  private final ThreadLocal<Integer> attempt = ThreadLocal.withInitial(() -> 1);
+
   /** What became of an operation. */
   public enum Outcome { DONE, NOTHING_TO_DO, RETRY, FAILED_PERMANENTLY }
 
@@ -34,15 +37,35 @@ public final class DeviceWorker {
   private final LockProvider provider;
   private final Clock clock;
   private final Ids ids;
+  private final RetryPolicy retry;
 
-  public DeviceWorker(Store store, LockProvider provider, Clock clock, Ids ids) {
+  public DeviceWorker(Store store, LockProvider provider, Clock clock, Ids ids, RetryPolicy retry) {
     this.store = store;
     this.provider = provider;
     this.clock = clock;
     this.ids = ids;
+    this.retry = retry;
+  }
+
+  public DeviceWorker(Store store, LockProvider provider, Clock clock, Ids ids) {
+    this(store, provider, clock, ids, RetryPolicy.DEFAULT);
+  }
+
+  public RetryPolicy retryPolicy() {
+    return retry;
   }
 
   public Outcome process(DeviceOperation op) {
+    return process(op, 1);
+  }
+
+  /**
+   * Carries out an operation on its {@code attempt}-th delivery (1 for the first). A transient
+   * failure is reported on the code by the retry policy's thresholds (a delay warning, then a
+   * failure error) and answered with RETRY; the caller waits {@link RetryPolicy#backoff} and tries again.
+   */
+  public Outcome process(DeviceOperation op, int attempt) {
+    this.attempt.set(Math.max(1, attempt));
     Optional<Device> device = store.device(op.workspaceId(), op.deviceId());
     if (device.isEmpty()) {
       LOG.warn("operation {} for unknown device {} dropped", op.kind(), op.deviceId());
@@ -56,13 +79,14 @@ public final class DeviceWorker {
   }
 
   private Outcome set(Device device, DeviceOperation op) {
-    for (int attempt = 0; attempt < 5; attempt++) {
+    for (int round = 0; round < 5; round++) {
       Optional<AccessCode> found = store.accessCode(op.workspaceId(), op.accessCodeId());
       if (found.isEmpty()) return Outcome.NOTHING_TO_DO;
       AccessCode code = found.get();
       if (code.status() != CodeStatus.setting && code.status() != CodeStatus.unset) return Outcome.NOTHING_TO_DO;
       Instant now = Clocks.now(clock);
       if (!Planner.due(code, device.profile(), now)) return Outcome.NOTHING_TO_DO;
+      if (code.endsAt() != null && !code.endsAt().isAfter(now)) return Outcome.NOTHING_TO_DO; // its removal takes over
       boolean preload = Planner.preloadOnly(code, device.profile(), now);
       if (preload && code.onLock() && code.scheduledOnDevice() && code.pendingMutations().isEmpty()) {
         return Outcome.NOTHING_TO_DO; // already preloaded as it stands
@@ -98,7 +122,7 @@ public final class DeviceWorker {
 
   /** Takes a code off the lock but keeps it: its programming moment moved into the future. */
   private Outcome unload(Device device, DeviceOperation op) {
-    for (int attempt = 0; attempt < 5; attempt++) {
+    for (int round = 0; round < 5; round++) {
       Optional<AccessCode> found = store.accessCode(op.workspaceId(), op.accessCodeId());
       if (found.isEmpty()) return Outcome.NOTHING_TO_DO;
       AccessCode code = found.get();
@@ -125,9 +149,9 @@ public final class DeviceWorker {
 
   private Outcome failedSet(Device device, AccessCode code, ProviderException e) {
     if (!e.permanent()) {
-      LOG.warn("setting access code {} on device {} failed transiently: {}", code.accessCodeId(), device.deviceId(),
-          e.getMessage());
-      return Outcome.RETRY;
+      LOG.warn("setting access code {} on device {} failed (attempt {}): {}", code.accessCodeId(), device.deviceId(),
+          attempt.get(), e.getMessage());
+      return reportDelay(device, code, true, e.getMessage());
     }
     String errorCode = switch (e.kind()) {
       case DUPLICATE_CODE -> "duplicate_code_on_device";
@@ -140,7 +164,7 @@ public final class DeviceWorker {
     AccessCode next = code.withNotices(errors, code.warnings()).withVersion(code.version() + 1);
     try {
       store.update(code, next, List.of(Event.forCode(ids, "access_code.failed_to_set_on_device", next,
-          device.connectedAccountId(), now, Map.of())));
+          device.connectedAccountId(), now, problems(next))));
     } catch (Conflict.StaleVersion stale) {
       return Outcome.RETRY;
     }
@@ -149,7 +173,7 @@ public final class DeviceWorker {
   }
 
   private Outcome remove(Device device, DeviceOperation op) {
-    for (int attempt = 0; attempt < 5; attempt++) {
+    for (int round = 0; round < 5; round++) {
       Optional<AccessCode> found = store.accessCode(op.workspaceId(), op.accessCodeId());
       if (found.isPresent() && found.get().status() != CodeStatus.removing) return Outcome.NOTHING_TO_DO;
       try {
@@ -157,8 +181,9 @@ public final class DeviceWorker {
         // so a code can never be left behind on a lock.
         provider.remove(device, op.accessCodeId());
       } catch (ProviderException e) {
-        LOG.warn("removing access code {} from device {} failed: {}", op.accessCodeId(), device.deviceId(), e.getMessage());
-        return Outcome.RETRY;
+        LOG.warn("removing access code {} from device {} failed (attempt {}): {}", op.accessCodeId(), device.deviceId(),
+            attempt.get(), e.getMessage());
+        return found.isPresent() ? reportDelay(device, found.get(), false, e.getMessage()) : Outcome.RETRY;
       }
       if (found.isEmpty()) return Outcome.NOTHING_TO_DO;
       AccessCode code = found.get();
@@ -177,6 +202,63 @@ public final class DeviceWorker {
       }
     }
     return Outcome.RETRY;
+  }
+
+  /**
+   * Puts the retry policy's verdict on the code: past {@code warnAfter} failed attempts the delay
+   * warning and its event, past {@code failAfter} the failure error and its event. Each is added
+   * once; a later success clears them.
+   */
+  private Outcome reportDelay(Device device, AccessCode code, boolean setting, String reason) {
+    int failed = attempt.get();
+    String warning = setting ? "delay_in_setting_on_device" : "delay_in_removing_from_device";
+    String error = setting ? "failed_to_set_on_device" : "failed_to_remove_from_device";
+    boolean warn = retry.warns(failed) && code.warnings().stream().noneMatch(n -> n.code().equals(warning));
+    boolean fail = retry.fails(failed) && code.errors().stream().noneMatch(n -> n.code().equals(error));
+    if (!warn && !fail) return Outcome.RETRY;
+    Instant now = Clocks.now(clock);
+    List<Notice> warnings = new ArrayList<>(code.warnings());
+    List<Notice> errors = new ArrayList<>(code.errors());
+    List<Event> events = new ArrayList<>();
+    if (warn) {
+      warnings.add(new Notice(warning, (setting ? "Setting" : "Removing") + " the access code on the device is taking longer "
+          + "than expected (" + failed + " attempts so far); Keyrack keeps trying.", now));
+      events.add(Event.forCode(ids, "access_code." + warning, code, device.connectedAccountId(), now,
+          problems(code.withNotices(errors, warnings))));
+    }
+    if (fail) {
+      errors.add(new Notice(error, (setting ? "Could not set" : "Could not remove") + " the access code on the device after "
+          + failed + " attempts: " + reason + " Keyrack keeps retrying.", now));
+      events.add(Event.forCode(ids, "access_code." + error, code, device.connectedAccountId(), now,
+          problems(code.withNotices(errors, warnings))));
+    }
+    try {
+      store.update(code, code.withNotices(errors, warnings).withVersion(code.version() + 1), events);
+      if (fail && setting) onSetFailure.accept(code);
+    } catch (Conflict.StaleVersion e) {
+      LOG.info("access code {} changed while reporting its delay", code.accessCodeId());
+    }
+    return Outcome.RETRY;
+  }
+
+  private java.util.function.Consumer<AccessCode> onSetFailure = c -> { };
+
+  /** Called once when a set is reported failed (the backup pool pulls a backup code here). */
+  public void onSetFailure(java.util.function.Consumer<AccessCode> hook) {
+    this.onSetFailure = hook;
+  }
+
+  /** The errors and warnings a delay or failure event carries, as the Seam event shape requires. */
+  static Map<String, Object> problems(AccessCode c) {
+    return Map.of(
+        "access_code_errors", c.errors().stream().map(n -> notice("error_code", n)).toList(),
+        "access_code_warnings", c.warnings().stream().map(n -> notice("warning_code", n)).toList(),
+        "device_errors", List.of(), "device_warnings", List.of(),
+        "connected_account_errors", List.of(), "connected_account_warnings", List.of());
+  }
+
+  private static Map<String, Object> notice(String key, Notice n) {
+    return Map.of(key, n.code(), "message", n.message(), "created_at", n.createdAt().toString());
   }
 
   private static List<Notice> withoutCodes(List<Notice> notices, List<String> codes) {

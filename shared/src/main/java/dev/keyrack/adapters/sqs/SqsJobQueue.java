@@ -14,10 +14,31 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public final class SqsJobQueue implements JobQueue {
   private final SqsClient sqs;
   private final String queueUrl;
+  private final String deadLetterUrl;
 
   public SqsJobQueue(SqsClient sqs, String queueUrl) {
+    this(sqs, queueUrl, null);
+  }
+
+  public SqsJobQueue(SqsClient sqs, String queueUrl, String deadLetterUrl) {
     this.sqs = Objects.requireNonNull(sqs);
     this.queueUrl = Objects.requireNonNull(queueUrl);
+    this.deadLetterUrl = deadLetterUrl;
+  }
+
+  @Override
+  public void retryLater(String receiptHandle, java.time.Duration wait) {
+    int seconds = (int) Math.min(43_200, Math.max(0, wait.toSeconds()));
+    sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl).receiptHandle(receiptHandle).visibilityTimeout(seconds));
+  }
+
+  @Override
+  public void deadLetter(String body, String reason) {
+    if (deadLetterUrl == null) throw new IllegalStateException("no dead-letter queue configured (DEVICE_JOBS_DLQ_URL)");
+    sqs.sendMessage(b -> b.queueUrl(deadLetterUrl).messageBody(body)
+        .messageGroupId("unprocessable").messageDeduplicationId(Integer.toHexString(body.hashCode()) + "-" + body.length())
+        .messageAttributes(java.util.Map.of("reason", software.amazon.awssdk.services.sqs.model.MessageAttributeValue.builder()
+            .dataType("String").stringValue(reason).build())));
   }
 
   @Override

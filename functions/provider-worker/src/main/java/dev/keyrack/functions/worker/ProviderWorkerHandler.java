@@ -10,6 +10,7 @@ import dev.keyrack.adapters.sqs.SqsJobQueue;
 import dev.keyrack.app.DeviceWorker;
 import dev.keyrack.domain.DeviceOperation;
 import dev.keyrack.domain.Ids;
+import dev.keyrack.ports.JobQueue;
 import dev.keyrack.ports.Telemetry;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,6 +29,7 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
   private static final Logger LOG = LoggerFactory.getLogger(ProviderWorkerHandler.class);
 
   private final DeviceWorker worker;
+  private final JobQueue queue;
   private final Telemetry telemetry;
 
   public ProviderWorkerHandler() {
@@ -36,11 +38,13 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
 
   /** Built from a container's wiring (Lambda: its environment; the local stack: template.yaml). */
   public ProviderWorkerHandler(AwsWiring aws) {
-    this(new DeviceWorker(aws.store(), aws.sandboxProvider(), aws.clock(), Ids.shared()), aws.telemetry());
+    this(new DeviceWorker(aws.store(), aws.sandboxProvider(), aws.clock(), Ids.shared(), aws.retryPolicy()),
+        aws.jobQueue(), aws.telemetry());
   }
 
-  public ProviderWorkerHandler(DeviceWorker worker, Telemetry telemetry) {
+  public ProviderWorkerHandler(DeviceWorker worker, JobQueue queue, Telemetry telemetry) {
     this.worker = worker;
+    this.queue = queue;
     this.telemetry = telemetry;
   }
 
@@ -59,12 +63,35 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
         continue;
       }
       boolean ok;
+      DeviceOperation op;
       try {
-        DeviceOperation op = SqsJobQueue.parse(m.getBody());
-        DeviceWorker.Outcome outcome = worker.process(op);
+        op = SqsJobQueue.parse(m.getBody());
+        if (op.kind() == null || op.workspaceId() == null || op.deviceId() == null || op.accessCodeId() == null) {
+          throw new IllegalArgumentException("incomplete device operation");
+        }
+      } catch (RuntimeException unreadable) {
+        // Retrying cannot help: park it, visibly, in the dead-letter queue, and let the lock's queue move on.
+        LOG.error("unreadable device job {} moved to the dead-letter queue", m.getMessageId());
+        try {
+          queue.deadLetter(m.getBody(), "unreadable device operation");
+          telemetry.count("DeviceJobsDeadLettered");
+          continue;
+        } catch (RuntimeException e) {
+          failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));
+          if (group != null) blockedGroups.add(group);
+          continue;
+        }
+      }
+      try {
+        int attempt = receiveCount(m);
+        DeviceWorker.Outcome outcome = worker.process(op, attempt);
         switch (outcome) {
           case DONE -> telemetry.count(op.kind() == DeviceOperation.Kind.SET ? "AccessCodesSet" : "AccessCodesRemoved");
           case FAILED_PERMANENTLY -> telemetry.count("AccessCodesFailed");
+          case RETRY -> {
+            telemetry.count("DeviceJobRetries");
+            backOff(m, attempt);
+          }
           default -> { }
         }
         ok = outcome != DeviceWorker.Outcome.RETRY;
@@ -79,5 +106,23 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
       }
     }
     return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+  }
+
+  static int receiveCount(SQSEvent.SQSMessage m) {
+    try {
+      return Integer.parseInt(m.getAttributes().getOrDefault("ApproximateReceiveCount", "1"));
+    } catch (RuntimeException e) {
+      return 1;
+    }
+  }
+
+  /** The message comes back after the retry policy's backoff (it stays first in its lock's group). */
+  private void backOff(SQSEvent.SQSMessage m, int attempt) {
+    try {
+      queue.retryLater(m.getReceiptHandle(), worker.retryPolicy().backoff(attempt));
+    } catch (RuntimeException e) {
+      LOG.warn("could not delay retry of {}: {}; it returns after the queue's visibility timeout", m.getMessageId(),
+          e.getClass().getSimpleName());
+    }
   }
 }

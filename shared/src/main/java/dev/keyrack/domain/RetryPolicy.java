@@ -1,0 +1,44 @@
+package dev.keyrack.domain;
+
+import java.time.Duration;
+
+/**
+ * How a failing lock operation is retried: exponential backoff from {@code base}, capped at
+ * {@code max}; a warning once {@code warnAfter} attempts have failed, an error (and, for a set, a
+ * backup code) once {@code failAfter} have. Retries go on after that, at the capped pace, until
+ * the operation succeeds or no longer matters (the code was deleted or its window ended).
+ * Pure: the worker, the tests and the simulation all use this one definition.
+ */
+public record RetryPolicy(Duration base, Duration max, int warnAfter, int failAfter) {
+  public static final RetryPolicy DEFAULT = new RetryPolicy(Duration.ofSeconds(10), Duration.ofMinutes(15), 3, 6);
+
+  public RetryPolicy {
+    if (base.isNegative() || base.isZero() || max.compareTo(base) < 0 || warnAfter < 1 || failAfter < warnAfter) {
+      throw new IllegalArgumentException("retry policy needs 0 < base <= max and 1 <= warnAfter <= failAfter");
+    }
+  }
+
+  /** The wait before attempt {@code failedAttempts + 1}, given that many attempts have failed (1 or more). */
+  public Duration backoff(int failedAttempts) {
+    int n = Math.max(1, failedAttempts);
+    long factor = n >= 31 ? Long.MAX_VALUE : 1L << (n - 1);
+    long seconds = base.getSeconds() > Long.MAX_VALUE / Math.max(1, factor) ? Long.MAX_VALUE : base.getSeconds() * factor;
+    Duration d = Duration.ofSeconds(seconds).plusNanos(base.getNano());
+    return d.compareTo(max) > 0 ? max : d;
+  }
+
+  public boolean warns(int failedAttempts) {
+    return failedAttempts >= warnAfter;
+  }
+
+  public boolean fails(int failedAttempts) {
+    return failedAttempts >= failAfter;
+  }
+
+  /** Total time from the first failure until the failure is reported, with no success in between. */
+  public Duration timeToFailure() {
+    Duration t = Duration.ZERO;
+    for (int i = 1; i < failAfter; i++) t = t.plus(backoff(i));
+    return t;
+  }
+}
