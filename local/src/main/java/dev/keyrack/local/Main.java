@@ -35,6 +35,9 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--template", description = "Path to template.yaml (default: found from the current directory)")
   Path template;
 
+  @Option(names = "--parameter", description = "Override a template.yaml parameter, e.g. --parameter RetryBaseSeconds=1 (repeatable)")
+  java.util.Map<String, String> parameters = new java.util.LinkedHashMap<>();
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new Main()).execute(args));
   }
@@ -43,7 +46,7 @@ public final class Main implements Callable<Integer> {
   public Integer call() throws Exception {
     System.out.println("Starting Keyrack local stack (DynamoDB Local, ElasticMQ, functions from template.yaml)...");
     LocalStack.Options o = new LocalStack.Options(host, port, dataDir, apiKey, secondApiKey, latencyScale, template,
-        java.time.Clock.systemUTC(), 2);
+        java.time.Clock.systemUTC(), 2, parameters);
     LocalStack stack;
     try {
       stack = LocalStack.start(o);

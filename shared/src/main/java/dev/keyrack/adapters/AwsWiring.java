@@ -91,6 +91,12 @@ public final class AwsWiring {
         require(PROGRAMMER_FUNCTION_ARN), require(SCHEDULER_ROLE_ARN), require(SCHEDULER_DLQ_ARN), 185, 86_400));
   }
 
+  /** Backup pools, of BACKUP_POOL_SIZE codes per device (default 3). */
+  public dev.keyrack.app.BackupPools backupPools() {
+    return new dev.keyrack.app.BackupPools(store(), jobQueue(), scheduler(), clock,
+        Integer.parseInt(env.getOrDefault("BACKUP_POOL_SIZE", "3")));
+  }
+
   public synchronized DynamoStore store() {
     if (store == null) store = new DynamoStore(dynamo(), require(TABLE_NAME));
     return store;

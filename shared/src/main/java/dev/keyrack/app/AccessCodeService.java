@@ -43,35 +43,51 @@ public final class AccessCodeService {
   private final Store store;
   private final JobQueue queue;
   private final Scheduler scheduler;
+  private final BackupPools pools;
   private final Clock clock;
   private final Ids ids;
   private final RandomGenerator pinRandom;
 
-  public AccessCodeService(Store store, JobQueue queue, Scheduler scheduler, Clock clock, Ids ids,
+  public AccessCodeService(Store store, JobQueue queue, Scheduler scheduler, BackupPools pools, Clock clock, Ids ids,
                            RandomGenerator pinRandom) {
     this.store = store;
     this.queue = queue;
     this.scheduler = scheduler;
+    this.pools = pools;
     this.clock = clock;
     this.ids = ids;
     this.pinRandom = pinRandom;
   }
 
-  public AccessCodeService(Store store, JobQueue queue, Scheduler scheduler, Clock clock) {
-    this(store, queue, scheduler, clock, Ids.shared(), new SecureRandom());
+  public AccessCodeService(Store store, JobQueue queue, Scheduler scheduler, BackupPools pools, Clock clock) {
+    this(store, queue, scheduler, pools, clock, Ids.shared(), new SecureRandom());
+  }
+
+  public BackupPools pools() {
+    return pools;
+  }
+
+  /** Whether the device's backup pool has a programmed backup ready (false when it has no pool). */
+  public boolean backupAvailable(UUID workspaceId, UUID deviceId) {
+    return store.backupPoolEnabled(workspaceId, deviceId)
+        && pools.available(workspaceId, deviceId, store.accessCodes(workspaceId, deviceId));
   }
 
   public Device device(UUID workspaceId, UUID deviceId) {
     return store.device(workspaceId, deviceId).orElseThrow(ApiError::deviceNotFound);
   }
 
+  /** A code by id; backups waiting in a pool are internal and answer 404. */
   public AccessCode get(UUID workspaceId, UUID accessCodeId) {
-    return store.accessCode(workspaceId, accessCodeId).orElseThrow(ApiError::accessCodeNotFound);
+    return store.accessCode(workspaceId, accessCodeId).filter(c -> c.backupRole() != AccessCode.BackupRole.READY)
+        .orElseThrow(ApiError::accessCodeNotFound);
   }
 
+  /** The workspace's (or device's) codes, without the backups waiting in pools. */
   public List<AccessCode> list(UUID workspaceId, UUID deviceId) {
     if (deviceId != null) device(workspaceId, deviceId);
-    return store.accessCodes(workspaceId, deviceId);
+    return store.accessCodes(workspaceId, deviceId).stream()
+        .filter(c -> c.backupRole() != AccessCode.BackupRole.READY).toList();
   }
 
   public record Created(AccessCode accessCode, ActionAttempt actionAttempt) {}
@@ -86,6 +102,14 @@ public final class AccessCodeService {
           "Offline access codes are not supported yet; omit is_offline_access_code.");
     }
     CodeType type = validateWindow(brand, r.startsAt(), r.endsAt(), now);
+    boolean usePool = Boolean.TRUE.equals(r.useBackupAccessCodePool());
+    if (usePool && type != CodeType.time_bound) {
+      throw ApiError.invalidField("use_backup_access_code_pool", "Backup access code pools are for time-bound codes; give starts_at and ends_at.");
+    }
+    if (usePool && !brand.backupPool()) {
+      throw new ApiError(400, "backup_access_code_pool_not_supported",
+          brand.manufacturerDisplayName() + " locks do not support backup access code pools.");
+    }
     List<AccessCode> existing = store.accessCodes(workspaceId, device.deviceId());
     if (existing.size() >= brand.usableSlots()) {
       throw new ApiError(409, "no_space_for_access_code_on_device",
@@ -119,6 +143,7 @@ public final class AccessCodeService {
       throw duplicate();
     }
     if (plan.programNow()) enqueue(new DeviceOperation(DeviceOperation.Kind.SET, workspaceId, device.deviceId(), id, code.version()));
+    if (usePool) pools.enable(device);
     LOG.info("access code created id={} device={} type={} status={} scheduled={}", id, device.deviceId(), type,
         code.status(), plan.later().size());
     return new Created(code, actionAttempt(workspaceId, "CREATE_ACCESS_CODE"));
@@ -176,16 +201,10 @@ public final class AccessCodeService {
       reprogram = true;
     }
     if (r.allowExternalModification() != null) {
-      next = new AccessCode(next.accessCodeId(), next.workspaceId(), next.deviceId(), next.name(), next.code(),
-          next.commonCodeKey(), next.type(), next.status(), next.startsAt(), next.endsAt(), next.createdAt(), next.errors(),
-          next.warnings(), next.pendingMutations(), next.scheduledOnDevice(), r.allowExternalModification(),
-          next.oneTimeUse(), next.offlineAccessCode(), next.preferNativeScheduling(), next.onLock(), next.version());
+      next = next.withExternalModificationAllowed(r.allowExternalModification());
     }
     if (r.preferNativeScheduling() != null && r.preferNativeScheduling() != current.preferNativeScheduling()) {
-      next = new AccessCode(next.accessCodeId(), next.workspaceId(), next.deviceId(), next.name(), next.code(),
-          next.commonCodeKey(), next.type(), next.status(), next.startsAt(), next.endsAt(), next.createdAt(), next.errors(),
-          next.warnings(), next.pendingMutations(), next.scheduledOnDevice(), next.externalModificationAllowed(),
-          next.oneTimeUse(), next.offlineAccessCode(), r.preferNativeScheduling(), next.onLock(), next.version());
+      next = next.withPreferNativeScheduling(r.preferNativeScheduling());
       reprogram = true;
     }
     boolean planChanged = !Fire.planOf(current, brand).equals(Fire.planOf(next, brand));

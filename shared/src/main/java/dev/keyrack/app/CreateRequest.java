@@ -7,7 +7,7 @@ import java.util.UUID;
 public record CreateRequest(UUID deviceId, String name, String code, Instant startsAt, Instant endsAt,
                             Integer preferredCodeLength, Boolean preferNativeScheduling,
                             Boolean allowExternalModification, Boolean isOneTimeUse, Boolean isOfflineAccessCode,
-                            String commonCodeKey) {
+                            String commonCodeKey, Boolean useBackupAccessCodePool) {
   @Override
   public String toString() {
     return "CreateRequest[device=" + deviceId + "]";

@@ -32,7 +32,15 @@ public record AccessCode(
     boolean offlineAccessCode,
     boolean preferNativeScheduling,
     boolean onLock,
-    long version) {
+    long version,
+    BackupRole backupRole,
+    UUID pulledBackupAccessCodeId) {
+
+  /**
+   * A backup code's place: READY in its device's pool (programmed, hidden from list), or PULLED
+   * (handed out for a code whose own PIN could not be set). Null for an ordinary code.
+   */
+  public enum BackupRole { READY, PULLED }
 
   public AccessCode {
     errors = List.copyOf(errors);
@@ -40,52 +48,85 @@ public record AccessCode(
     pendingMutations = List.copyOf(pendingMutations);
   }
 
+  /** An ordinary code (no backup role). */
+  public AccessCode(UUID accessCodeId, UUID workspaceId, UUID deviceId, String name, String code, String commonCodeKey,
+                    CodeType type, CodeStatus status, Instant startsAt, Instant endsAt, Instant createdAt,
+                    List<Notice> errors, List<Notice> warnings, List<PendingMutation> pendingMutations,
+                    boolean scheduledOnDevice, boolean externalModificationAllowed, boolean oneTimeUse,
+                    boolean offlineAccessCode, boolean preferNativeScheduling, boolean onLock, long version) {
+    this(accessCodeId, workspaceId, deviceId, name, code, commonCodeKey, type, status, startsAt, endsAt, createdAt, errors,
+        warnings, pendingMutations, scheduledOnDevice, externalModificationAllowed, oneTimeUse, offlineAccessCode,
+        preferNativeScheduling, onLock, version, null, null);
+  }
+
+  public AccessCode withExternalModificationAllowed(boolean allowed) {
+    return new AccessCode(accessCodeId, workspaceId, deviceId, name, code, commonCodeKey, type, status, startsAt, endsAt,
+        createdAt, errors, warnings, pendingMutations, scheduledOnDevice, allowed, oneTimeUse,
+        offlineAccessCode, preferNativeScheduling, onLock, version, backupRole, pulledBackupAccessCodeId);
+  }
+
+  public AccessCode withPreferNativeScheduling(boolean prefer) {
+    return new AccessCode(accessCodeId, workspaceId, deviceId, name, code, commonCodeKey, type, status, startsAt, endsAt,
+        createdAt, errors, warnings, pendingMutations, scheduledOnDevice, externalModificationAllowed, oneTimeUse,
+        offlineAccessCode, prefer, onLock, version, backupRole, pulledBackupAccessCodeId);
+  }
+
+  public boolean isBackup() {
+    return backupRole != null;
+  }
+
+  public AccessCode withBackup(BackupRole role, UUID pulledBackupId) {
+    return new AccessCode(accessCodeId, workspaceId, deviceId, name, code, commonCodeKey, type, status, startsAt, endsAt,
+        createdAt, errors, warnings, pendingMutations, scheduledOnDevice, externalModificationAllowed, oneTimeUse,
+        offlineAccessCode, preferNativeScheduling, onLock, version, role, pulledBackupId);
+  }
+
   public AccessCode withStatus(CodeStatus s) {
     return new AccessCode(accessCodeId, workspaceId, deviceId, name, code, commonCodeKey, type, s, startsAt, endsAt,
         createdAt, errors, warnings, pendingMutations, scheduledOnDevice, externalModificationAllowed, oneTimeUse,
-        offlineAccessCode, preferNativeScheduling, onLock, version);
+        offlineAccessCode, preferNativeScheduling, onLock, version, backupRole, pulledBackupAccessCodeId);
   }
 
   public AccessCode withName(String n) {
     return new AccessCode(accessCodeId, workspaceId, deviceId, n, code, commonCodeKey, type, status, startsAt, endsAt,
         createdAt, errors, warnings, pendingMutations, scheduledOnDevice, externalModificationAllowed, oneTimeUse,
-        offlineAccessCode, preferNativeScheduling, onLock, version);
+        offlineAccessCode, preferNativeScheduling, onLock, version, backupRole, pulledBackupAccessCodeId);
   }
 
   public AccessCode withCode(String c) {
     return new AccessCode(accessCodeId, workspaceId, deviceId, name, c, commonCodeKey, type, status, startsAt, endsAt,
         createdAt, errors, warnings, pendingMutations, scheduledOnDevice, externalModificationAllowed, oneTimeUse,
-        offlineAccessCode, preferNativeScheduling, onLock, version);
+        offlineAccessCode, preferNativeScheduling, onLock, version, backupRole, pulledBackupAccessCodeId);
   }
 
   public AccessCode withWindow(CodeType t, Instant start, Instant end) {
     return new AccessCode(accessCodeId, workspaceId, deviceId, name, code, commonCodeKey, t, status, start, end,
         createdAt, errors, warnings, pendingMutations, scheduledOnDevice, externalModificationAllowed, oneTimeUse,
-        offlineAccessCode, preferNativeScheduling, onLock, version);
+        offlineAccessCode, preferNativeScheduling, onLock, version, backupRole, pulledBackupAccessCodeId);
   }
 
   public AccessCode withNotices(List<Notice> errs, List<Notice> warns) {
     return new AccessCode(accessCodeId, workspaceId, deviceId, name, code, commonCodeKey, type, status, startsAt, endsAt,
         createdAt, errs, warns, pendingMutations, scheduledOnDevice, externalModificationAllowed, oneTimeUse,
-        offlineAccessCode, preferNativeScheduling, onLock, version);
+        offlineAccessCode, preferNativeScheduling, onLock, version, backupRole, pulledBackupAccessCodeId);
   }
 
   public AccessCode withPendingMutations(List<PendingMutation> p) {
     return new AccessCode(accessCodeId, workspaceId, deviceId, name, code, commonCodeKey, type, status, startsAt, endsAt,
         createdAt, errors, warnings, p, scheduledOnDevice, externalModificationAllowed, oneTimeUse,
-        offlineAccessCode, preferNativeScheduling, onLock, version);
+        offlineAccessCode, preferNativeScheduling, onLock, version, backupRole, pulledBackupAccessCodeId);
   }
 
   public AccessCode withOnLock(boolean on, boolean scheduled) {
     return new AccessCode(accessCodeId, workspaceId, deviceId, name, code, commonCodeKey, type, status, startsAt, endsAt,
         createdAt, errors, warnings, pendingMutations, scheduled, externalModificationAllowed, oneTimeUse,
-        offlineAccessCode, preferNativeScheduling, on, version);
+        offlineAccessCode, preferNativeScheduling, on, version, backupRole, pulledBackupAccessCodeId);
   }
 
   public AccessCode withVersion(long v) {
     return new AccessCode(accessCodeId, workspaceId, deviceId, name, code, commonCodeKey, type, status, startsAt, endsAt,
         createdAt, errors, warnings, pendingMutations, scheduledOnDevice, externalModificationAllowed, oneTimeUse,
-        offlineAccessCode, preferNativeScheduling, onLock, v);
+        offlineAccessCode, preferNativeScheduling, onLock, v, backupRole, pulledBackupAccessCodeId);
   }
 
   /** A string for logs: identifiers and state only, never the PIN. */

@@ -49,6 +49,16 @@ public interface Store {
   /** Deletes a code (at {@code code.version()}), its PIN claim, and writes the events. */
   void delete(AccessCode code, List<Event> events);
 
+  /** Replaces several codes (each at {@code previous.version()}) and writes the events, all or nothing. */
+  void updateAll(List<Change> changes, List<Event> events);
+
+  record Change(AccessCode previous, AccessCode next) {}
+
+  /** Whether the device's backup access code pool is on (it stays on once turned on). */
+  boolean backupPoolEnabled(UUID workspaceId, UUID deviceId);
+
+  void enableBackupPool(UUID workspaceId, UUID deviceId);
+
   /** Writes an action attempt (and nothing else). */
   void putActionAttempt(ActionAttempt a);
 

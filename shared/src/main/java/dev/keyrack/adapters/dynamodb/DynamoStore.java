@@ -259,6 +259,37 @@ public final class DynamoStore implements Store {
   }
 
   @Override
+  public void updateAll(List<Change> changes, List<Event> events) {
+    List<TransactWriteItem> items = new ArrayList<>();
+    List<Integer> pins = new ArrayList<>();
+    for (Change ch : changes) {
+      items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(codeItem(ch.next()))
+          .conditionExpression("version = :v").expressionAttributeValues(Map.of(":v", n(ch.previous().version())))
+          .build()).build());
+      if (!Objects.equals(ch.previous().code(), ch.next().code())) {
+        if (ch.previous().code() != null) items.add(releasePin(ch.previous()));
+        if (ch.next().code() != null) {
+          pins.add(items.size());
+          items.add(claimPin(ch.next()));
+        }
+      }
+    }
+    events.forEach(e -> items.add(eventPut(e)));
+    write(items, pins);
+  }
+
+  @Override
+  public boolean backupPoolEnabled(UUID workspaceId, UUID deviceId) {
+    return getDoc(ws(workspaceId), "POOL#" + deviceId).isPresent();
+  }
+
+  @Override
+  public void enableBackupPool(UUID workspaceId, UUID deviceId) {
+    ddb.putItem(b -> b.tableName(table).item(Map.of(PK, s(ws(workspaceId)), SK, s("POOL#" + deviceId),
+        DOC, s("{\"enabled\":true}"))));
+  }
+
+  @Override
   public void delete(AccessCode code, List<Event> events) {
     List<TransactWriteItem> items = new ArrayList<>();
     items.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table)

@@ -32,7 +32,7 @@ public final class DynamoLockMemoryStore implements LockMemoryStore {
   @Override
   public boolean save(LockMemory m) {
     LockMemory next = new LockMemory(m.deviceId(), m.version() + 1, m.slots(), m.online(), m.failSetRate(),
-        m.failRemoveRate(), m.extraLatencyMillis());
+        m.failRemoveRate(), m.extraLatencyMillis(), m.slotLimit());
     Map<String, AttributeValue> item = new java.util.HashMap<>(key(m.deviceId()));
     item.put("doc", AttributeValue.fromS(Json.write(next)));
     item.put("version", AttributeValue.fromN(Long.toString(next.version())));

@@ -14,9 +14,16 @@ import java.util.UUID;
  * @param failSetRate  probability in [0,1] that a set fails transiently
  * @param failRemoveRate probability in [0,1] that a removal fails transiently
  * @param extraLatencyMillis latency added to the brand's own
+ * @param slotLimit    fewer slots than the brand has (a full memory on demand); 0 for the brand's own
  */
 public record LockMemory(UUID deviceId, long version, Map<UUID, Slot> slots, boolean online,
-                         double failSetRate, double failRemoveRate, int extraLatencyMillis) {
+                         double failSetRate, double failRemoveRate, int extraLatencyMillis, int slotLimit) {
+
+  /** A lock with the brand's own slot count. */
+  public LockMemory(UUID deviceId, long version, Map<UUID, Slot> slots, boolean online, double failSetRate,
+                    double failRemoveRate, int extraLatencyMillis) {
+    this(deviceId, version, slots, online, failSetRate, failRemoveRate, extraLatencyMillis, 0);
+  }
 
   public record Slot(String pin, String name, Instant startsAt, Instant endsAt) {
     @Override
@@ -34,14 +41,18 @@ public record LockMemory(UUID deviceId, long version, Map<UUID, Slot> slots, boo
   }
 
   public LockMemory withSlots(Map<UUID, Slot> s) {
-    return new LockMemory(deviceId, version, s, online, failSetRate, failRemoveRate, extraLatencyMillis);
+    return new LockMemory(deviceId, version, s, online, failSetRate, failRemoveRate, extraLatencyMillis, slotLimit);
   }
 
   public LockMemory withOnline(boolean o) {
-    return new LockMemory(deviceId, version, slots, o, failSetRate, failRemoveRate, extraLatencyMillis);
+    return new LockMemory(deviceId, version, slots, o, failSetRate, failRemoveRate, extraLatencyMillis, slotLimit);
   }
 
   public LockMemory withFaults(double set, double remove, int latency) {
-    return new LockMemory(deviceId, version, slots, online, set, remove, latency);
+    return new LockMemory(deviceId, version, slots, online, set, remove, latency, slotLimit);
+  }
+
+  public LockMemory withSlotLimit(int limit) {
+    return new LockMemory(deviceId, version, slots, online, failSetRate, failRemoveRate, extraLatencyMillis, limit);
   }
 }

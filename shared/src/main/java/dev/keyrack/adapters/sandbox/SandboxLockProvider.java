@@ -42,9 +42,9 @@ public final class SandboxLockProvider implements LockProvider {
           throw new Refusal(ProviderException.Kind.DUPLICATE_CODE, "The lock already holds this code for another entry.");
         }
       }
-      if (!m.slots().containsKey(p.accessCodeId()) && m.slots().size() >= brand.usableSlots()) {
-        throw new Refusal(ProviderException.Kind.NO_SPACE,
-            "The lock has no free slot (" + brand.usableSlots() + " codes at most).");
+      int capacity = m.slotLimit() > 0 ? Math.min(m.slotLimit(), brand.usableSlots()) : brand.usableSlots();
+      if (!m.slots().containsKey(p.accessCodeId()) && m.slots().size() >= capacity) {
+        throw new Refusal(ProviderException.Kind.NO_SPACE, "The lock has no free slot (" + capacity + " codes at most).");
       }
       Map<UUID, LockMemory.Slot> slots = new HashMap<>(m.slots());
       slots.put(p.accessCodeId(), new LockMemory.Slot(p.pin(), brand.nameOnLock(p.name()), p.startsAt(), p.endsAt()));

@@ -14,11 +14,15 @@ import dev.keyrack.functions.api.routes.AccessCodesDelete;
 import dev.keyrack.functions.api.routes.AccessCodesGenerateCode;
 import dev.keyrack.functions.api.routes.AccessCodesGet;
 import dev.keyrack.functions.api.routes.AccessCodesList;
+import dev.keyrack.functions.api.routes.AccessCodesPullBackupAccessCode;
 import dev.keyrack.functions.api.routes.AccessCodesUpdate;
 import dev.keyrack.functions.api.routes.ActionAttemptsGet;
 import dev.keyrack.functions.api.routes.ActionAttemptsList;
 import dev.keyrack.functions.api.routes.DevicesGet;
 import dev.keyrack.functions.api.routes.DevicesList;
+import dev.keyrack.functions.api.routes.DevicesSimulateConnect;
+import dev.keyrack.functions.api.routes.DevicesSimulateDisconnect;
+import dev.keyrack.functions.api.routes.SandboxLocksConfigure;
 import dev.keyrack.functions.api.routes.EventsGet;
 import dev.keyrack.functions.api.routes.EventsList;
 import dev.keyrack.functions.api.routes.LocksGet;
@@ -49,9 +53,10 @@ public final class Api {
 
   public static final List<Route> ROUTES = List.of(
       new AccessCodesCreate(), new AccessCodesGet(), new AccessCodesList(), new AccessCodesUpdate(),
-      new AccessCodesDelete(), new AccessCodesGenerateCode(),
+      new AccessCodesDelete(), new AccessCodesGenerateCode(), new AccessCodesPullBackupAccessCode(),
       new LocksList(), new LocksGet(), new DevicesList(), new DevicesGet(),
-      new EventsList(), new EventsGet(), new ActionAttemptsGet(), new ActionAttemptsList());
+      new EventsList(), new EventsGet(), new ActionAttemptsGet(), new ActionAttemptsList(),
+      new DevicesSimulateConnect(), new DevicesSimulateDisconnect(), new SandboxLocksConfigure());
 
   private final Services services;
   private final Map<String, Route> routes = new LinkedHashMap<>();

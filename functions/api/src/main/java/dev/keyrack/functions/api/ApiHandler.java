@@ -35,7 +35,8 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
   private static Services services(AwsWiring aws) {
     Clock clock = aws.clock();
     var store = aws.store();
-    return new Services(new AccessCodeService(store, aws.jobQueue(), aws.scheduler(), clock), store, clock, aws.telemetry());
+    return new Services(new AccessCodeService(store, aws.jobQueue(), aws.scheduler(), aws.backupPools(), clock), store, clock,
+        aws.telemetry(), aws.sandboxProvider());
   }
 
   @Override

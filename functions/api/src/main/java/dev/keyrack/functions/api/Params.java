@@ -137,6 +137,25 @@ public final class Params {
     return (int) n;
   }
 
+  public Double number(String field, double min, double max) {
+    JsonNode v = value(field);
+    if (v == null) return null;
+    double d;
+    if (v.isNumber()) {
+      d = v.doubleValue();
+    } else if (v.isTextual()) {
+      try {
+        d = Double.parseDouble(v.textValue());
+      } catch (NumberFormatException e) {
+        throw ApiError.invalidField(field, field + " must be a number.");
+      }
+    } else {
+      throw ApiError.invalidField(field, field + " must be a number.");
+    }
+    if (!(d >= min && d <= max)) throw ApiError.invalidField(field, field + " must be between " + min + " and " + max + ".");
+    return d;
+  }
+
   public String oneOf(String field, String... allowed) {
     String s = string(field, 64);
     if (s == null) return null;

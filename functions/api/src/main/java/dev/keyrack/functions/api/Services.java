@@ -6,4 +6,5 @@ import dev.keyrack.ports.Telemetry;
 import java.time.Clock;
 
 /** What routes may use: the use cases and read access to the store. */
-public record Services(AccessCodeService accessCodes, Store store, Clock clock, Telemetry telemetry) {}
+public record Services(AccessCodeService accessCodes, Store store, Clock clock, Telemetry telemetry,
+                       dev.keyrack.adapters.sandbox.SandboxLockProvider sandbox) {}

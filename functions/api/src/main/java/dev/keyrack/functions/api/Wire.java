@@ -44,6 +44,11 @@ public final class Wire {
   }
 
   public static ObjectNode accessCode(AccessCode c) {
+    return accessCode(c, false);
+  }
+
+  /** @param backupAvailable whether the device's backup pool has a ready backup */
+  public static ObjectNode accessCode(AccessCode c, boolean backupAvailable) {
     ObjectNode n = F.objectNode();
     n.put("access_code_id", c.accessCodeId().toString());
     n.put("workspace_id", c.workspaceId().toString());
@@ -74,9 +79,9 @@ public final class Wire {
     n.put("is_managed", true);
     n.put("is_scheduled_on_device", c.scheduledOnDevice());
     n.put("is_waiting_for_code_assignment", false);
-    n.put("is_backup_access_code_available", false);
-    n.put("is_backup", false);
-    n.putNull("pulled_backup_access_code_id");
+    n.put("is_backup_access_code_available", backupAvailable);
+    n.put("is_backup", c.isBackup());
+    putId(n, "pulled_backup_access_code_id", c.pulledBackupAccessCodeId());
     n.put("is_external_modification_allowed", c.externalModificationAllowed());
     n.put("is_one_time_use", c.oneTimeUse());
     n.put("is_offline_access_code", c.offlineAccessCode());
@@ -104,6 +109,11 @@ public final class Wire {
   }
 
   public static ObjectNode device(Device d) {
+    return device(d, false);
+  }
+
+  /** @param emptyBackupPool the device has a backup pool with no backup ready */
+  public static ObjectNode device(Device d, boolean emptyBackupPool) {
     BrandProfile b = d.profile();
     ObjectNode n = F.objectNode();
     n.put("device_id", d.deviceId().toString());
@@ -131,6 +141,13 @@ public final class Wire {
       ObjectNode e = errors.addObject();
       e.put("error_code", "device_offline");
       e.put("message", "The device is offline.");
+      e.put("is_device_error", true);
+      e.put("created_at", time(d.createdAt()));
+    }
+    if (emptyBackupPool) {
+      ObjectNode e = errors.addObject();
+      e.put("error_code", "empty_backup_access_code_pool");
+      e.put("message", "The backup access code pool is empty; Keyrack is refilling it.");
       e.put("is_device_error", true);
       e.put("created_at", time(d.createdAt()));
     }

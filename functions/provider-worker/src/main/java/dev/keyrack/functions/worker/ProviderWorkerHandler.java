@@ -38,8 +38,14 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
 
   /** Built from a container's wiring (Lambda: its environment; the local stack: template.yaml). */
   public ProviderWorkerHandler(AwsWiring aws) {
-    this(new DeviceWorker(aws.store(), aws.sandboxProvider(), aws.clock(), Ids.shared(), aws.retryPolicy()),
-        aws.jobQueue(), aws.telemetry());
+    this(worker(aws), aws.jobQueue(), aws.telemetry());
+  }
+
+  private static DeviceWorker worker(AwsWiring aws) {
+    DeviceWorker w = new DeviceWorker(aws.store(), aws.sandboxProvider(), aws.clock(), Ids.shared(), aws.retryPolicy());
+    // A set that fails for good pulls a backup code when the device has a pool.
+    w.onSetFailure(aws.backupPools()::onSetFailure);
+    return w;
   }
 
   public ProviderWorkerHandler(DeviceWorker worker, JobQueue queue, Telemetry telemetry) {

@@ -27,15 +27,11 @@ public final class AccessCodesCreate implements Route {
         firstNonNull(p.bool("allow_external_modification"), p.bool("is_external_modification_allowed")),
         p.bool("is_one_time_use"),
         firstNonNull(p.bool("is_offline_access_code"), p.bool("use_offline_access_code")),
-        p.string("common_code_key", 200));
+        p.string("common_code_key", 200),
+        p.bool("use_backup_access_code_pool"));
     p.oneOf("max_time_rounding", "1hour", "1day", "1h", "1d");
     p.bool("attempt_for_offline_device");
     p.bool("sync");
-    Boolean pool = p.bool("use_backup_access_code_pool");
-    if (Boolean.TRUE.equals(pool)) {
-      throw new dev.keyrack.app.ApiError(400, "backup_access_code_pool_not_supported",
-          "Backup access code pools are not available yet; omit use_backup_access_code_pool.");
-    }
     p.rejectUnknown();
     return r;
   }
@@ -49,7 +45,8 @@ public final class AccessCodesCreate implements Route {
     AccessCodeService.Created created = req.services().accessCodes().create(req.workspaceId(), read(req.params()));
     req.services().telemetry().count("AccessCodesCreated");
     ObjectNode body = Request.body();
-    body.set("access_code", Wire.accessCode(created.accessCode()));
+    body.set("access_code", Wire.accessCode(created.accessCode(),
+        req.services().accessCodes().backupAvailable(req.workspaceId(), created.accessCode().deviceId())));
     body.set("action_attempt", Wire.actionAttempt(created.actionAttempt()));
     return body;
   }

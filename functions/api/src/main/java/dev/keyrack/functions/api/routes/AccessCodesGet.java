@@ -34,7 +34,8 @@ public final class AccessCodesGet implements Route {
       throw ApiError.invalid("Give access_code_id, or device_id together with code.");
     }
     ObjectNode body = Request.body();
-    body.set("access_code", Wire.accessCode(found));
+    body.set("access_code", Wire.accessCode(found,
+        req.services().accessCodes().backupAvailable(req.workspaceId(), found.deviceId())));
     return body;
   }
 }

@@ -39,7 +39,9 @@ public final class AccessCodesList implements Route {
     }
     if (limit != null) codes = codes.limit(limit);
     ObjectNode body = Request.body();
-    body.set("access_codes", Wire.array(codes.map(Wire::accessCode).toList()));
+    java.util.Map<UUID, Boolean> available = new java.util.HashMap<>();
+    body.set("access_codes", Wire.array(codes.map(c -> Wire.accessCode(c, available.computeIfAbsent(c.deviceId(),
+        d -> req.services().accessCodes().backupAvailable(req.workspaceId(), d)))).toList()));
     body.set("pagination", Wire.singlePage());
     return body;
   }

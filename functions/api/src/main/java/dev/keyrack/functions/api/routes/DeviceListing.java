@@ -12,6 +12,13 @@ import java.util.stream.Stream;
 final class DeviceListing {
   private DeviceListing() {}
 
+  /** A device as the API shows it, with its backup pool's state among its errors. */
+  static com.fasterxml.jackson.databind.node.ObjectNode render(Request req, Device d) {
+    boolean empty = d.profile().backupPool() && req.services().store().backupPoolEnabled(req.workspaceId(), d.deviceId())
+        && !req.services().accessCodes().backupAvailable(req.workspaceId(), d.deviceId());
+    return dev.keyrack.functions.api.Wire.device(d, empty);
+  }
+
   static List<Device> list(Request req) {
     Params p = req.params();
     List<UUID> ids = p.uuids("device_ids", 500);

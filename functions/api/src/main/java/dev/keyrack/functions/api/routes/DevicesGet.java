@@ -32,7 +32,7 @@ public final class DevicesGet implements Route {
   @Override
   public ObjectNode handle(Request req) {
     ObjectNode body = Request.body();
-    body.set("device", Wire.device(find(req)));
+    body.set("device", DeviceListing.render(req, find(req)));
     return body;
   }
 }

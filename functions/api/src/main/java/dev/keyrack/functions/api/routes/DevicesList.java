@@ -15,7 +15,7 @@ public final class DevicesList implements Route {
   @Override
   public ObjectNode handle(Request req) {
     ObjectNode body = Request.body();
-    body.set("devices", Wire.array(DeviceListing.list(req).stream().map(Wire::device).toList()));
+    body.set("devices", Wire.array(DeviceListing.list(req).stream().map(d -> DeviceListing.render(req, d)).toList()));
     body.set("pagination", Wire.singlePage());
     return body;
   }

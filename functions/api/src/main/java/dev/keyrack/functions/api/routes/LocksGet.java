@@ -14,7 +14,7 @@ public final class LocksGet implements Route {
 
   @Override
   public ObjectNode handle(Request req) {
-    ObjectNode d = Wire.device(DevicesGet.find(req));
+    ObjectNode d = DeviceListing.render(req, DevicesGet.find(req));
     ObjectNode body = Request.body();
     body.set("lock", d);
     body.set("device", d.deepCopy());

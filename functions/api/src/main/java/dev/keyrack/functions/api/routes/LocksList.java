@@ -15,7 +15,7 @@ public final class LocksList implements Route {
 
   @Override
   public ObjectNode handle(Request req) {
-    ArrayNode locks = Wire.array(DeviceListing.list(req).stream().map(Wire::device).toList());
+    ArrayNode locks = Wire.array(DeviceListing.list(req).stream().map(d -> DeviceListing.render(req, d)).toList());
     ObjectNode body = Request.body();
     body.set("locks", locks);
     body.set("devices", locks.deepCopy());
