@@ -188,6 +188,10 @@ public final class LocalStack implements AutoCloseable {
     return ((RequestHandler) handler).handleRequest(input, context);
   }
 
+  public List<QueuePoller> pollers() {
+    return List.copyOf(pollers);
+  }
+
   public SchedulerEmulator scheduler() {
     return scheduler;
   }

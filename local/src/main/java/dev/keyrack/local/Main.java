@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 
 /** {@code java -jar local/target/keyrack-local.jar}: the whole of Keyrack on this machine. */
 @Command(name = "keyrack-local", mixinStandardHelpOptions = true, version = "keyrack-local 0.1.0",
+    subcommands = {ReliabilityRun.class},
     description = "Runs Keyrack on one machine: DynamoDB Local, ElasticMQ, the functions of template.yaml, "
         + "the Seam-compatible API on a port, and two sandbox workspaces with one lock of every brand.")
 public final class Main implements Callable<Integer> {

@@ -40,6 +40,10 @@ public final class QueuePoller implements AutoCloseable {
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong inFlight = new AtomicLong();
+  private final AtomicLong redeliveries = new AtomicLong();
+  private final AtomicLong crashes = new AtomicLong();
+  private volatile double crashRate;
+  private final java.util.Random random = new java.util.Random();
 
   public QueuePoller(SqsClient sqs, String queueUrl, String queueArn, Template.QueueTrigger trigger,
                      RequestHandler<SQSEvent, SQSBatchResponse> handler, Supplier<Context> context, int pollers) {
@@ -97,8 +101,17 @@ public final class QueuePoller implements AutoCloseable {
     }
     event.setRecords(records);
     Set<String> failed = new HashSet<>();
+    for (Message m : messages) {
+      String count = m.attributesAsStrings().get("ApproximateReceiveCount");
+      if (count != null && !count.equals("1")) redeliveries.incrementAndGet();
+    }
     try {
       SQSBatchResponse response = handler.handleRequest(event, context.get());
+      if (crashRate > 0 && random.nextDouble() < crashRate) {
+        // A crash after the work, before the acknowledgement: Lambda retries the whole batch.
+        crashes.incrementAndGet();
+        throw new IllegalStateException("injected worker crash");
+      }
       if (trigger.reportsBatchItemFailures() && response != null && response.getBatchItemFailures() != null) {
         response.getBatchItemFailures().forEach(f -> failed.add(f.getItemIdentifier()));
       }
@@ -115,6 +128,19 @@ public final class QueuePoller implements AutoCloseable {
       }
     }
     if (!done.isEmpty()) sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(done));
+  }
+
+  /** Fault injection: the probability that an invocation "crashes" after doing its work. */
+  public void crashRate(double rate) {
+    this.crashRate = rate;
+  }
+
+  public long redeliveries() {
+    return redeliveries.get();
+  }
+
+  public long crashes() {
+    return crashes.get();
   }
 
   public long batchesHandled() {

@@ -4,7 +4,10 @@ import dev.keyrack.domain.AccessCode;
 import dev.keyrack.domain.CodeStatus;
 import dev.keyrack.domain.Device;
 import dev.keyrack.domain.DeviceOperation;
+import dev.keyrack.domain.Event;
 import dev.keyrack.domain.Fire;
+import dev.keyrack.domain.Ids;
+import dev.keyrack.domain.Notice;
 import dev.keyrack.domain.PendingMutation;
 import dev.keyrack.domain.SchedulePolicy.Transition;
 import dev.keyrack.ports.Conflict;
@@ -55,7 +58,7 @@ public final class ProgrammingService {
       try {
         return switch (f.transition()) {
           case PROGRAM, PRELOAD, ACTIVATE -> program(c, f.transition(), now);
-          case REMOVE -> remove(c, now);
+          case REMOVE -> remove(c, device.get(), now);
         };
       } catch (Conflict.StaleVersion e) {
         LOG.info("code {} changed while handling a fire; re-reading", c.accessCodeId());
@@ -81,13 +84,24 @@ public final class ProgrammingService {
     return Outcome.ENQUEUED;
   }
 
-  private Outcome remove(AccessCode c, Instant now) {
+  private Outcome remove(AccessCode c, Device device, Instant now) {
     AccessCode next = c;
     if (c.status() != CodeStatus.removing) {
       next = c.withStatus(CodeStatus.removing)
           .withPendingMutations(List.of(PendingMutation.of("deleting", "Keyrack is removing the access code from the device.", now)))
           .withVersion(c.version() + 1);
-      store.update(c, next, List.of());
+      List<Event> events = new java.util.ArrayList<>();
+      if (!c.onLock() && !c.scheduledOnDevice() && c.pulledBackupAccessCodeId() == null && !c.isBackup()) {
+        // Its window ended before it ever reached the lock: say so, so its events tell the whole story.
+        List<Notice> errors = new java.util.ArrayList<>(c.errors().stream()
+            .filter(n -> !n.code().equals("failed_to_set_on_device")).toList());
+        errors.add(new Notice("failed_to_set_on_device",
+            "The access code's window ended before it could be set on the device.", now));
+        next = next.withNotices(errors, c.warnings());
+        events.add(Event.forCode(Ids.shared(), "access_code.failed_to_set_on_device", next, device.connectedAccountId(), now,
+            DeviceWorker.problems(next)));
+      }
+      store.update(c, next, events);
     }
     // Enqueued again on a duplicate fire too: removal is idempotent, and a lost message must not leave a code behind.
     queue.enqueue(new DeviceOperation(DeviceOperation.Kind.REMOVE, c.workspaceId(), c.deviceId(), c.accessCodeId(), next.version()));
