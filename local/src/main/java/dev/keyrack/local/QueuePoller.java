@@ -106,15 +106,21 @@ public final class QueuePoller implements AutoCloseable {
       if (count != null && !count.equals("1")) redeliveries.incrementAndGet();
     }
     try {
-      SQSBatchResponse response = handler.handleRequest(event, context.get());
       if (crashRate > 0 && random.nextDouble() < crashRate) {
-        // A crash after the work, before the acknowledgement: Lambda retries the whole batch.
+        // A crash in the middle of the batch: the first records were handled, the rest not, and
+        // nothing is acknowledged, so the whole batch comes back after the visibility timeout.
+        SQSEvent partial = new SQSEvent();
+        partial.setRecords(records.subList(0, 1 + random.nextInt(records.size())));
+        handler.handleRequest(partial, context.get());
         crashes.incrementAndGet();
-        throw new IllegalStateException("injected worker crash");
+        throw new InjectedCrash();
       }
+      SQSBatchResponse response = handler.handleRequest(event, context.get());
       if (trigger.reportsBatchItemFailures() && response != null && response.getBatchItemFailures() != null) {
         response.getBatchItemFailures().forEach(f -> failed.add(f.getItemIdentifier()));
       }
+    } catch (InjectedCrash e) {
+      messages.forEach(m -> failed.add(m.messageId()));
     } catch (RuntimeException e) {
       System.err.println("local poller " + trigger.queueId() + ": handler threw " + e.getClass().getSimpleName()
           + "; the whole batch will be retried");
@@ -128,6 +134,12 @@ public final class QueuePoller implements AutoCloseable {
       }
     }
     if (!done.isEmpty()) sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(done));
+  }
+
+  private static final class InjectedCrash extends RuntimeException {
+    InjectedCrash() {
+      super("injected worker crash", null, false, false);
+    }
   }
 
   /** Fault injection: the probability that an invocation "crashes" after doing its work. */

@@ -113,6 +113,10 @@ public final class ReliabilityRun implements Callable<Integer> {
     LocalStack.Options o = LocalStack.Options.defaults().withKeys(key, key + "_2").withClock(clock).withPollers(4)
         .withParameters(Map.of("RetryBaseSeconds", "1", "RetryMaxSeconds", "2", "BackupPoolSize", "2"));
     try (LocalStack stack = LocalStack.start(o)) {
+      // A crashed invocation's batch comes back after the queue's visibility timeout (180 s in
+      // template.yaml); like the retry delays, the run shortens it so that a crash costs seconds.
+      stack.engines().sqs().setQueueAttributes(b -> b.queueUrl(stack.resources().queueUrl("DeviceJobsQueue"))
+          .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "10")));
       Store store = stack.wiring("ApiFunction").store();
       SandboxLockProvider sandbox = stack.wiring("ProviderWorkerFunction").sandboxProvider();
       UUID ws = stack.devices().get(0).workspaceId();

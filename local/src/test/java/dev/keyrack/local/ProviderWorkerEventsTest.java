@@ -85,6 +85,19 @@ class ProviderWorkerEventsTest {
   }
 
   @Test
+  void aSetForADeletedCodeMakesSureItIsNotLeftOnTheLock() throws Exception {
+    // An interrupted earlier run of this job put the code on the lock; the code was deleted since.
+    UUID gone = UUID.randomUUID();
+    dev.keyrack.domain.Device august = store.device(workspace, AUGUST).orElseThrow();
+    locks.set(august, new dev.keyrack.ports.LockProvider.Programming(gone, Codes.randomPin(), "interrupted", null, null));
+    assertThat(locks.memory(AUGUST).slots()).containsKey(gone);
+
+    assertThat(invoke("set-access-code.json", gone).getBatchItemFailures()).isEmpty();
+    assertThat(locks.memory(AUGUST).slots()).doesNotContainKey(gone);
+    assertThat(store.accessCode(workspace, gone)).isEmpty();
+  }
+
+  @Test
   void anUnreadableMessageIsParkedInTheDeadLetterQueueAndTheLockMovesOn() {
     AccessCode c = storedSettingCode();
     String dlq = TestStack.get().resources().queueUrl("DeviceJobsDeadLetterQueue");

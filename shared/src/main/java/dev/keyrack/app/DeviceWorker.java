@@ -79,9 +79,14 @@ public final class DeviceWorker {
   }
 
   private Outcome set(Device device, DeviceOperation op) {
+    boolean programmed = false;
     for (int round = 0; round < 5; round++) {
       Optional<AccessCode> found = store.accessCode(op.workspaceId(), op.accessCodeId());
-      if (found.isEmpty()) return Outcome.NOTHING_TO_DO;
+      if (found.isEmpty() || (programmed && found.get().status() == CodeStatus.removing)) {
+        // Deleted (or ending) while this job waited or ran: a removal that ran meanwhile may have
+        // missed what this job, or an interrupted run of it, put on the lock. Removing is idempotent.
+        return takeBackOff(device, op);
+      }
       AccessCode code = found.get();
       if (code.status() != CodeStatus.setting && code.status() != CodeStatus.unset) return Outcome.NOTHING_TO_DO;
       Instant now = Clocks.now(clock);
@@ -99,6 +104,7 @@ public final class DeviceWorker {
         } catch (ProviderException e) {
           return failedSet(device, code, e);
         }
+        programmed = true;
       }
       // A preloaded code waits on the lock, inactive, for its start; otherwise it is active now.
       AccessCode next = code.withStatus(preload ? CodeStatus.unset : CodeStatus.set).withOnLock(true, preload || alreadyPreloaded)
@@ -118,6 +124,18 @@ public final class DeviceWorker {
       }
     }
     return Outcome.RETRY;
+  }
+
+  private Outcome takeBackOff(Device device, DeviceOperation op) {
+    try {
+      provider.remove(device, op.accessCodeId());
+      LOG.info("set of access code {} dropped: it is deleted; made sure it is off device {}", op.accessCodeId(), device.deviceId());
+      return Outcome.NOTHING_TO_DO;
+    } catch (ProviderException e) {
+      LOG.warn("set of access code {} dropped: it is deleted; making sure it is off device {} failed: {}", op.accessCodeId(),
+          device.deviceId(), e.getMessage());
+      return Outcome.RETRY;
+    }
   }
 
   /** Takes a code off the lock but keeps it: its programming moment moved into the future. */

@@ -33,6 +33,20 @@ public final class SqsJobQueue implements JobQueue {
   }
 
   @Override
+  public void releaseNow(java.util.List<String> receiptHandles) {
+    for (int i = 0; i < receiptHandles.size(); i += 10) {
+      var chunk = receiptHandles.subList(i, Math.min(receiptHandles.size(), i + 10));
+      var entries = new java.util.ArrayList<software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry>();
+      for (int j = 0; j < chunk.size(); j++) {
+        String handle = chunk.get(j);
+        entries.add(software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry.builder()
+            .id("m" + j).receiptHandle(handle).visibilityTimeout(0).build());
+      }
+      sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queueUrl).entries(entries));
+    }
+  }
+
+  @Override
   public void deadLetter(String body, String reason) {
     if (deadLetterUrl == null) throw new IllegalStateException("no dead-letter queue configured (DEVICE_JOBS_DLQ_URL)");
     sqs.sendMessage(b -> b.queueUrl(deadLetterUrl).messageBody(body)

@@ -62,10 +62,14 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
   SQSBatchResponse process(SQSEvent event) {
     List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
     Set<String> blockedGroups = new HashSet<>();
+    List<String> followers = new ArrayList<>();
     for (SQSEvent.SQSMessage m : event.getRecords()) {
       String group = m.getAttributes() == null ? null : m.getAttributes().get("MessageGroupId");
       if (group != null && blockedGroups.contains(group)) {
+        // Behind a job of its lock that waits for a retry: it keeps its place and goes back now; the
+        // FIFO group stays blocked by the waiting job, so it runs after it and not 180 s later.
         failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));
+        followers.add(m.getReceiptHandle());
         continue;
       }
       boolean ok;
@@ -104,6 +108,7 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
       } catch (RuntimeException e) {
         LOG.error("device job {} failed: {} at {}", m.getMessageId(), e.getClass().getName(),
             e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?");
+        backOff(m, receiveCount(m));
         ok = false;
       }
       if (!ok) {
@@ -111,7 +116,18 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
         if (group != null) blockedGroups.add(group);
       }
     }
+    release(followers);
     return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+  }
+
+  private void release(List<String> receiptHandles) {
+    if (receiptHandles.isEmpty()) return;
+    try {
+      queue.releaseNow(receiptHandles);
+    } catch (RuntimeException e) {
+      LOG.warn("could not return {} waiting device jobs early: {}; they return after the queue's visibility timeout",
+          receiptHandles.size(), e.getClass().getSimpleName());
+    }
   }
 
   static int receiveCount(SQSEvent.SQSMessage m) {

@@ -13,7 +13,8 @@ import java.util.UUID;
  * POST /sandbox/locks/configure (Keyrack's own, not Seam's): how a sandbox lock misbehaves.
  * {@code fail_set_rate} and {@code fail_remove_rate} (0 to 1), {@code extra_latency_ms},
  * {@code slot_limit} (a full memory at that many codes; 0 restores the brand's own) and
- * {@code online}. Fields left out keep their value. Answers the lock's settings and how many
+ * {@code online}, and {@code external_codes}: PINs put on the lock outside Keyrack (as if typed in
+ * at the keypad), which the lock then refuses to take a second time. Fields left out keep their value. Answers the lock's settings and how many
  * codes it holds (never the PINs).
  */
 public final class SandboxLocksConfigure implements Route {
@@ -30,6 +31,12 @@ public final class SandboxLocksConfigure implements Route {
     Integer latency = p.integer("extra_latency_ms", 0, 60_000);
     Integer slotLimit = p.integer("slot_limit", 0, 10_000);
     Boolean online = p.bool("online");
+    java.util.List<String> external = java.util.Objects.requireNonNullElse(p.strings("external_codes", 20, 12), java.util.List.of());
+    for (String pin : external) {
+      if (!pin.matches("[0-9]{3,12}")) {
+        throw dev.keyrack.app.ApiError.invalidField("external_codes", "external_codes must be PINs of 3 to 12 digits.");
+      }
+    }
     p.rejectUnknown();
     Device d = SandboxRoutes.sandboxDevice(req, id);
     var locks = SandboxRoutes.locks(req);
@@ -38,6 +45,11 @@ public final class SandboxLocksConfigure implements Route {
           latency != null ? latency : m.extraLatencyMillis());
       if (slotLimit != null) n = n.withSlotLimit(slotLimit);
       if (online != null) n = n.withOnline(online);
+      if (!external.isEmpty()) {
+        var slots = new java.util.HashMap<>(n.slots());
+        for (String pin : external) slots.put(UUID.randomUUID(), new LockMemory.Slot(pin, "Set at the keypad", null, null));
+        n = n.withSlots(slots);
+      }
       return n;
     });
     if (online != null) req.services().store().putDevice(d.withOnline(online));

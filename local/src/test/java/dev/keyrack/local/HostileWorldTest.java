@@ -1,0 +1,282 @@
+package dev.keyrack.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.keyrack.adapters.sandbox.SandboxLockProvider;
+import dev.keyrack.domain.AccessCode;
+import dev.keyrack.domain.CodeStatus;
+import dev.keyrack.domain.Device;
+import dev.keyrack.domain.Event;
+import dev.keyrack.domain.Notice;
+import dev.keyrack.json.Json;
+import dev.keyrack.ports.Store;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Locks that fail on demand, through the whole local stack: retries with delay warnings and
+ * failure errors that clear on success, permanent refusals reported at once, offline locks,
+ * backup access code pools (ready flag, pull and re-pull, automatic pull when a set fails for
+ * good, removal at the original's end, empty pool). Each test uses its own sandbox lock; the
+ * clock only moves when a test moves it. Retries wait 1 to 2 real seconds.
+ */
+class HostileWorldTest {
+  static LocalStack stack;
+  static MutableClock clock;
+  static Store store;
+  static SandboxLockProvider locks;
+  static UUID ws;
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() throws Exception {
+    clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    stack = LocalStack.start(LocalStack.Options.defaults().withKeys(TestStack.KEY_1, TestStack.KEY_2).withClock(clock)
+        .withParameters(Map.of("RetryBaseSeconds", "1", "RetryMaxSeconds", "2", "BackupPoolSize", "2")));
+    store = stack.wiring("ApiFunction").store();
+    locks = stack.wiring("ProviderWorkerFunction").sandboxProvider();
+    ws = stack.devices().get(0).workspaceId();
+  }
+
+  @AfterAll
+  static void stop() {
+    stack.close();
+  }
+
+  static Device lock(String type) {
+    return stack.devices().stream().filter(d -> d.workspaceId().equals(ws) && d.deviceType().equals(type)).findFirst()
+        .orElseThrow();
+  }
+
+  record Answer(int status, JsonNode body) {}
+
+  static Answer call(String path, String body) throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.endpoint() + path))
+        .header("Authorization", "Bearer " + TestStack.KEY_1).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(path + " " + body + " -> " + r.body()).isLessThan(500);
+    return new Answer(r.statusCode(), Json.MAPPER.readTree(r.body()));
+  }
+
+  static JsonNode ok(String path, String body) throws Exception {
+    Answer a = call(path, body);
+    assertThat(a.status()).as(path + " " + body + " -> " + a.body()).isEqualTo(200);
+    return a.body();
+  }
+
+  static UUID createTimeBound(Device d, Instant start, Instant end, boolean pool) throws Exception {
+    JsonNode r = ok("/access_codes/create", "{\"device_id\":\"" + d.deviceId() + "\",\"name\":\"Guest\",\"starts_at\":\""
+        + start + "\",\"ends_at\":\"" + end + "\"" + (pool ? ",\"use_backup_access_code_pool\":true" : "") + "}");
+    return UUID.fromString(r.at("/access_code/access_code_id").asText());
+  }
+
+  static UUID createOngoing(Device d, String pin) throws Exception {
+    JsonNode r = ok("/access_codes/create", "{\"device_id\":\"" + d.deviceId() + "\",\"name\":\"Resident\",\"code\":\"" + pin + "\"}");
+    return UUID.fromString(r.at("/access_code/access_code_id").asText());
+  }
+
+  static void configure(Device d, String settings) throws Exception {
+    ok("/sandbox/locks/configure", "{\"device_id\":\"" + d.deviceId() + "\"," + settings + "}");
+  }
+
+  static AccessCode code(UUID id) {
+    return store.accessCode(ws, id).orElse(null);
+  }
+
+  static List<String> codes(AccessCode c, boolean errors) {
+    return (errors ? c.errors() : c.warnings()).stream().map(Notice::code).toList();
+  }
+
+  static List<String> events(UUID id) {
+    return store.events(ws, new Store.EventQuery(null, id, null, null, null, 200)).stream().map(Event::eventType)
+        .toList().reversed();
+  }
+
+  static void await(String what, BooleanSupplier condition) {
+    TestStack.await(what, Duration.ofSeconds(45), condition);
+  }
+
+  static boolean poolReady(UUID id) {
+    try {
+      return ok("/access_codes/get", "{\"access_code_id\":\"" + id + "\"}").at("/access_code/is_backup_access_code_available")
+          .asBoolean();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void aFailingSetIsRetriedWithAWarningThenAnErrorThatClearOnSuccess() throws Exception {
+    Device d = lock("wyze_lock");
+    configure(d, "\"fail_set_rate\":1");
+    UUID id = createOngoing(d, "482913");
+    await("delay warning", () -> codes(code(id), false).contains("delay_in_setting_on_device"));
+    await("failure error", () -> codes(code(id), true).contains("failed_to_set_on_device"));
+    assertThat(code(id).status()).isEqualTo(CodeStatus.setting);
+    assertThat(locks.memory(d.deviceId()).slots()).doesNotContainKey(id);
+
+    configure(d, "\"fail_set_rate\":0");
+    await("set after the lock recovers", () -> code(id).status() == CodeStatus.set);
+    assertThat(code(id).errors()).isEmpty();
+    assertThat(code(id).warnings()).isEmpty();
+    assertThat(locks.memory(d.deviceId()).slots().get(id).pin()).isEqualTo("482913");
+    assertThat(events(id)).containsSubsequence("access_code.created", "access_code.delay_in_setting_on_device",
+        "access_code.failed_to_set_on_device", "access_code.set_on_device");
+  }
+
+  @Test
+  void aFailingRemovalIsRetriedUntilTheCodeIsOffTheLock() throws Exception {
+    Device d = lock("two_n_intercom");
+    UUID id = createOngoing(d, "730142");
+    await("set", () -> code(id).status() == CodeStatus.set);
+    configure(d, "\"fail_remove_rate\":1");
+    ok("/access_codes/delete", "{\"access_code_id\":\"" + id + "\"}");
+    await("removal failure error", () -> codes(code(id), true).contains("failed_to_remove_from_device"));
+    assertThat(code(id).warnings().stream().map(Notice::code)).contains("delay_in_removing_from_device");
+    assertThat(locks.memory(d.deviceId()).slots()).containsKey(id);
+
+    configure(d, "\"fail_remove_rate\":0");
+    await("gone", () -> code(id) == null);
+    assertThat(locks.memory(d.deviceId()).slots()).doesNotContainKey(id);
+    assertThat(events(id)).containsSubsequence("access_code.delay_in_removing_from_device",
+        "access_code.failed_to_remove_from_device", "access_code.removed_from_device", "access_code.deleted");
+  }
+
+  @Test
+  void aPinTheLockAlreadyHoldsAndAFullLockAreReportedAtOnceNotRetried() throws Exception {
+    Device d = lock("smartthings_lock");
+    configure(d, "\"external_codes\":[\"5151\"]");
+    UUID dup = createOngoing(d, "5151");
+    await("duplicate reported", () -> codes(code(dup), true).contains("duplicate_code_on_device"));
+    assertThat(codes(code(dup), true)).doesNotContain("failed_to_set_on_device");
+    assertThat(events(dup)).contains("access_code.failed_to_set_on_device");
+
+    configure(d, "\"slot_limit\":1");
+    UUID full = createOngoing(d, "6262");
+    await("no space reported", () -> codes(code(full), true).contains("no_space_for_access_code_on_device"));
+    assertThat(code(full).warnings().stream().map(Notice::code)).doesNotContain("delay_in_setting_on_device");
+    assertThat(locks.memory(d.deviceId()).slots()).doesNotContainKey(full);
+  }
+
+  @Test
+  void anOfflineLockGetsItsCodeWhenItComesBack() throws Exception {
+    Device d = lock("ttlock_lock");
+    ok("/devices/simulate/disconnect", "{\"device_id\":\"" + d.deviceId() + "\"}");
+    JsonNode device = ok("/devices/get", "{\"device_id\":\"" + d.deviceId() + "\"}").path("device");
+    assertThat(device.at("/properties/online").asBoolean()).isFalse();
+    assertThat(device.path("errors").findValuesAsText("error_code")).contains("device_offline");
+
+    UUID id = createOngoing(d, "918273");
+    await("delay warning while offline", () -> codes(code(id), false).contains("delay_in_setting_on_device"));
+    assertThat(code(id).status()).isEqualTo(CodeStatus.setting);
+
+    ok("/devices/simulate/connect", "{\"device_id\":\"" + d.deviceId() + "\"}");
+    await("set once online", () -> code(id).status() == CodeStatus.set);
+    assertThat(ok("/devices/get", "{\"device_id\":\"" + d.deviceId() + "\"}").at("/device/properties/online").asBoolean()).isTrue();
+    assertThat(code(id).warnings()).isEmpty();
+  }
+
+  @Test
+  void sandboxSettingsAreValidated() throws Exception {
+    Device d = lock("august_lock");
+    for (String bad : List.of("\"fail_set_rate\":2", "\"fail_set_rate\":\"often\"", "\"slot_limit\":-1",
+        "\"external_codes\":[\"12a4\"]", "\"no_such_setting\":true")) {
+      Answer a = call("/sandbox/locks/configure", "{\"device_id\":\"" + d.deviceId() + "\"," + bad + "}");
+      assertThat(a.status()).as(bad).isEqualTo(400);
+      assertThat(a.body().at("/error/type").asText()).as(bad).isNotBlank();
+    }
+    Answer other = call("/sandbox/locks/configure", "{\"device_id\":\"" + UUID.randomUUID() + "\",\"fail_set_rate\":0.5}");
+    assertThat(other.status()).isEqualTo(404);
+    assertThat(locks.memory(d.deviceId()).failSetRate()).isZero();
+  }
+
+  @Test
+  void aBackupPoolFillsAndAPulledBackupIsLinkedReturnedAgainAndRemovedAtTheEnd() throws Exception {
+    Device d = lock("yale_lock");
+    assertThat(d.profile().backupPool()).isTrue();
+    Instant start = clock.instant().plus(Duration.ofDays(4));
+    Instant end = start.plus(Duration.ofDays(2));
+    UUID id = createTimeBound(d, start, end, true);
+    await("pool ready", () -> poolReady(id));
+
+    JsonNode listed = ok("/access_codes/list", "{\"device_id\":\"" + d.deviceId() + "\"}").path("access_codes");
+    assertThat(listed.findValuesAsText("access_code_id")).containsExactly(id.toString());
+
+    JsonNode first = ok("/access_codes/pull_backup_access_code", "{\"access_code_id\":\"" + id + "\"}");
+    String backupId = first.at("/backup_access_code/access_code_id").asText();
+    assertThat(first.at("/backup_access_code/is_backup").asBoolean()).isTrue();
+    assertThat(Instant.parse(first.at("/backup_access_code/ends_at").asText())).isEqualTo(end);
+    assertThat(first.at("/access_code/pulled_backup_access_code_id").asText()).isEqualTo(backupId);
+    JsonNode again = ok("/access_codes/pull_backup_access_code", "{\"access_code_id\":\"" + id + "\"}");
+    assertThat(again.at("/backup_access_code/access_code_id").asText()).isEqualTo(backupId);
+    assertThat(again.at("/backup_access_code/code").asText()).isEqualTo(first.at("/backup_access_code/code").asText());
+    assertThat(events(id).stream().filter(t -> t.equals("access_code.backup_access_code_pulled"))).hasSize(1);
+
+    UUID backup = UUID.fromString(backupId);
+    assertThat(locks.memory(d.deviceId()).slots()).containsKey(backup);
+    await("pool refilled", () -> poolReady(id));
+
+    clock.advance(Duration.ofDays(6).plusMinutes(1));
+    await("backup removed at the original's end", () -> !locks.memory(d.deviceId()).slots().containsKey(backup)
+        && code(backup) == null && code(id) == null);
+  }
+
+  @Test
+  void whenASetFailsForGoodBeforeItsStartABackupIsPulledAutomatically() throws Exception {
+    Device d = lock("schlage_lock");
+    UUID opener = createTimeBound(d, clock.instant().plus(Duration.ofDays(5)), clock.instant().plus(Duration.ofDays(6)), true);
+    await("pool ready", () -> poolReady(opener));
+    configure(d, "\"fail_set_rate\":1");
+
+    Instant start = clock.instant().plus(Duration.ofMinutes(30));
+    UUID id = createTimeBound(d, start, start.plus(Duration.ofHours(3)), false);
+    await("failed for good and a backup pulled", () -> codes(code(id), true).contains("failed_to_set_on_device")
+        && code(id).pulledBackupAccessCodeId() != null);
+    AccessCode c = code(id);
+    AccessCode backup = code(c.pulledBackupAccessCodeId());
+    assertThat(backup.isBackup()).isTrue();
+    assertThat(backup.endsAt()).isEqualTo(c.endsAt());
+    assertThat(locks.memory(d.deviceId()).slots()).containsKey(backup.accessCodeId());
+    assertThat(events(id)).containsSubsequence("access_code.created", "access_code.delay_in_setting_on_device",
+        "access_code.failed_to_set_on_device", "access_code.backup_access_code_pulled");
+    JsonNode wire = ok("/access_codes/get", "{\"access_code_id\":\"" + id + "\"}").path("access_code");
+    assertThat(wire.path("pulled_backup_access_code_id").asText()).isEqualTo(backup.accessCodeId().toString());
+    assertThat(wire.path("errors").findValuesAsText("error_code")).contains("failed_to_set_on_device");
+    configure(d, "\"fail_set_rate\":0");
+  }
+
+  @Test
+  void anEmptyPoolIsADeviceErrorAndPullingFromItSaysSo() throws Exception {
+    Device d = lock("kwikset_lock");
+    assertThat(d.profile().backupPool()).isTrue();
+    ok("/devices/simulate/disconnect", "{\"device_id\":\"" + d.deviceId() + "\"}");
+    Instant start = clock.instant().plus(Duration.ofDays(5));
+    UUID id = createTimeBound(d, start, start.plus(Duration.ofDays(1)), true);
+    assertThat(poolReady(id)).isFalse();
+    JsonNode device = ok("/devices/get", "{\"device_id\":\"" + d.deviceId() + "\"}").path("device");
+    assertThat(device.path("errors").findValuesAsText("error_code")).contains("empty_backup_access_code_pool");
+
+    Answer pull = call("/access_codes/pull_backup_access_code", "{\"access_code_id\":\"" + id + "\"}");
+    assertThat(pull.status()).isEqualTo(409);
+    assertThat(pull.body().at("/error/type").asText()).isEqualTo("empty_backup_access_code_pool");
+    assertThat(code(id).pulledBackupAccessCodeId()).isNull();
+
+    ok("/devices/simulate/connect", "{\"device_id\":\"" + d.deviceId() + "\"}");
+    await("pool ready once the lock is back", () -> poolReady(id));
+    assertThat(ok("/devices/get", "{\"device_id\":\"" + d.deviceId() + "\"}").at("/device/errors").findValuesAsText("error_code"))
+        .doesNotContain("empty_backup_access_code_pool");
+  }
+}
