@@ -219,7 +219,9 @@ class HostileWorldTest {
     String backupId = first.at("/backup_access_code/access_code_id").asText();
     assertThat(first.at("/backup_access_code/is_backup").asBoolean()).isTrue();
     assertThat(Instant.parse(first.at("/backup_access_code/ends_at").asText())).isEqualTo(end);
-    assertThat(first.at("/access_code/pulled_backup_access_code_id").asText()).isEqualTo(backupId);
+    assertThat(first.at("/access_code/access_code_id").asText()).as("the SDK reads the backup from access_code").isEqualTo(backupId);
+    assertThat(ok("/access_codes/get", "{\"access_code_id\":\"" + id + "\"}").at("/access_code/pulled_backup_access_code_id")
+        .asText()).isEqualTo(backupId);
     JsonNode again = ok("/access_codes/pull_backup_access_code", "{\"access_code_id\":\"" + id + "\"}");
     assertThat(again.at("/backup_access_code/access_code_id").asText()).isEqualTo(backupId);
     assertThat(again.at("/backup_access_code/code").asText()).isEqualTo(first.at("/backup_access_code/code").asText());

@@ -9,7 +9,12 @@ import dev.keyrack.functions.api.Wire;
 import java.util.Set;
 import java.util.UUID;
 
-/** POST /access_codes/pull_backup_access_code: link a ready backup to a time-bound code (the same one when pulled again). */
+/**
+ * POST /access_codes/pull_backup_access_code: link a ready backup to a time-bound code (the same
+ * one when pulled again). Both {@code access_code} and {@code backup_access_code} carry the backup,
+ * as Seam answers: the JavaScript SDK reads the first, older SDKs the second. The original shows
+ * the link in its {@code pulled_backup_access_code_id}.
+ */
 public final class AccessCodesPullBackupAccessCode implements Route {
   @Override public String path() { return "/access_codes/pull_backup_access_code"; }
 
@@ -23,8 +28,9 @@ public final class AccessCodesPullBackupAccessCode implements Route {
     BackupPools.Pulled pulled = req.services().accessCodes().pools().pull(req.workspaceId(), id);
     boolean available = req.services().accessCodes().backupAvailable(req.workspaceId(), pulled.original().deviceId());
     ObjectNode body = Request.body();
-    body.set("access_code", Wire.accessCode(pulled.original(), available));
-    body.set("backup_access_code", Wire.accessCode(pulled.backup(), available));
+    ObjectNode backup = Wire.accessCode(pulled.backup(), available);
+    body.set("access_code", backup);
+    body.set("backup_access_code", backup.deepCopy());
     return body;
   }
 }
