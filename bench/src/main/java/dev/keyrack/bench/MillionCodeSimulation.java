@@ -72,7 +72,8 @@ public final class MillionCodeSimulation implements Part {
     rows.add(row("seed", String.valueOf(r.seed()), "", ""));
     rows.add(row("codes / locks", fmt(r.codes()) + " / " + fmt(r.locks()), "", ""));
     rows.add(row("native (preload+activate) / just-in-time", pct(nativeShare) + " / " + pct(1 - nativeShare), "", ""));
-    rows.add(row("virtual days simulated", String.format(Locale.ROOT, "%.1f", r.virtualDays()), "", ""));
+    rows.add(row("virtual days simulated", String.format(Locale.ROOT, "%.1f (last removal on a working lock: day %.1f)",
+        r.virtualDays(), r.lastLiveRemovalDay()), "", ""));
     rows.add(row("on the lock by starts_at (on-time rate)", fmt(r.onTime()) + " (" + pct(r.onTimeRate()) + ")", "", ""));
     rows.add(row("on-time rate on locks not offline for good", pct(r.onTimeRateOnLiveLocks()) + " ("
         + fmt(r.codesOnDeadLocks()) + " codes are on dead locks)", "", ""));
@@ -119,7 +120,15 @@ public final class MillionCodeSimulation implements Part {
     notes.add("Starts and ends fall on the homes' check-in/check-out hours (few distinct instants), so fires come in bursts: "
         + "peaks are per 1-second virtual bucket; fires over the Scheduler quota are delayed to the next second.");
     notes.add("Codes on locks that are offline for good retry at the capped pace until their removal is dead-lettered after "
-        + cfg.maxReceiveCount() + " receives (template.yaml maxReceiveCount); they make most of the retries and dead letters.");
+        + cfg.maxReceiveCount() + " receives (template.yaml maxReceiveCount); they make most of the retries and dead letters, "
+        + "and the virtual days after the last removal on a working lock.");
+    notes.add("A step's calls are counted in the virtual second its moment fires; the worker's share really follows a few "
+        + "seconds later, paced by its concurrency, so the per-service peaks are upper bounds.");
+    if (r.peakPendingSchedules() > SCHEDULER_SCHEDULES_PER_ACCOUNT / 2) {
+      notes.add(String.format(Locale.ROOT, "Pending schedules peak at %s, %.0f%% of the default 1,000,000 schedules per account: "
+          + "a fleet this size needs a quota increase or fewer schedules per code.", fmt(r.peakPendingSchedules()),
+          100.0 * r.peakPendingSchedules() / SCHEDULER_SCHEDULES_PER_ACCOUNT));
+    }
     if (r.backupsPulledBeforeStart() > 0) {
       notes.add("BackupPools.onSetFailure pulls a backup whenever a set fails for good before ends_at, so a preload failing days "
           + "before starts_at already pulls one (" + fmt(r.backupsPulledBeforeStart()) + " of " + fmt(r.backupsPulled()) + ").");
@@ -145,6 +154,7 @@ public final class MillionCodeSimulation implements Part {
     json.put("locks", r.locks());
     json.put("native_share", nativeShare);
     json.put("virtual_days", r.virtualDays());
+    json.put("last_removal_on_working_lock_day", r.lastLiveRemovalDay());
     json.put("on_time", r.onTime());
     json.put("on_time_rate", r.onTimeRate());
     json.put("codes_on_dead_locks", r.codesOnDeadLocks());

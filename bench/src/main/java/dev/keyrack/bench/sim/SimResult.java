@@ -6,6 +6,7 @@ import java.util.Map;
  * The figures of one simulation run. Counts are of time-bound codes unless they say backups.
  *
  * @param codesOnDeadLocks        codes whose lock is offline for good
+ * @param lastLiveRemovalDay      virtual day of the last removal on a lock that is not offline for good
  * @param onTime                  codes on their lock (preloaded or set) by their starts_at
  * @param onTimeOnLiveLocks       of those, codes on locks that are not offline for good
  * @param setLate                 codes that reached the lock only after their starts_at
@@ -42,6 +43,7 @@ public record SimResult(
     int nativeCodes,
     int jitCodes,
     double virtualDays,
+    double lastLiveRemovalDay,
     double wallSeconds,
     long events,
     int codesOnDeadLocks,

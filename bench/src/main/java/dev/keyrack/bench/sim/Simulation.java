@@ -138,6 +138,7 @@ public final class Simulation {
   private long maxLateMs, retries, setFailures, delayWarnings, deadLettered, providerCalls, fires, firesDelayed, maxFireDelayMs;
   private long eventCount;
   private long lastMs;
+  private long lastLiveRemovalMs;
   private long concurrentOps, removedBeforeStart, setAfterRemoval;
 
   public Simulation(SimConfig cfg, AwsCallModel model, Observer observer, Progress progress) {
@@ -571,6 +572,7 @@ public final class Simulation {
     if ((flags[c] & BACKUP) == 0 && now < startsSec[c] * 1000L) removedBeforeStart++;
     status[c] = DELETED;
     flags[c] &= ~(ON_LOCK | SCHEDULED);
+    if (!lockDead[lock]) lastLiveRemovalMs = now;
     return true;
   }
 
@@ -687,7 +689,7 @@ public final class Simulation {
     violations.put("set_after_removal", setAfterRemoval);
     violations.put("messages_left_in_queue", queueDepth);
     return new SimResult(cfg.seed(), cfg.codes(), cfg.locks(), nativeCodes, cfg.codes() - nativeCodes, lastMs / (double) DAY_MS,
-        wallSeconds, eventCount, codesOnDeadLocks, onTime, onTimeOnLiveLocks, setLate, neverSet, neverSetCovered, maxLateMs / 1000, backupsPulled,
+        lastLiveRemovalMs / (double) DAY_MS, wallSeconds, eventCount, codesOnDeadLocks, onTime, onTimeOnLiveLocks, setLate, neverSet, neverSetCovered, maxLateMs / 1000, backupsPulled,
         backupsPulledBeforeStart, backupPoolEmpty, retries, setFailures, delayWarnings, deadLettered, removalsNotDone,
         providerCalls, fires, firesDelayed, maxFireDelayMs / 1000, peakFireDemand, peakSends, peakRetries, peakPendingSchedules,
         peakQueueDepth, peakLocksWaiting, peakWorkersBusy, maxWorkerWaitMs / 1000, rates, extraUsd / cfg.codes() * 1_000_000, violations);
