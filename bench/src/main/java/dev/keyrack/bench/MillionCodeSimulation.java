@@ -122,8 +122,13 @@ public final class MillionCodeSimulation implements Part {
     notes.add("Codes on locks that are offline for good retry at the capped pace until their removal is dead-lettered after "
         + cfg.maxReceiveCount() + " receives (template.yaml maxReceiveCount); they make most of the retries and dead letters, "
         + "and the virtual days after the last removal on a working lock.");
-    notes.add("A step's calls are counted in the virtual second its moment fires; the worker's share really follows a few "
-        + "seconds later, paced by its concurrency, so the per-service peaks are upper bounds.");
+    if (model.steps().stream().anyMatch(AwsCallModel.Step::onWorker)) {
+      notes.add("Per-service rates: the api's and programmer's calls count in the second the code is created or its moment "
+          + "fires, the worker's calls in the second the worker finishes the operation (paced by its concurrency).");
+    } else {
+      notes.add("Per-service rates: no step is marked as the worker's, so all of a step's calls count in the second its "
+          + "moment fires; the worker's share really follows, paced by its concurrency, so the peaks are upper bounds.");
+    }
     if (r.peakPendingSchedules() > SCHEDULER_SCHEDULES_PER_ACCOUNT / 2) {
       notes.add(String.format(Locale.ROOT, "Pending schedules peak at %s, %.0f%% of the default 1,000,000 schedules per account: "
           + "a fleet this size needs a quota increase or fewer schedules per code.", fmt(r.peakPendingSchedules()),

@@ -31,8 +31,12 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
   /** Calls that happen outside a happy-path lifecycle, per occurrence. */
   public enum Extra { retry, backup_pull, backup_fill, backup_remove }
 
-  /** One step: when it happens, for which lifecycle, and its calls by {@code Service.Operation}. */
-  public record Step(String name, At at, Lifecycle lifecycle, Map<String, Double> calls) {
+  /**
+   * One step: when it happens, for which lifecycle, and its calls by {@code Service.Operation}.
+   * {@code onWorker}: the calls happen when the provider worker carries out the device operation
+   * (paced by the worker's concurrency), not when the moment fires.
+   */
+  public record Step(String name, At at, Lifecycle lifecycle, Map<String, Double> calls, boolean onWorker) {
     public Step {
       calls = Map.copyOf(calls);
     }
@@ -59,9 +63,18 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
 
   /** The calls, summed over all steps of {@code lifecycle} that happen {@code at}. */
   public Map<String, Double> callsAt(Lifecycle lifecycle, At at) {
+    Map<String, Double> sum = new LinkedHashMap<>(callsAt(lifecycle, at, false));
+    callsAt(lifecycle, at, true).forEach((k, v) -> sum.merge(k, v, Double::sum));
+    return sum;
+  }
+
+  /** The calls of the steps of {@code lifecycle} at {@code at} made by the worker ({@code onWorker}) or not. */
+  public Map<String, Double> callsAt(Lifecycle lifecycle, At at, boolean onWorker) {
     Map<String, Double> sum = new LinkedHashMap<>();
     for (Step st : steps) {
-      if (st.lifecycle() == lifecycle && st.at() == at) st.calls().forEach((k, v) -> sum.merge(k, v, Double::sum));
+      if (st.lifecycle() == lifecycle && st.at() == at && st.onWorker() == onWorker) {
+        st.calls().forEach((k, v) -> sum.merge(k, v, Double::sum));
+      }
     }
     return sum;
   }
@@ -74,7 +87,8 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
 
   /**
    * Reads part 3's JSON: {@code steps} (name → {at, lifecycle, calls}) and {@code usd_per_million}
-   * (lifecycle → dollars). Unknown lifecycles or moments are skipped.
+   * (lifecycle → dollars). Unknown lifecycles or moments are skipped. A step whose optional
+   * {@code lambda.function} names the worker (contains "worker") is counted when the worker runs.
    *
    * @throws IllegalArgumentException when either key is missing or has the wrong shape
    */
@@ -97,7 +111,9 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
           if (v instanceof Number n && n.doubleValue() > 0) calls.put(String.valueOf(k), n.doubleValue());
         });
       }
-      steps.add(new Step(String.valueOf(e.getKey()), at, lifecycle, calls));
+      boolean onWorker = step.get("lambda") instanceof Map<?, ?> lambda
+          && String.valueOf(lambda.get("function")).toLowerCase(java.util.Locale.ROOT).contains("worker");
+      steps.add(new Step(String.valueOf(e.getKey()), at, lifecycle, calls, onWorker));
     }
     Map<Lifecycle, Double> usd = new LinkedHashMap<>();
     usdJson.forEach((k, v) -> {
@@ -124,6 +140,8 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
 
   private static final Map<String, Double> FIRE_AND_ENQUEUE = Map.of(
       "Scheduler.Invocation", 1.0, "Lambda.programmer", 1.0, "DynamoDb.GetItem", 2.0, "Sqs.SendMessage", 1.0);
+  /** The programmer also writes status {@code setting} (just-in-time PROGRAM) or {@code removing} (REMOVE). */
+  private static final Map<String, Double> FIRE_WRITE_AND_ENQUEUE = plus(FIRE_AND_ENQUEUE, Map.of("DynamoDb.TransactWriteItems", 1.0));
   private static final Map<String, Double> WORKER_OP = Map.of(
       "Sqs.ReceiveMessage", 1.0, "Sqs.DeleteMessage", 1.0, "Lambda.worker", 1.0, "DynamoDb.GetItem", 2.0,
       "DynamoDb.TransactWriteItems", 1.0);
@@ -139,10 +157,6 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
         "DynamoDb.TransactWriteItems", 1.0, "Scheduler.CreateSchedule", (double) schedules);
   }
 
-  /** Scheduled fire, then the worker's operation (a set, an activation, a removal). */
-  private static final Map<String, Double> FIRE_THEN_OP = plus(FIRE_AND_ENQUEUE, WORKER_OP);
-  /** The programmer also writes status {@code setting} (just-in-time PROGRAM) or {@code removing} (REMOVE). */
-  private static final Map<String, Double> FIRE_WRITE_THEN_OP = plus(FIRE_THEN_OP, Map.of("DynamoDb.TransactWriteItems", 1.0));
 
   /**
    * Estimated price of one call in USD (us-east-1 list prices as issue 5 gives them), used only to
@@ -177,7 +191,7 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
       // BackupPools.fill, per backup made: store it, enqueue it, and the worker sets it.
       Extra.backup_fill, plus(Map.of("DynamoDb.TransactWriteItems", 1.0, "Sqs.SendMessage", 1.0), WORKER_OP),
       // A pulled backup leaves the lock at the original's ends_at.
-      Extra.backup_remove, FIRE_WRITE_THEN_OP);
+      Extra.backup_remove, plus(FIRE_WRITE_AND_ENQUEUE, WORKER_OP));
 
   /** Estimated dollars of {@code calls}, at {@link #DEFAULT_USD_PER_CALL} (unknown calls cost nothing). */
   public static double estimatedUsd(Map<String, Double> calls) {
@@ -191,17 +205,23 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
 
   private static AwsCallModel defaultModel() {
     List<Step> steps = List.of(
-        new Step("create", At.create, Lifecycle.time_bound_native, create(3)),
-        new Step("preload", At.program, Lifecycle.time_bound_native, FIRE_THEN_OP),
-        new Step("activate", At.starts_at, Lifecycle.time_bound_native, FIRE_THEN_OP),
-        new Step("remove", At.ends_at, Lifecycle.time_bound_native, FIRE_WRITE_THEN_OP),
-        new Step("create", At.create, Lifecycle.time_bound_jit, create(2)),
-        new Step("program", At.program, Lifecycle.time_bound_jit, FIRE_WRITE_THEN_OP),
-        new Step("remove", At.ends_at, Lifecycle.time_bound_jit, FIRE_WRITE_THEN_OP),
-        new Step("create", At.create, Lifecycle.ongoing, plus(create(0), Map.of("Sqs.SendMessage", 1.0))),
-        new Step("set", At.program, Lifecycle.ongoing, WORKER_OP),
-        new Step("delete", At.ends_at, Lifecycle.ongoing, plus(Map.of("ApiGateway.Request", 1.0, "Lambda.api", 1.0,
-            "DynamoDb.GetItem", 2.0, "DynamoDb.TransactWriteItems", 1.0, "Sqs.SendMessage", 1.0), WORKER_OP)));
+        new Step("native.create", At.create, Lifecycle.time_bound_native, create(3), false),
+        new Step("native.preload_fire", At.program, Lifecycle.time_bound_native, FIRE_AND_ENQUEUE, false),
+        new Step("native.worker_preload", At.program, Lifecycle.time_bound_native, WORKER_OP, true),
+        new Step("native.activate_fire", At.starts_at, Lifecycle.time_bound_native, FIRE_AND_ENQUEUE, false),
+        new Step("native.worker_activate", At.starts_at, Lifecycle.time_bound_native, WORKER_OP, true),
+        new Step("native.remove_fire", At.ends_at, Lifecycle.time_bound_native, FIRE_WRITE_AND_ENQUEUE, false),
+        new Step("native.worker_remove", At.ends_at, Lifecycle.time_bound_native, WORKER_OP, true),
+        new Step("jit.create", At.create, Lifecycle.time_bound_jit, create(2), false),
+        new Step("jit.program_fire", At.program, Lifecycle.time_bound_jit, FIRE_WRITE_AND_ENQUEUE, false),
+        new Step("jit.worker_set", At.program, Lifecycle.time_bound_jit, WORKER_OP, true),
+        new Step("jit.remove_fire", At.ends_at, Lifecycle.time_bound_jit, FIRE_WRITE_AND_ENQUEUE, false),
+        new Step("jit.worker_remove", At.ends_at, Lifecycle.time_bound_jit, WORKER_OP, true),
+        new Step("ongoing.create", At.create, Lifecycle.ongoing, plus(create(0), Map.of("Sqs.SendMessage", 1.0)), false),
+        new Step("ongoing.set", At.program, Lifecycle.ongoing, WORKER_OP, true),
+        new Step("ongoing.delete", At.ends_at, Lifecycle.ongoing, Map.of("ApiGateway.Request", 1.0, "Lambda.api", 1.0,
+            "DynamoDb.GetItem", 2.0, "DynamoDb.TransactWriteItems", 1.0, "Sqs.SendMessage", 1.0), false),
+        new Step("ongoing.worker_remove", At.ends_at, Lifecycle.ongoing, WORKER_OP, true));
     Map<Lifecycle, Double> usd = new LinkedHashMap<>();
     for (Lifecycle l : Lifecycle.values()) {
       double perCode = steps.stream().filter(s -> s.lifecycle() == l).mapToDouble(s -> estimatedUsd(s.calls())).sum();

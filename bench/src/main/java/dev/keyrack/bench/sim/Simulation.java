@@ -106,6 +106,8 @@ public final class Simulation {
   // device-queue messages (a pool with a free list)
   private int[] msgCode = new int[1 << 14];
   private byte[] msgKind = new byte[1 << 14];
+  /** The step (At ordinal) whose worker calls the message's success costs; -1 for none. */
+  private byte[] msgAt = new byte[1 << 14];
   private int[] msgNext = new int[1 << 14];
   private int[] msgReceives = new int[1 << 14];
   private int msgFree = -1;
@@ -119,7 +121,7 @@ public final class Simulation {
 
   // call model: per service
   private final List<String> services;
-  private final double[][][] stepCalls; // [lifecycle][at][service]
+  private final double[][][][] stepCalls; // [lifecycle][at][on worker 0/1][service]
   private final double[][] extraCalls;  // [extra][service]
   private final double[] curCalls;
   private final double[] peakCalls;
@@ -189,9 +191,12 @@ public final class Simulation {
     curCalls = new double[n];
     peakCalls = new double[n];
     totalCalls = new double[n];
-    stepCalls = new double[Lifecycle.values().length][At.values().length][];
+    stepCalls = new double[Lifecycle.values().length][At.values().length][2][];
     for (Lifecycle l : Lifecycle.values()) {
-      for (At at : At.values()) stepCalls[l.ordinal()][at.ordinal()] = perService(model.callsAt(l, at));
+      for (At at : At.values()) {
+        stepCalls[l.ordinal()][at.ordinal()][0] = perService(model.callsAt(l, at, false));
+        stepCalls[l.ordinal()][at.ordinal()][1] = perService(model.callsAt(l, at, true));
+      }
     }
     extraCalls = new double[Extra.values().length][];
     for (Extra e : Extra.values()) {
@@ -316,9 +321,10 @@ public final class Simulation {
     extraUsd += extraUsdOf[e.ordinal()];
   }
 
-  private void step(int code, At at) {
+  /** The calls of a code's step: those made when the moment fires, or those of the worker's operation. */
+  private void step(int code, At at, boolean onWorker) {
     Lifecycle l = (flags[code] & NATIVE) != 0 ? Lifecycle.time_bound_native : Lifecycle.time_bound_jit;
-    calls(stepCalls[l.ordinal()][at.ordinal()]);
+    calls(stepCalls[l.ordinal()][at.ordinal()][onWorker ? 1 : 0]);
   }
 
   // ------------------------------------------------------------------------------------------- create
@@ -352,13 +358,13 @@ public final class Simulation {
     if (nativeScheduling) nativeCodes++;
     if (lockDead[lock]) codesOnDeadLocks++;
     status[c] = plan.programNow() && !Planner.preloadOnly(code, brand, nowI) ? SETTING : UNSET;
-    step(c, At.create);
+    step(c, At.create, false);
     if (observer != null) observer.codeCreated(c, lock, now, starts, ends, nativeScheduling);
     for (Fire f : plan.later()) schedule(c, f.transition(), f.at().toEpochMilli() - T0_MS);
     if (plan.programNow()) {
-      // Due at once: the api enqueues it (counted as the program step; no Scheduler invocation really happens).
-      step(c, At.program);
-      enqueue(lock, c, OP_SET);
+      // Due at once: the api enqueues it (counted as the program step's fire, although no Scheduler invocation happens).
+      step(c, At.program, false);
+      enqueue(lock, c, OP_SET, At.program);
     }
   }
 
@@ -389,12 +395,14 @@ public final class Simulation {
     fires++;
     if (delayed) maxFireDelayMs = Math.max(maxFireDelayMs, now - dueMs(c, t));
     int f = flags[c];
-    if (t == Transition.REMOVE) {
-      if ((f & BACKUP) != 0) extra(Extra.backup_remove);
-      else step(c, At.ends_at);
-    } else {
-      step(c, t == Transition.ACTIVATE ? At.starts_at : At.program);
-    }
+    boolean backup = (f & BACKUP) != 0;
+    At at = switch (t) {
+      case REMOVE -> At.ends_at;
+      case ACTIVATE -> At.starts_at;
+      default -> At.program;
+    };
+    if (backup) extra(Extra.backup_remove);
+    else step(c, at, false);
     byte s = status[c];
     if (s == DELETED) return; // the code is gone: the fire is dropped
     if (t == Transition.REMOVE) {
@@ -405,21 +413,23 @@ public final class Simulation {
         }
         status[c] = REMOVING;
       }
-      enqueue(codeLock[c], c, OP_REMOVE);
+      enqueue(codeLock[c], c, OP_REMOVE, backup ? null : at);
       return;
     }
     boolean done = t == Transition.PRELOAD ? (f & ON_LOCK) != 0 || s == SET : s == SET;
     if (done || s == REMOVING) return; // a duplicate
     if (t == Transition.PROGRAM && s == UNSET) status[c] = SETTING;
-    enqueue(codeLock[c], c, OP_SET);
+    enqueue(codeLock[c], c, OP_SET, at);
   }
 
   // ------------------------------------------------------------------------------------------- queue
 
-  private void enqueue(int lock, int code, byte kind) {
+  /** @param at the step whose worker calls the operation costs when it succeeds (null: counted elsewhere) */
+  private void enqueue(int lock, int code, byte kind, At at) {
     int m = allocMessage();
     msgCode[m] = code;
     msgKind[m] = kind;
+    msgAt[m] = (byte) (at == null ? -1 : at.ordinal());
     msgNext[m] = -1;
     msgReceives[m] = 0;
     if (tailMsg[lock] < 0) headMsg[lock] = m;
@@ -441,6 +451,7 @@ public final class Simulation {
       int n = msgCode.length * 2;
       msgCode = Arrays.copyOf(msgCode, n);
       msgKind = Arrays.copyOf(msgKind, n);
+      msgAt = Arrays.copyOf(msgAt, n);
       msgNext = Arrays.copyOf(msgNext, n);
       msgReceives = Arrays.copyOf(msgReceives, n);
     }
@@ -499,6 +510,7 @@ public final class Simulation {
     int attempt = msgReceives[m];
     boolean ok = msgKind[m] == OP_SET ? workerSet(c, lock, now, attempt) : workerRemove(c, lock, now, attempt);
     if (ok) {
+      if (msgAt[m] >= 0) step(c, At.values()[msgAt[m]], true);
       popHead(lock, now);
       return;
     }
@@ -653,7 +665,7 @@ public final class Simulation {
       poolReadyRole[lock]++;
       int b = newCode(lock, -1, -1, SETTING, BACKUP);
       extra(Extra.backup_fill);
-      enqueue(lock, b, OP_SET);
+      enqueue(lock, b, OP_SET, null);
     }
   }
 

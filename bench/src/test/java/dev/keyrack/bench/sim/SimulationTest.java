@@ -146,6 +146,29 @@ class SimulationTest {
   }
 
   @Test
+  void theWorkersCallsAreCountedOncePerSuccessfulOperation() {
+    Map<String, Object> worker = Map.of("function", "provider-worker");
+    Map<String, Object> json = Map.of(
+        "steps", Map.of(
+            "preload", Map.of("at", "program", "lifecycle", "time_bound_native", "calls", Map.of("Work.Op", 1), "lambda", worker),
+            "activate", Map.of("at", "starts_at", "lifecycle", "time_bound_native", "calls", Map.of("Work.Op", 1), "lambda", worker),
+            "remove", Map.of("at", "ends_at", "lifecycle", "time_bound_native", "calls", Map.of("Work.Op", 1), "lambda", worker),
+            "fire", Map.of("at", "ends_at", "lifecycle", "time_bound_native", "calls", Map.of("Fire.Op", 1),
+                "lambda", Map.of("function", "programmer"))),
+        "usd_per_million", Map.of());
+    AwsCallModel model = AwsCallModel.fromJson(json);
+
+    SimResult calm = new Simulation(NO_FAILURES, model, null, null).run();
+    SimResult harsh = new Simulation(HARSH, model, null, null).run();
+
+    assertThat(model.steps()).filteredOn(AwsCallModel.Step::onWorker).hasSize(3);
+    assertThat(calm.services().get("Work").total()).isEqualTo(3.0 * calm.nativeCodes());
+    assertThat(calm.services().get("Fire").total()).isEqualTo(calm.nativeCodes());
+    // Failed attempts cost the retry estimate instead; operations dead-lettered never succeed.
+    assertThat(harsh.services().get("Work").total()).isLessThan(3.0 * harsh.nativeCodes());
+  }
+
+  @Test
   void eachStepsCallsAreCountedOncePerCodeAtTheirMoment() {
     // One call per step: a native code has four steps (create, preload, activate, remove), a just-in-time code three.
     Map<String, Object> json = Map.of(
