@@ -148,8 +148,10 @@ public final class MillionCodeSimulation implements Part {
       notes.add("SendMessage peaks above the 300/s FIFO quota: the queue needs high-throughput mode, which template.yaml sets "
           + "(FifoThroughputLimit: perMessageGroupId, DeduplicationScope: messageGroup).");
     }
-    notes.add("On a lock offline for good, the first stuck message blocks the lock's FIFO group until it is dead-lettered, so "
-        + "later codes of that lock never even try their set (and never pull a backup).");
+    if (r.codesOnDeadLocks() > 0) {
+      notes.add("On a lock offline for good, the first stuck message blocks the lock's FIFO group until it is dead-lettered, "
+          + "so later codes of that lock never even try their set (and never pull a backup).");
+    }
     long violations = r.invariantViolations().values().stream().mapToLong(Long::longValue).sum();
     if (violations > 0) notes.add("INVARIANT VIOLATIONS: " + r.invariantViolations());
 
@@ -188,19 +190,23 @@ public final class MillionCodeSimulation implements Part {
     json.put("max_fire_delay_seconds", r.maxFireDelaySeconds());
     Map<String, Object> peaks = new LinkedHashMap<>();
     peaks.put("Scheduler.Invocation", quota(r.peakFireDemandPerSecond(), SCHEDULER_INVOCATIONS_PER_SECOND));
-    peaks.put("Sqs.SendMessage", Map.of("peak_per_second", r.peakSendMessagePerSecond(),
-        "quota_fifo_per_action", SQS_FIFO_CALLS_PER_SECOND_PER_ACTION,
-        "ratio_fifo", r.peakSendMessagePerSecond() / (double) SQS_FIFO_CALLS_PER_SECOND_PER_ACTION,
-        "quota_fifo_batched_messages", SQS_FIFO_BATCHED_MESSAGES_PER_SECOND,
-        "quota_high_throughput", SQS_FIFO_HIGH_THROUGHPUT_PER_SECOND,
-        "ratio_high_throughput", r.peakSendMessagePerSecond() / (double) SQS_FIFO_HIGH_THROUGHPUT_PER_SECOND));
+    Map<String, Object> send = quota(r.peakSendMessagePerSecond(), SQS_FIFO_CALLS_PER_SECOND_PER_ACTION);
+    send.put("quota_fifo_batched_messages", SQS_FIFO_BATCHED_MESSAGES_PER_SECOND);
+    send.put("quota_high_throughput", SQS_FIFO_HIGH_THROUGHPUT_PER_SECOND);
+    send.put("ratio_high_throughput", r.peakSendMessagePerSecond() / (double) SQS_FIFO_HIGH_THROUGHPUT_PER_SECOND);
+    peaks.put("Sqs.SendMessage", send);
     peaks.put("Sqs.ChangeMessageVisibility", quota(r.peakRetriesPerSecond(), SQS_FIFO_CALLS_PER_SECOND_PER_ACTION));
     peaks.put("pending_schedules", quota(r.peakPendingSchedules(), SCHEDULER_SCHEDULES_PER_ACCOUNT));
     peaks.put("worker_concurrency", quota(r.peakWorkersBusy(), workers));
     json.put("peaks", peaks);
     Map<String, Object> services = new LinkedHashMap<>();
-    r.services().forEach((k, v) -> services.put(k, Map.of("peak_per_second", v.peakPerSecond(), "total", v.total(),
-        "per_code", v.total() / r.codes())));
+    r.services().forEach((k, v) -> {
+      Map<String, Object> s = new LinkedHashMap<>();
+      s.put("peak_per_second", v.peakPerSecond());
+      s.put("total", v.total());
+      s.put("per_code", v.total() / r.codes());
+      services.put(k, s);
+    });
     json.put("services", services);
     json.put("call_model", model.measured() ? "measured (aws_calls)" : "default estimate");
     if (usdPerMillion != null) json.put("usd_per_million_codes", usdPerMillion);
@@ -245,7 +251,11 @@ public final class MillionCodeSimulation implements Part {
   }
 
   private static Map<String, Object> quota(double peak, long quota) {
-    return Map.of("peak", peak, "quota", quota, "ratio", peak / quota);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("peak", peak);
+    m.put("quota", quota);
+    m.put("ratio", peak / quota);
+    return m;
   }
 
   private static List<String> row(String figure, String value, String quota, String ratio) {

@@ -92,8 +92,8 @@ public record SimConfig(
   }
 
   /** The same run with other failure rates. */
-  public SimConfig withFailures(double transient_, double outagePerLockDay, double deadShare) {
-    return new SimConfig(seed, codes, locks, bookingDays, minLeadHours, maxLeadDays, maxNights, transient_, outagePerLockDay,
+  public SimConfig withFailures(double transientRate, double outagePerLockDay, double deadShare) {
+    return new SimConfig(seed, codes, locks, bookingDays, minLeadHours, maxLeadDays, maxNights, transientRate, outagePerLockDay,
         outageMinHours, outageMaxHours, deadShare, backupPoolShare, backupPoolSize, workerConcurrency,
         schedulerInvocationsPerSecond, maxReceiveCount, retry, brandWeights);
   }

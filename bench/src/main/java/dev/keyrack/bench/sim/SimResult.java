@@ -1,5 +1,7 @@
 package dev.keyrack.bench.sim;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -81,8 +83,8 @@ public record SimResult(
   public record ServiceRate(double peakPerSecond, double total) {}
 
   public SimResult {
-    services = Map.copyOf(services);
-    invariantViolations = Map.copyOf(invariantViolations);
+    services = Collections.unmodifiableMap(new LinkedHashMap<>(services));
+    invariantViolations = Collections.unmodifiableMap(new LinkedHashMap<>(invariantViolations));
   }
 
   /** Share of codes on their lock by their starts_at. */
