@@ -1,10 +1,42 @@
 package dev.keyrack.bench;
 
+import dev.keyrack.bench.sim.AwsCallModel;
+import dev.keyrack.bench.sim.AwsCallModel.Lifecycle;
+import dev.keyrack.bench.sim.SimConfig;
+import dev.keyrack.bench.sim.SimResult;
+import dev.keyrack.bench.sim.Simulation;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** A million time-bound codes in virtual time. Not implemented yet. */
+/**
+ * Part 5: a million time-bound codes over 100,000 locks in virtual time ({@code --quick}: 50,000
+ * over 5,000), with injected failures and outages, through the project's own scheduling and retry
+ * policies ({@link Simulation}). Prints the on-time rate, backups, retries, peaks and the peak
+ * request rate per AWS service next to the documented default quotas, and the cost per million
+ * codes from part 3 ({@code aws_calls}) when it ran before this part.
+ *
+ * <p>The seed is {@value #DEFAULT_SEED} unless the environment variable {@code KEYRACK_SIM_SEED} gives another.
+ */
 public final class MillionCodeSimulation implements Part {
+  static final long DEFAULT_SEED = 20_270_104L;
+
+  /** Documented default quotas (us-east-1). */
+  static final long SCHEDULER_INVOCATIONS_PER_SECOND = 1_000;
+  static final long SCHEDULER_SCHEDULES_PER_ACCOUNT = 1_000_000;
+  static final long SQS_FIFO_CALLS_PER_SECOND_PER_ACTION = 300;
+  static final long SQS_FIFO_BATCHED_MESSAGES_PER_SECOND = 3_000;
+  static final long SQS_FIFO_HIGH_THROUGHPUT_PER_SECOND = 70_000;
+  static final long LAMBDA_ACCOUNT_CONCURRENCY = 1_000;
+  static final long HTTP_API_REQUESTS_PER_SECOND = 10_000;
+
   @Override
   public String key() {
     return "simulation";
@@ -16,7 +48,239 @@ public final class MillionCodeSimulation implements Part {
   }
 
   @Override
-  public PartResult run(BenchContext context) {
-    throw new UnsupportedOperationException("simulation is not implemented yet");
+  public PartResult run(BenchContext context) throws IOException {
+    List<String> notes = new ArrayList<>();
+    long seed = seed();
+    int workers = workerConcurrency(context.repo(), notes);
+    SimConfig base = context.quick() ? SimConfig.quick(seed) : SimConfig.million(seed);
+    SimConfig cfg = base.withLimits(workers, (int) SCHEDULER_INVOCATIONS_PER_SECOND);
+    AwsCallModel model = callModel(context, notes);
+
+    context.progress("simulating %,d codes over %,d locks (seed %d, %d worker invocations at once)", cfg.codes(), cfg.locks(),
+        seed, workers);
+    long t0 = System.nanoTime();
+    SimResult r = new Simulation(cfg, model, null, (day, events) -> {
+      if (day % 10 == 0) context.progress("virtual day %d: %,d events, %.1f s", day, events, (System.nanoTime() - t0) / 1e9);
+    }).run();
+
+    double nativeShare = r.nativeShare();
+    Double usdNative = model.usdPerMillion().get(Lifecycle.time_bound_native);
+    Double usdJit = model.usdPerMillion().get(Lifecycle.time_bound_jit);
+    Double usdPerMillion = usdNative == null || usdJit == null ? null : nativeShare * usdNative + (1 - nativeShare) * usdJit;
+
+    List<List<String>> rows = new ArrayList<>();
+    rows.add(row("seed", String.valueOf(r.seed()), "", ""));
+    rows.add(row("codes / locks", fmt(r.codes()) + " / " + fmt(r.locks()), "", ""));
+    rows.add(row("native (preload+activate) / just-in-time", pct(nativeShare) + " / " + pct(1 - nativeShare), "", ""));
+    rows.add(row("virtual days simulated", String.format(Locale.ROOT, "%.1f (last removal on a working lock: day %.1f)",
+        r.virtualDays(), r.lastLiveRemovalDay()), "", ""));
+    rows.add(row("on the lock by starts_at (on-time rate)", fmt(r.onTime()) + " (" + pct(r.onTimeRate()) + ")", "", ""));
+    rows.add(row("on-time rate on locks not offline for good", pct(r.onTimeRateOnLiveLocks()) + " ("
+        + fmt(r.codesOnDeadLocks()) + " codes are on dead locks)", "", ""));
+    rows.add(row("reached the lock late", fmt(r.setLate()) + " (latest " + duration(r.maxLateSeconds()) + " after)", "", ""));
+    rows.add(row("never set before ends_at", fmt(r.neverSet()) + " (" + fmt(r.neverSetCovered()) + " covered by a backup)", "", ""));
+    rows.add(row("backups pulled", fmt(r.backupsPulled()) + " (" + fmt(r.backupsPulledBeforeStart()) + " before starts_at; "
+        + fmt(r.backupPoolEmpty()) + " found the pool empty)", "", ""));
+    rows.add(row("retries (failed attempts retried)", fmt(r.retries()), "", ""));
+    rows.add(row("failed_to_set reported / delay warnings", fmt(r.setFailuresReported()) + " / " + fmt(r.delayWarningsReported()), "", ""));
+    rows.add(row("messages dead-lettered / removals never done", fmt(r.deadLettered()) + " / " + fmt(r.removalsNotDone()), "", ""));
+    rows.add(row("provider calls", fmt(r.providerCalls()), "", ""));
+    rows.add(row("peak pending schedules", fmt(r.peakPendingSchedules()), fmt(SCHEDULER_SCHEDULES_PER_ACCOUNT) + " schedules/account",
+        ratio(r.peakPendingSchedules(), SCHEDULER_SCHEDULES_PER_ACCOUNT)));
+    rows.add(row("peak queue depth (messages in the FIFO queue)", fmt(r.peakQueueDepth()), "", ""));
+    rows.add(row("peak locks waiting for a worker", fmt(r.peakLocksWaiting()) + " (longest wait " + duration(r.maxWorkerWaitSeconds()) + ")", "", ""));
+    rows.add(row("peak worker invocations at once", fmt(r.peakWorkersBusy()),
+        workers + " MaximumConcurrency; " + fmt(LAMBDA_ACCOUNT_CONCURRENCY) + " account", ratio(r.peakWorkersBusy(), workers)));
+    rows.add(row("peak Scheduler invocations due /s", fmt(r.peakFireDemandPerSecond()), fmt(SCHEDULER_INVOCATIONS_PER_SECOND) + "/s",
+        ratio(r.peakFireDemandPerSecond(), SCHEDULER_INVOCATIONS_PER_SECOND)));
+    rows.add(row("fires delayed by that quota", fmt(r.firesDelayed()) + " (longest " + duration(r.maxFireDelaySeconds()) + ")", "", ""));
+    rows.add(row("peak SQS SendMessage /s", fmt(r.peakSendMessagePerSecond()),
+        SQS_FIFO_CALLS_PER_SECOND_PER_ACTION + "/s FIFO (" + fmt(SQS_FIFO_BATCHED_MESSAGES_PER_SECOND) + " batched); "
+            + fmt(SQS_FIFO_HIGH_THROUGHPUT_PER_SECOND) + "/s high throughput",
+        ratio(r.peakSendMessagePerSecond(), SQS_FIFO_CALLS_PER_SECOND_PER_ACTION) + "; "
+            + ratio(r.peakSendMessagePerSecond(), SQS_FIFO_HIGH_THROUGHPUT_PER_SECOND)));
+    rows.add(row("peak SQS ChangeMessageVisibility /s (retries)", fmt(r.peakRetriesPerSecond()),
+        SQS_FIFO_CALLS_PER_SECOND_PER_ACTION + "/s FIFO", ratio(r.peakRetriesPerSecond(), SQS_FIFO_CALLS_PER_SECOND_PER_ACTION)));
+    for (Map.Entry<String, SimResult.ServiceRate> e : r.services().entrySet()) {
+      // Only the HTTP API has a per-service request quota; the others' quotas are per action or in other units (above).
+      boolean api = e.getKey().equals("ApiGateway");
+      rows.add(row("peak " + e.getKey() + " requests /s, all actions (" + String.format(Locale.ROOT, "%.1f", e.getValue().total() / r.codes())
+              + " per code)", fmt(Math.round(e.getValue().peakPerSecond())), api ? fmt(HTTP_API_REQUESTS_PER_SECOND) + "/s HTTP API" : "",
+          api ? ratio(e.getValue().peakPerSecond(), HTTP_API_REQUESTS_PER_SECOND) : ""));
+    }
+    rows.add(row("cost per million codes (part 3, this mix)", usdPerMillion == null ? "n/a" : usd(usdPerMillion), "", ""));
+    rows.add(row("+ retries and backups (estimated)", usd(r.extraUsdPerMillion()), "", ""));
+    rows.add(row("wall time of the simulation", String.format(Locale.ROOT, "%.1f s (%,d events)", r.wallSeconds(), r.events()), "", ""));
+
+    notes.add("Seed " + seed + " (set KEYRACK_SIM_SEED for another run); the same seed gives the same figures.");
+    notes.add(String.format(Locale.ROOT, "Failures injected: %.0f%% of provider calls fail transiently, %.0f%% of locks have a %d-%d h "
+            + "outage on any day, %.1f%% of locks are offline for good; half the pool-capable locks have a pool of %d.",
+        cfg.transientFailureRate() * 100, cfg.outageRatePerLockDay() * 100, cfg.outageMinHours(), cfg.outageMaxHours(),
+        cfg.deadLockShare() * 100, cfg.backupPoolSize()));
+    notes.add("Starts and ends fall on the homes' check-in/check-out hours (few distinct instants), so fires come in bursts: "
+        + "peaks are per 1-second virtual bucket; fires over the Scheduler quota are delayed to the next second.");
+    notes.add("Codes on locks that are offline for good retry at the capped pace until their removal is dead-lettered after "
+        + cfg.maxReceiveCount() + " receives (template.yaml maxReceiveCount); they make most of the retries and dead letters, "
+        + "and the virtual days after the last removal on a working lock.");
+    if (model.steps().stream().anyMatch(AwsCallModel.Step::onWorker)) {
+      notes.add("Per-service rates: the api's and programmer's calls count in the second the code is created or its moment "
+          + "fires, the worker's calls in the second the worker finishes the operation (paced by its concurrency).");
+    } else {
+      notes.add("Per-service rates: no step is marked as the worker's, so all of a step's calls count in the second its "
+          + "moment fires; the worker's share really follows, paced by its concurrency, so the peaks are upper bounds.");
+    }
+    if (r.peakPendingSchedules() > SCHEDULER_SCHEDULES_PER_ACCOUNT / 2) {
+      notes.add(String.format(Locale.ROOT, "Pending schedules peak at %s, %.0f%% of the default 1,000,000 schedules per account: "
+          + "a fleet this size needs a quota increase or fewer schedules per code.", fmt(r.peakPendingSchedules()),
+          100.0 * r.peakPendingSchedules() / SCHEDULER_SCHEDULES_PER_ACCOUNT));
+    }
+    if (r.backupsPulledBeforeStart() > 0) {
+      notes.add("BackupPools.onSetFailure pulls a backup whenever a set fails for good before ends_at, so a preload failing days "
+          + "before starts_at already pulls one (" + fmt(r.backupsPulledBeforeStart()) + " of " + fmt(r.backupsPulled()) + ").");
+    }
+    if (r.peakFireDemandPerSecond() > SCHEDULER_INVOCATIONS_PER_SECOND) {
+      notes.add(String.format(Locale.ROOT, "Scheduler quota exceeded at peaks: %s fires due in one second (%.1fx the 1,000/s quota); "
+              + "delayed by at most %s here. Spreading moments (a flexible window or jitter) or a quota increase would avoid it.",
+          fmt(r.peakFireDemandPerSecond()), r.peakFireDemandPerSecond() / (double) SCHEDULER_INVOCATIONS_PER_SECOND,
+          duration(r.maxFireDelaySeconds())));
+    }
+    if (r.peakSendMessagePerSecond() > SQS_FIFO_CALLS_PER_SECOND_PER_ACTION) {
+      notes.add("SendMessage peaks above the 300/s FIFO quota: the queue needs high-throughput mode, which template.yaml sets "
+          + "(FifoThroughputLimit: perMessageGroupId, DeduplicationScope: messageGroup).");
+    }
+    if (r.codesOnDeadLocks() > 0) {
+      notes.add("On a lock offline for good, the first stuck message blocks the lock's FIFO group until it is dead-lettered, "
+          + "so later codes of that lock never even try their set (and never pull a backup).");
+    }
+    long violations = r.invariantViolations().values().stream().mapToLong(Long::longValue).sum();
+    if (violations > 0) notes.add("INVARIANT VIOLATIONS: " + r.invariantViolations());
+
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("seed", seed);
+    json.put("codes", r.codes());
+    json.put("locks", r.locks());
+    json.put("native_share", nativeShare);
+    json.put("virtual_days", r.virtualDays());
+    json.put("last_removal_on_working_lock_day", r.lastLiveRemovalDay());
+    json.put("on_time", r.onTime());
+    json.put("on_time_rate", r.onTimeRate());
+    json.put("codes_on_dead_locks", r.codesOnDeadLocks());
+    json.put("on_time_rate_on_live_locks", r.onTimeRateOnLiveLocks());
+    json.put("set_late", r.setLate());
+    json.put("max_late_seconds", r.maxLateSeconds());
+    json.put("never_set", r.neverSet());
+    json.put("never_set_covered_by_backup", r.neverSetCovered());
+    json.put("backups_pulled", r.backupsPulled());
+    json.put("backups_pulled_before_starts_at", r.backupsPulledBeforeStart());
+    json.put("backup_pool_empty", r.backupPoolEmpty());
+    json.put("retries", r.retries());
+    json.put("set_failures_reported", r.setFailuresReported());
+    json.put("delay_warnings_reported", r.delayWarningsReported());
+    json.put("dead_lettered", r.deadLettered());
+    json.put("removals_never_done", r.removalsNotDone());
+    json.put("provider_calls", r.providerCalls());
+    json.put("scheduler_invocations", r.fires());
+    json.put("peak_pending_schedules", r.peakPendingSchedules());
+    json.put("peak_queue_depth", r.peakQueueDepth());
+    json.put("peak_locks_waiting_for_worker", r.peakLocksWaiting());
+    json.put("max_wait_for_worker_seconds", r.maxWorkerWaitSeconds());
+    json.put("peak_workers_busy", r.peakWorkersBusy());
+    json.put("worker_concurrency", workers);
+    json.put("fires_delayed_by_quota", r.firesDelayed());
+    json.put("max_fire_delay_seconds", r.maxFireDelaySeconds());
+    Map<String, Object> peaks = new LinkedHashMap<>();
+    peaks.put("Scheduler.Invocation", quota(r.peakFireDemandPerSecond(), SCHEDULER_INVOCATIONS_PER_SECOND));
+    Map<String, Object> send = quota(r.peakSendMessagePerSecond(), SQS_FIFO_CALLS_PER_SECOND_PER_ACTION);
+    send.put("quota_fifo_batched_messages", SQS_FIFO_BATCHED_MESSAGES_PER_SECOND);
+    send.put("quota_high_throughput", SQS_FIFO_HIGH_THROUGHPUT_PER_SECOND);
+    send.put("ratio_high_throughput", r.peakSendMessagePerSecond() / (double) SQS_FIFO_HIGH_THROUGHPUT_PER_SECOND);
+    peaks.put("Sqs.SendMessage", send);
+    peaks.put("Sqs.ChangeMessageVisibility", quota(r.peakRetriesPerSecond(), SQS_FIFO_CALLS_PER_SECOND_PER_ACTION));
+    peaks.put("pending_schedules", quota(r.peakPendingSchedules(), SCHEDULER_SCHEDULES_PER_ACCOUNT));
+    peaks.put("worker_concurrency", quota(r.peakWorkersBusy(), workers));
+    json.put("peaks", peaks);
+    Map<String, Object> services = new LinkedHashMap<>();
+    r.services().forEach((k, v) -> {
+      Map<String, Object> s = new LinkedHashMap<>();
+      s.put("peak_per_second", v.peakPerSecond());
+      s.put("total", v.total());
+      s.put("per_code", v.total() / r.codes());
+      services.put(k, s);
+    });
+    json.put("services", services);
+    json.put("call_model", model.measured() ? "measured (aws_calls)" : "default estimate");
+    if (usdPerMillion != null) json.put("usd_per_million_codes", usdPerMillion);
+    json.put("usd_per_million_codes_retries_and_backups_estimated", r.extraUsdPerMillion());
+    json.put("invariant_violations", r.invariantViolations());
+    json.put("events", r.events());
+    json.put("wall_seconds", r.wallSeconds());
+    return new PartResult(List.of("figure", "value", "default quota", "ratio"), rows, json, notes);
+  }
+
+  private static long seed() {
+    String s = System.getenv("KEYRACK_SIM_SEED");
+    return s == null || s.isBlank() ? DEFAULT_SEED : Long.parseLong(s.trim());
+  }
+
+  /** The provider worker's MaximumConcurrency from template.yaml (50 if not found). */
+  static int workerConcurrency(Path repo, List<String> notes) throws IOException {
+    Path template = repo.resolve("template.yaml");
+    if (Files.exists(template)) {
+      Matcher m = Pattern.compile("MaximumConcurrency:\\s*(\\d+)").matcher(Files.readString(template));
+      if (m.find()) return Integer.parseInt(m.group(1));
+    }
+    notes.add("No MaximumConcurrency in template.yaml; assumed 50 worker invocations at once.");
+    return 50;
+  }
+
+  private static AwsCallModel callModel(BenchContext context, List<String> notes) {
+    PartResult awsCalls = context.results().get("aws_calls");
+    if (awsCalls != null) {
+      try {
+        AwsCallModel m = AwsCallModel.fromJson(awsCalls.json());
+        notes.add("AWS requests per step and the cost per million codes are part 3's measurement (aws_calls); "
+            + "retries and backups are priced by the default estimate.");
+        return m;
+      } catch (IllegalArgumentException e) {
+        notes.add("aws_calls ran but its JSON could not be read (" + e.getMessage() + "); using the default call model.");
+      }
+    }
+    notes.add("AWS requests per step and the cost come from the default call model in AwsCallModel (an estimate read off "
+        + "the adapters), not from a measurement: run with --parts aws_calls,simulation for measured figures.");
+    return AwsCallModel.DEFAULT;
+  }
+
+  private static Map<String, Object> quota(double peak, long quota) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("peak", peak);
+    m.put("quota", quota);
+    m.put("ratio", peak / quota);
+    return m;
+  }
+
+  private static List<String> row(String figure, String value, String quota, String ratio) {
+    return List.of(figure, value, quota, ratio);
+  }
+
+  private static String fmt(long n) {
+    return String.format(Locale.ROOT, "%,d", n);
+  }
+
+  private static String pct(double share) {
+    return String.format(Locale.ROOT, "%.3f%%", share * 100);
+  }
+
+  private static String ratio(double value, long quota) {
+    return String.format(Locale.ROOT, "%.3f", value / quota);
+  }
+
+  private static String usd(double dollars) {
+    return String.format(Locale.ROOT, "$%.2f", dollars);
+  }
+
+  private static String duration(long seconds) {
+    if (seconds < 120) return seconds + " s";
+    if (seconds < 7200) return (seconds / 60) + " min";
+    return String.format(Locale.ROOT, "%.1f h", seconds / 3600.0);
   }
 }

@@ -1,0 +1,709 @@
+package dev.keyrack.bench.sim;
+
+import dev.keyrack.app.Planner;
+import dev.keyrack.bench.sim.AwsCallModel.At;
+import dev.keyrack.bench.sim.AwsCallModel.Extra;
+import dev.keyrack.bench.sim.AwsCallModel.Lifecycle;
+import dev.keyrack.domain.AccessCode;
+import dev.keyrack.domain.BrandProfile;
+import dev.keyrack.domain.CodeStatus;
+import dev.keyrack.domain.CodeType;
+import dev.keyrack.domain.Fire;
+import dev.keyrack.domain.RetryPolicy;
+import dev.keyrack.domain.SchedulePolicy;
+import dev.keyrack.domain.SchedulePolicy.Transition;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * A discrete-event simulation, in virtual time, of many time-bound codes on many locks. No
+ * sleeping and no threads: one priority queue of events, processed in time order.
+ *
+ * <p>It follows the real flow and reuses the project's own decisions: a booking creates a code,
+ * {@link Planner} (over {@link SchedulePolicy}) says what is due now and which schedules to create;
+ * each schedule fires through a Scheduler with an invocations-per-second quota; the programmer's
+ * checks ({@code ProgrammingService}) turn a fire into a device operation on the lock's FIFO message
+ * group (one operation at a time per lock, {@code workerConcurrency} locks at once); the worker's
+ * checks ({@code DeviceWorker}) decide whether the provider is called; a failed call is retried after
+ * {@link RetryPolicy#backoff} (the group stays blocked meanwhile), reported by the policy's warn and
+ * fail thresholds, and a set that fails for good pulls a backup code when the lock has a pool
+ * ({@code BackupPools.onSetFailure}), which is then refilled. Brands, their latency, native
+ * scheduling and pool support come from {@link BrandProfile}.
+ *
+ * <p>Per-code state is kept in primitive arrays; one run of a million codes needs a few tens of MB.
+ */
+public final class Simulation {
+  /** Sees every code and every provider call, in virtual milliseconds (tests check the ordering with it). */
+  public interface Observer {
+    default void codeCreated(int code, int lock, long createdMs, long startsMs, long endsMs, boolean nativeScheduling) {}
+
+    /** A provider call of the operation that took the lock's worker from {@code startMs} to {@code endMs}. */
+    default void providerCall(int lock, int code, boolean set, long startMs, long endMs, boolean ok) {}
+  }
+
+  /** Told once per virtual day. */
+  public interface Progress {
+    void day(int day, long events);
+  }
+
+  /** Virtual time 0. */
+  static final long T0_MS = Instant.parse("2027-01-04T00:00:00Z").toEpochMilli();
+  private static final long HOUR_MS = 3_600_000L;
+  private static final long DAY_MS = 24 * HOUR_MS;
+  /** A store-only step of the worker (reads and a conditional write). */
+  private static final long STORE_MS = 30;
+
+  private static final byte UNSET = 0, SETTING = 1, SET = 2, REMOVING = 3, DELETED = 4;
+  private static final int NATIVE = 1, ON_LOCK = 2, SCHEDULED = 4, SET_WARNED = 8, SET_FAILED = 16, PULLED = 32,
+      BACKUP = 64, EVER_ON_LOCK = 128, REMOVE_WARNED = 256, REMOVE_FAILED = 512;
+  private static final byte OP_SET = 0, OP_REMOVE = 1;
+  /** What a SET finds to do (DeviceWorker.set's checks). */
+  private static final int NOTHING = 0, STORE_ONLY = 1, PRELOAD = 2, ACTIVE = 3;
+  private static final byte IDLE = 0, WAITING = 1, BUSY = 2, BACKING_OFF = 3;
+  /** Event types: 0..3 a fire (Transition ordinal), 4..7 a fire delayed by the quota, then these. */
+  private static final int DELAYED = 4, WORKER_DONE = 8, GROUP_VISIBLE = 9;
+  private static final Transition[] TRANSITIONS = Transition.values();
+
+  private final SimConfig cfg;
+  private final AwsCallModel model;
+  private final Observer observer;
+  private final Progress progress;
+  /** Draws the fleet and the bookings: the same workload for a seed, whatever the limits and failures. */
+  private final SplittableRandom bookings;
+  /** Draws latencies and transient failures. */
+  private final SplittableRandom ops;
+  private final RetryPolicy retry;
+  private final List<BrandProfile> brands;
+
+  // locks
+  private final byte[] lockBrand;
+  private final byte[] lockTz;
+  private final byte[] lockCheckIn;
+  private final byte[] lockCheckOut;
+  private final boolean[] lockDead;
+  private final boolean[] lockPool;
+  private final int[] poolReadyRole;
+  private final int[] poolReadySet;
+  private final byte[] lockState;
+  private final int[] headMsg;
+  private final int[] tailMsg;
+  private final long[] opStart;
+  private final long[] waitingSince;
+
+  // codes (time-bound codes first, backups appended)
+  private int nextBackup;
+  private int[] codeLock;
+  private int[] startsSec;
+  private int[] endsSec;
+  private byte[] status;
+  private int[] flags;
+  private final long[] createdMs;
+
+  // device-queue messages (a pool with a free list)
+  private int[] msgCode = new int[1 << 14];
+  private byte[] msgKind = new byte[1 << 14];
+  /** The step (At ordinal) whose worker calls the message's success costs; -1 for none. */
+  private byte[] msgAt = new byte[1 << 14];
+  private int[] msgNext = new int[1 << 14];
+  private int[] msgReceives = new int[1 << 14];
+  private int msgFree = -1;
+  private int msgHigh;
+
+  private final LongHeap events = new LongHeap();
+  private final int[] ready;
+  private int readyHead;
+  private int readySize;
+  private int freeWorkers;
+
+  // call model: per service
+  private final List<String> services;
+  private final double[][][][] stepCalls; // [lifecycle][at][on worker 0/1][service]
+  private final double[][] extraCalls;  // [extra][service]
+  private final double[] curCalls;
+  private final double[] peakCalls;
+  private final double[] totalCalls;
+  private double extraUsd;
+  private final double[] extraUsdOf = new double[Extra.values().length];
+
+  // figures
+  private long nowMs;
+  private long curSecond = -1;
+  private long curFireDemand, curFireDelivered, curSends, curRetries;
+  private long peakFireDemand, peakSends, peakRetries, maxWorkerWaitMs;
+  private long pendingSchedules, peakPendingSchedules, queueDepth, peakQueueDepth, peakLocksWaiting;
+  private int peakWorkersBusy;
+  private int nativeCodes, codesOnDeadLocks, onTimeOnLiveLocks, onTime, setLate, neverSet, neverSetCovered, backupsPulled, backupsPulledBeforeStart, backupPoolEmpty;
+  private long maxLateMs, retries, setFailures, delayWarnings, deadLettered, providerCalls, fires, firesDelayed, maxFireDelayMs;
+  private long eventCount;
+  private long lastMs;
+  private long lastLiveRemovalMs;
+  private long concurrentOps, removedBeforeStart, setAfterRemoval;
+
+  public Simulation(SimConfig cfg, AwsCallModel model, Observer observer, Progress progress) {
+    this.cfg = cfg;
+    this.model = model;
+    this.observer = observer;
+    this.progress = progress;
+    SplittableRandom root = new SplittableRandom(cfg.seed());
+    this.bookings = root.split();
+    this.ops = root.split();
+    this.retry = cfg.retry();
+    this.brands = BrandProfile.all();
+
+    int locks = cfg.locks();
+    lockBrand = new byte[locks];
+    lockTz = new byte[locks];
+    lockCheckIn = new byte[locks];
+    lockCheckOut = new byte[locks];
+    lockDead = new boolean[locks];
+    lockPool = new boolean[locks];
+    poolReadyRole = new int[locks];
+    poolReadySet = new int[locks];
+    lockState = new byte[locks];
+    headMsg = new int[locks];
+    tailMsg = new int[locks];
+    opStart = new long[locks];
+    waitingSince = new long[locks];
+    ready = new int[locks];
+    Arrays.fill(headMsg, -1);
+    Arrays.fill(tailMsg, -1);
+    setUpLocks();
+
+    int capacity = cfg.codes() + cfg.codes() / 16 + 16;
+    codeLock = new int[capacity];
+    startsSec = new int[capacity];
+    endsSec = new int[capacity];
+    status = new byte[capacity];
+    flags = new int[capacity];
+    createdMs = new long[cfg.codes()];
+    nextBackup = cfg.codes();
+    long span = cfg.bookingDays() * DAY_MS;
+    for (int i = 0; i < createdMs.length; i++) createdMs[i] = bookings.nextLong(span);
+    Arrays.sort(createdMs);
+
+    freeWorkers = cfg.workerConcurrency();
+    services = model.services();
+    int n = services.size();
+    curCalls = new double[n];
+    peakCalls = new double[n];
+    totalCalls = new double[n];
+    stepCalls = new double[Lifecycle.values().length][At.values().length][2][];
+    for (Lifecycle l : Lifecycle.values()) {
+      for (At at : At.values()) {
+        stepCalls[l.ordinal()][at.ordinal()][0] = perService(model.callsAt(l, at, false));
+        stepCalls[l.ordinal()][at.ordinal()][1] = perService(model.callsAt(l, at, true));
+      }
+    }
+    extraCalls = new double[Extra.values().length][];
+    for (Extra e : Extra.values()) {
+      extraCalls[e.ordinal()] = perService(AwsCallModel.EXTRAS.get(e));
+      extraUsdOf[e.ordinal()] = AwsCallModel.estimatedUsd(AwsCallModel.EXTRAS.get(e));
+    }
+  }
+
+  private double[] perService(Map<String, Double> calls) {
+    double[] v = new double[services.size()];
+    calls.forEach((k, c) -> v[services.indexOf(AwsCallModel.service(k))] += c);
+    return v;
+  }
+
+  private void setUpLocks() {
+    double[] cumulative = new double[brands.size()];
+    double sum = 0;
+    for (int b = 0; b < brands.size(); b++) {
+      sum += cfg.brandWeights().getOrDefault(brands.get(b).deviceType(), 1.0);
+      cumulative[b] = sum;
+    }
+    // Homes in a few time zones (UTC-8 to UTC+2); check-in at 15:00 or 16:00, check-out at 10:00 or 11:00 local.
+    int[] zones = {-8, -7, -6, -5, -4, 0, 1, 2};
+    for (int l = 0; l < cfg.locks(); l++) {
+      double pick = bookings.nextDouble() * sum;
+      int b = 0;
+      while (cumulative[b] <= pick) b++;
+      lockBrand[l] = (byte) b;
+      lockTz[l] = (byte) zones[bookings.nextInt(zones.length)];
+      lockCheckIn[l] = (byte) (15 + bookings.nextInt(2));
+      lockCheckOut[l] = (byte) (10 + bookings.nextInt(2));
+      lockDead[l] = bookings.nextDouble() < cfg.deadLockShare();
+      if (brands.get(b).backupPool() && bookings.nextDouble() < cfg.backupPoolShare()) {
+        lockPool[l] = true;
+        // The pool was turned on and filled before the simulated period.
+        poolReadyRole[l] = cfg.backupPoolSize();
+        poolReadySet[l] = cfg.backupPoolSize();
+      }
+    }
+  }
+
+  /** Runs the whole simulation (every code created, fired, set and removed, or dead-lettered). */
+  public SimResult run() {
+    long wall0 = System.nanoTime();
+    int nextCreate = 0;
+    int day = 0;
+    while (nextCreate < createdMs.length || !events.isEmpty()) {
+      long now;
+      if (nextCreate < createdMs.length && (events.isEmpty() || createdMs[nextCreate] <= time(events.peek()))) {
+        now = createdMs[nextCreate];
+        advance(now);
+        create(nextCreate++, now);
+      } else {
+        long key = events.poll();
+        now = time(key);
+        advance(now);
+        int type = (int) (key >>> 24) & 15;
+        int payload = (int) (key & 0xFFFFFF);
+        if (type < WORKER_DONE) fire(type, payload, now);
+        else if (type == WORKER_DONE) workerDone(payload, now);
+        else makeWaiting(payload, now);
+      }
+      dispatch(now);
+      eventCount++;
+      lastMs = now;
+      if (progress != null && now / DAY_MS > day) {
+        day = (int) (now / DAY_MS);
+        progress.day(day, eventCount);
+      }
+    }
+    flushSecond();
+    return result((System.nanoTime() - wall0) / 1e9);
+  }
+
+  // ------------------------------------------------------------------------------------------- events
+
+  private static long key(long timeMs, int type, int payload) {
+    if (payload >>> 24 != 0) throw new IllegalStateException("payload out of range: " + payload);
+    return (timeMs << 28) | ((long) type << 24) | payload;
+  }
+
+  private static long time(long key) {
+    return key >>> 28;
+  }
+
+  private void schedule(int code, Transition t, long atMs) {
+    events.add(key(atMs, t.ordinal(), code));
+    pendingSchedules++;
+    peakPendingSchedules = Math.max(peakPendingSchedules, pendingSchedules);
+  }
+
+  /** Closes the current virtual second's rate buckets when time moves past it. */
+  private void advance(long now) {
+    nowMs = now;
+    long second = now / 1000;
+    if (second != curSecond) {
+      flushSecond();
+      curSecond = second;
+    }
+  }
+
+  private void flushSecond() {
+    peakFireDemand = Math.max(peakFireDemand, curFireDemand);
+    peakSends = Math.max(peakSends, curSends);
+    peakRetries = Math.max(peakRetries, curRetries);
+    for (int i = 0; i < curCalls.length; i++) {
+      peakCalls[i] = Math.max(peakCalls[i], curCalls[i]);
+      curCalls[i] = 0;
+    }
+    curFireDemand = curFireDelivered = curSends = curRetries = 0;
+  }
+
+  private void calls(double[] perService) {
+    for (int i = 0; i < perService.length; i++) {
+      curCalls[i] += perService[i];
+      totalCalls[i] += perService[i];
+    }
+  }
+
+  private void extra(Extra e) {
+    calls(extraCalls[e.ordinal()]);
+    extraUsd += extraUsdOf[e.ordinal()];
+  }
+
+  /** The calls of a code's step: those made when the moment fires, or those of the worker's operation. */
+  private void step(int code, At at, boolean onWorker) {
+    Lifecycle l = (flags[code] & NATIVE) != 0 ? Lifecycle.time_bound_native : Lifecycle.time_bound_jit;
+    calls(stepCalls[l.ordinal()][at.ordinal()][onWorker ? 1 : 0]);
+  }
+
+  // ------------------------------------------------------------------------------------------- create
+
+  /** A booking creates a time-bound code: AccessCodeService.create via Planner. */
+  private void create(int c, long now) {
+    int lock = bookings.nextInt(cfg.locks());
+    BrandProfile brand = brands.get(lockBrand[lock]);
+    long minLeadMs = cfg.minLeadHours() * HOUR_MS;
+    double lnMin = Math.log(Math.max(minLeadMs, HOUR_MS));
+    double lnMax = Math.log(cfg.maxLeadDays() * DAY_MS);
+    long wantedStart = now + (long) Math.exp(lnMin + bookings.nextDouble() * (lnMax - lnMin));
+    // Stays start at the home's check-in hour, local time.
+    long tzMs = lockTz[lock] * HOUR_MS;
+    long starts = Math.floorDiv(wantedStart + tzMs, DAY_MS) * DAY_MS + lockCheckIn[lock] * HOUR_MS - tzMs;
+    while (starts < now + minLeadMs) starts += DAY_MS;
+    int nights = 1 + (int) Math.min(cfg.maxNights() - 1, -Math.log(1 - bookings.nextDouble()) * 2.5);
+    long ends = starts + nights * DAY_MS - (lockCheckIn[lock] - lockCheckOut[lock]) * HOUR_MS;
+
+    Instant nowI = Instant.ofEpochMilli(T0_MS + now);
+    AccessCode code = new AccessCode(null, null, null, null, null, null, CodeType.time_bound, CodeStatus.unset,
+        Instant.ofEpochMilli(T0_MS + starts), Instant.ofEpochMilli(T0_MS + ends), nowI, List.of(), List.of(), List.of(),
+        false, false, false, false, true, false, 1);
+    Planner.Plan plan = Planner.plan(code, brand, nowI);
+    boolean nativeScheduling = SchedulePolicy.usesNativeScheduling(brand, code.preferNativeScheduling());
+
+    codeLock[c] = lock;
+    startsSec[c] = (int) (starts / 1000);
+    endsSec[c] = (int) (ends / 1000);
+    flags[c] = nativeScheduling ? NATIVE : 0;
+    if (nativeScheduling) nativeCodes++;
+    if (lockDead[lock]) codesOnDeadLocks++;
+    status[c] = plan.programNow() && !Planner.preloadOnly(code, brand, nowI) ? SETTING : UNSET;
+    step(c, At.create, false);
+    if (observer != null) observer.codeCreated(c, lock, now, starts, ends, nativeScheduling);
+    for (Fire f : plan.later()) schedule(c, f.transition(), f.at().toEpochMilli() - T0_MS);
+    if (plan.programNow()) {
+      // Due at once: the api enqueues it (counted as the program step's fire, although no Scheduler invocation happens).
+      step(c, At.program, false);
+      enqueue(lock, c, OP_SET, At.program);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------- fires
+
+  private long dueMs(int code, Transition t) {
+    long starts = startsSec[code] * 1000L;
+    return switch (t) {
+      case PRELOAD -> starts - SchedulePolicy.NATIVE_LEAD.toMillis();
+      case PROGRAM -> starts - SchedulePolicy.JUST_IN_TIME_LEAD.toMillis();
+      case ACTIVATE -> starts;
+      case REMOVE -> endsSec[code] * 1000L;
+    };
+  }
+
+  /** A schedule fires: Scheduler's quota, then ProgrammingService.fire's checks. */
+  private void fire(int type, int c, long now) {
+    boolean delayed = type >= DELAYED;
+    Transition t = TRANSITIONS[type & 3];
+    if (!delayed) curFireDemand++;
+    if (cfg.schedulerInvocationsPerSecond() > 0 && curFireDelivered >= cfg.schedulerInvocationsPerSecond()) {
+      if (!delayed) firesDelayed++;
+      events.add(key((now / 1000 + 1) * 1000, (type & 3) + DELAYED, c));
+      return;
+    }
+    curFireDelivered++;
+    pendingSchedules--;
+    fires++;
+    if (delayed) maxFireDelayMs = Math.max(maxFireDelayMs, now - dueMs(c, t));
+    int f = flags[c];
+    boolean backup = (f & BACKUP) != 0;
+    At at = switch (t) {
+      case REMOVE -> At.ends_at;
+      case ACTIVATE -> At.starts_at;
+      default -> At.program;
+    };
+    if (backup) extra(Extra.backup_remove);
+    else step(c, at, false);
+    byte s = status[c];
+    if (s == DELETED) return; // the code is gone: the fire is dropped
+    if (t == Transition.REMOVE) {
+      if (s != REMOVING) {
+        if ((f & (BACKUP | EVER_ON_LOCK)) == 0) {
+          neverSet++;
+          if ((f & PULLED) != 0) neverSetCovered++;
+        }
+        status[c] = REMOVING;
+      }
+      enqueue(codeLock[c], c, OP_REMOVE, backup ? null : at);
+      return;
+    }
+    boolean done = t == Transition.PRELOAD ? (f & ON_LOCK) != 0 || s == SET : s == SET;
+    if (done || s == REMOVING) return; // a duplicate
+    if (t == Transition.PROGRAM && s == UNSET) status[c] = SETTING;
+    enqueue(codeLock[c], c, OP_SET, at);
+  }
+
+  // ------------------------------------------------------------------------------------------- queue
+
+  /** @param at the step whose worker calls the operation costs when it succeeds (null: counted elsewhere) */
+  private void enqueue(int lock, int code, byte kind, At at) {
+    int m = allocMessage();
+    msgCode[m] = code;
+    msgKind[m] = kind;
+    msgAt[m] = (byte) (at == null ? -1 : at.ordinal());
+    msgNext[m] = -1;
+    msgReceives[m] = 0;
+    if (tailMsg[lock] < 0) headMsg[lock] = m;
+    else msgNext[tailMsg[lock]] = m;
+    tailMsg[lock] = m;
+    queueDepth++;
+    peakQueueDepth = Math.max(peakQueueDepth, queueDepth);
+    curSends++;
+    if (lockState[lock] == IDLE) makeWaiting(lock, nowMs);
+  }
+
+  private int allocMessage() {
+    if (msgFree >= 0) {
+      int m = msgFree;
+      msgFree = msgNext[m];
+      return m;
+    }
+    if (msgHigh == msgCode.length) {
+      int n = msgCode.length * 2;
+      msgCode = Arrays.copyOf(msgCode, n);
+      msgKind = Arrays.copyOf(msgKind, n);
+      msgAt = Arrays.copyOf(msgAt, n);
+      msgNext = Arrays.copyOf(msgNext, n);
+      msgReceives = Arrays.copyOf(msgReceives, n);
+    }
+    return msgHigh++;
+  }
+
+  private void popHead(int lock, long now) {
+    int m = headMsg[lock];
+    headMsg[lock] = msgNext[m];
+    if (headMsg[lock] < 0) tailMsg[lock] = -1;
+    msgNext[m] = msgFree;
+    msgFree = m;
+    queueDepth--;
+    if (headMsg[lock] >= 0) makeWaiting(lock, now);
+    else lockState[lock] = IDLE;
+  }
+
+  private void makeWaiting(int lock, long now) {
+    lockState[lock] = WAITING;
+    waitingSince[lock] = now;
+    ready[(readyHead + readySize) % ready.length] = lock;
+    readySize++;
+    peakLocksWaiting = Math.max(peakLocksWaiting, readySize);
+  }
+
+
+  /** Free workers take the first message of waiting locks, oldest waiting first. */
+  private void dispatch(long now) {
+    while (freeWorkers > 0 && readySize > 0) {
+      int lock = ready[readyHead];
+      readyHead = (readyHead + 1) % ready.length;
+      readySize--;
+      if (lockState[lock] != WAITING) {
+        concurrentOps++; // a lock was handed out twice: must never happen
+        continue;
+      }
+      lockState[lock] = BUSY;
+      maxWorkerWaitMs = Math.max(maxWorkerWaitMs, now - waitingSince[lock]);
+      freeWorkers--;
+      peakWorkersBusy = Math.max(peakWorkersBusy, cfg.workerConcurrency() - freeWorkers);
+      int m = headMsg[lock];
+      msgReceives[m]++;
+      opStart[lock] = now;
+      boolean callsProvider = msgKind[m] == OP_REMOVE ? status[msgCode[m]] == REMOVING : setAction(msgCode[m], now) >= PRELOAD;
+      long duration = callsProvider
+          ? STORE_MS + (long) (brands.get(lockBrand[lock]).latencyMillis() * (0.5 + ops.nextDouble())) : STORE_MS;
+      events.add(key(now + duration, WORKER_DONE, lock));
+    }
+  }
+
+  private void workerDone(int lock, long now) {
+    if (lockState[lock] != BUSY) throw new IllegalStateException("worker finished on a lock that was not busy");
+    freeWorkers++;
+    int m = headMsg[lock];
+    int c = msgCode[m];
+    int attempt = msgReceives[m];
+    boolean ok = msgKind[m] == OP_SET ? workerSet(c, lock, now, attempt) : workerRemove(c, lock, now, attempt);
+    if (ok) {
+      if (msgAt[m] >= 0) step(c, At.values()[msgAt[m]], true);
+      popHead(lock, now);
+      return;
+    }
+    retries++;
+    curRetries++;
+    extra(Extra.retry);
+    if (attempt >= cfg.maxReceiveCount()) {
+      deadLettered++;
+      popHead(lock, now);
+      return;
+    }
+    // ChangeMessageVisibility: the message stays first in its group, which is blocked until it is visible again.
+    lockState[lock] = BACKING_OFF;
+    events.add(key(now + retry.backoff(attempt).toMillis(), GROUP_VISIBLE, lock));
+  }
+
+  // ------------------------------------------------------------------------------------------- worker
+
+  /** DeviceWorker.set's checks: what a SET finds to do now. */
+  private int setAction(int c, long now) {
+    byte s = status[c];
+    if (s != SETTING && s != UNSET) return NOTHING;
+    int f = flags[c];
+    if (endsSec[c] >= 0 && endsSec[c] * 1000L <= now) return NOTHING; // its removal takes over
+    boolean preload = (f & NATIVE) != 0 && (f & BACKUP) == 0 && now < startsSec[c] * 1000L;
+    boolean preloaded = (f & ON_LOCK) != 0 && (f & SCHEDULED) != 0;
+    if (preload) return preloaded ? NOTHING : PRELOAD;
+    return preloaded ? STORE_ONLY : ACTIVE;
+  }
+
+  /** @return false when the operation must be retried */
+  private boolean workerSet(int c, int lock, long now, int attempt) {
+    int action = setAction(c, now);
+    if (action == NOTHING) return true;
+    if (action != STORE_ONLY) {
+      boolean ok = providerCall(lock, c, true, now);
+      if (status[c] == DELETED) setAfterRemoval++;
+      if (!ok) {
+        reportDelay(c, lock, now, attempt, true);
+        return false;
+      }
+    }
+    boolean preload = action == PRELOAD;
+    status[c] = preload ? UNSET : SET;
+    int f = flags[c] & ~(SET_WARNED | SET_FAILED | SCHEDULED);
+    f |= ON_LOCK;
+    if (preload || action == STORE_ONLY) f |= SCHEDULED;
+    if ((f & EVER_ON_LOCK) == 0) {
+      f |= EVER_ON_LOCK;
+      if ((f & BACKUP) != 0) {
+        poolReadySet[lock]++;
+      } else if (now <= startsSec[c] * 1000L) {
+        onTime++;
+        if (!lockDead[lock]) onTimeOnLiveLocks++;
+      } else {
+        setLate++;
+        maxLateMs = Math.max(maxLateMs, now - startsSec[c] * 1000L);
+      }
+    }
+    flags[c] = f;
+    return true;
+  }
+
+  /** DeviceWorker.remove: the provider removal, then the code is deleted. */
+  private boolean workerRemove(int c, int lock, long now, int attempt) {
+    if (status[c] != REMOVING) return true;
+    if (!providerCall(lock, c, false, now)) {
+      reportDelay(c, lock, now, attempt, false);
+      return false;
+    }
+    if ((flags[c] & BACKUP) == 0 && now < startsSec[c] * 1000L) removedBeforeStart++;
+    status[c] = DELETED;
+    flags[c] &= ~(ON_LOCK | SCHEDULED);
+    if (!lockDead[lock]) lastLiveRemovalMs = now;
+    return true;
+  }
+
+  private boolean providerCall(int lock, int c, boolean set, long now) {
+    providerCalls++;
+    boolean ok = !(lockDead[lock] || inOutage(lock, now)
+        || (cfg.transientFailureRate() > 0 && ops.nextDouble() < cfg.transientFailureRate()));
+    if (observer != null) observer.providerCall(lock, c, set, opStart[lock], now, ok);
+    return ok;
+  }
+
+  /** Outages are a pure function of (seed, lock, day): no state, and the same in every run. */
+  private boolean inOutage(int lock, long now) {
+    if (cfg.outageRatePerLockDay() <= 0) return false;
+    long day = now / DAY_MS;
+    for (long d = day; d >= Math.max(0, day - 1); d--) {
+      long h = mix(cfg.seed() ^ mix(lock * 0x9E3779B97F4A7C15L + d));
+      if ((h >>> 40) / (double) (1L << 24) >= cfg.outageRatePerLockDay()) continue;
+      long start = d * DAY_MS + Math.floorMod(h, DAY_MS);
+      long spread = (cfg.outageMaxHours() - cfg.outageMinHours()) * HOUR_MS;
+      long length = cfg.outageMinHours() * HOUR_MS + (spread == 0 ? 0 : Math.floorMod(mix(h), spread + 1));
+      if (now >= start && now < start + length) return true;
+    }
+    return false;
+  }
+
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  /** DeviceWorker.reportDelay: a warning, then an error, each once; a set that fails for good pulls a backup. */
+  private void reportDelay(int c, int lock, long now, int attempt, boolean setting) {
+    int warnedFlag = setting ? SET_WARNED : REMOVE_WARNED;
+    int failedFlag = setting ? SET_FAILED : REMOVE_FAILED;
+    boolean warn = retry.warns(attempt) && (flags[c] & warnedFlag) == 0;
+    boolean fail = retry.fails(attempt) && (flags[c] & failedFlag) == 0;
+    if (warn) {
+      flags[c] |= warnedFlag;
+      delayWarnings++;
+    }
+    if (fail) {
+      flags[c] |= failedFlag;
+      if (setting) {
+        setFailures++;
+        onSetFailure(c, lock, now);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------- backups
+
+  /** BackupPools.onSetFailure and pull: only for a time-bound code whose window has not ended. */
+  private void onSetFailure(int c, int lock, long now) {
+    int f = flags[c];
+    if ((f & (BACKUP | PULLED)) != 0 || endsSec[c] * 1000L <= now || !lockPool[lock]) return;
+    if (poolReadySet[lock] == 0) {
+      backupPoolEmpty++;
+      fill(lock);
+      return;
+    }
+    poolReadySet[lock]--;
+    poolReadyRole[lock]--;
+    flags[c] |= PULLED;
+    backupsPulled++;
+    if (now < startsSec[c] * 1000L) backupsPulledBeforeStart++;
+    extra(Extra.backup_pull);
+    // The pulled backup is on the lock already; it leaves at the original's ends_at.
+    int b = newCode(lock, (int) (now / 1000), endsSec[c], SET, BACKUP | ON_LOCK | EVER_ON_LOCK);
+    schedule(b, Transition.REMOVE, endsSec[c] * 1000L);
+    fill(lock);
+  }
+
+  /** BackupPools.fill: top the pool up with new backup codes, each sent to the lock. */
+  private void fill(int lock) {
+    while (poolReadyRole[lock] < cfg.backupPoolSize()) {
+      poolReadyRole[lock]++;
+      int b = newCode(lock, -1, -1, SETTING, BACKUP);
+      extra(Extra.backup_fill);
+      enqueue(lock, b, OP_SET, null);
+    }
+  }
+
+  private int newCode(int lock, int starts, int ends, byte st, int fl) {
+    if (nextBackup == codeLock.length) {
+      int n = codeLock.length + codeLock.length / 2;
+      codeLock = Arrays.copyOf(codeLock, n);
+      startsSec = Arrays.copyOf(startsSec, n);
+      endsSec = Arrays.copyOf(endsSec, n);
+      status = Arrays.copyOf(status, n);
+      flags = Arrays.copyOf(flags, n);
+    }
+    if (nextBackup >>> 24 != 0) throw new IllegalStateException("too many codes for the event encoding");
+    int b = nextBackup++;
+    codeLock[b] = lock;
+    startsSec[b] = starts;
+    endsSec[b] = ends;
+    status[b] = st;
+    flags[b] = fl;
+    return b;
+  }
+
+  // ------------------------------------------------------------------------------------------- result
+
+  private SimResult result(double wallSeconds) {
+    int removalsNotDone = 0;
+    for (int c = 0; c < cfg.codes(); c++) if (status[c] != DELETED) removalsNotDone++;
+    Map<String, SimResult.ServiceRate> rates = new LinkedHashMap<>();
+    for (int i = 0; i < services.size(); i++) rates.put(services.get(i), new SimResult.ServiceRate(peakCalls[i], totalCalls[i]));
+    Map<String, Long> violations = new LinkedHashMap<>();
+    violations.put("lock_handed_to_two_workers", concurrentOps);
+    violations.put("removed_before_starts_at", removedBeforeStart);
+    violations.put("set_after_removal", setAfterRemoval);
+    violations.put("messages_left_in_queue", queueDepth);
+    return new SimResult(cfg.seed(), cfg.codes(), cfg.locks(), nativeCodes, cfg.codes() - nativeCodes, lastMs / (double) DAY_MS,
+        lastLiveRemovalMs / (double) DAY_MS, wallSeconds, eventCount, codesOnDeadLocks, onTime, onTimeOnLiveLocks, setLate, neverSet, neverSetCovered, maxLateMs / 1000, backupsPulled,
+        backupsPulledBeforeStart, backupPoolEmpty, retries, setFailures, delayWarnings, deadLettered, removalsNotDone,
+        providerCalls, fires, firesDelayed, maxFireDelayMs / 1000, peakFireDemand, peakSends, peakRetries, peakPendingSchedules,
+        peakQueueDepth, peakLocksWaiting, peakWorkersBusy, maxWorkerWaitMs / 1000, rates, extraUsd / cfg.codes() * 1_000_000, violations);
+  }
+}

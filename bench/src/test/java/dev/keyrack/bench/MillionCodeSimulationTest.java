@@ -1,0 +1,46 @@
+package dev.keyrack.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The part adapter: reads the worker concurrency from template.yaml and the cost from part 3 when it ran. */
+class MillionCodeSimulationTest {
+  @TempDir
+  Path repo;
+
+  @Test
+  void withoutPartThreeItSaysTheCostIsAnEstimate() throws Exception {
+    Files.writeString(repo.resolve("template.yaml"), "ScalingConfig:\n  MaximumConcurrency: 7\n");
+
+    PartResult r = new MillionCodeSimulation().run(new BenchContext(repo, true));
+
+    assertThat(r.json()).containsEntry("worker_concurrency", 7).containsEntry("call_model", "default estimate");
+    assertThat(r.notes()).anyMatch(n -> n.contains("--parts aws_calls,simulation"));
+    assertThat((double) r.json().get("on_time_rate")).isBetween(0.9, 1.0);
+    assertThat(r.rows()).anyMatch(row -> row.get(0).startsWith("peak Scheduler invocations"));
+  }
+
+  @Test
+  void withPartThreeItUsesTheMeasuredCostWeightedByTheMix() throws Exception {
+    Files.writeString(repo.resolve("template.yaml"), "MaximumConcurrency: 50\n");
+    BenchContext context = new BenchContext(repo, true);
+    Map<String, Object> awsCalls = Map.of(
+        "steps", Map.of("create", Map.of("at", "create", "lifecycle", "time_bound_native", "calls", Map.of("DynamoDb.PutItem", 1))),
+        "usd_per_million", Map.of("time_bound_native", 6.0, "time_bound_jit", 10.0));
+    context.results().put("aws_calls", new PartResult(List.of(), List.of(), awsCalls, List.of()));
+
+    PartResult r = new MillionCodeSimulation().run(context);
+
+    double nativeShare = (double) r.json().get("native_share");
+    assertThat(r.json()).containsEntry("call_model", "measured (aws_calls)");
+    assertThat((double) r.json().get("usd_per_million_codes")).isCloseTo(nativeShare * 6 + (1 - nativeShare) * 10, within(1e-9));
+    assertThat(r.notes()).noneMatch(n -> n.contains("--parts aws_calls,simulation"));
+  }
+}

@@ -1,0 +1,210 @@
+package dev.keyrack.bench.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.keyrack.domain.RetryPolicy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The simulation's invariants at a small scale (2,000 codes over 200 locks). */
+class SimulationTest {
+  private static final SimConfig SMALL = SimConfig.realistic(42, 2_000, 200);
+  private static final SimConfig NO_FAILURES = SMALL.withFailures(0, 0, 0);
+  /** Far more failure than real life, so that every failure path runs in a small run. */
+  private static final SimConfig HARSH = SMALL.withFailures(0.2, 0.3, 0.05);
+
+  private static SimResult run(SimConfig cfg) {
+    return new Simulation(cfg, AwsCallModel.DEFAULT, null, null).run();
+  }
+
+  private static void assertNoViolations(SimResult r) {
+    assertThat(r.invariantViolations()).isNotEmpty().allSatisfy((name, count) -> assertThat(count).as(name).isZero());
+  }
+
+  @Test
+  void withoutFailuresEveryCodeIsOnItsLockByItsStart() {
+    SimResult r = run(NO_FAILURES);
+
+    assertThat(r.onTime()).isEqualTo(2_000);
+    assertThat(r.setLate()).isZero();
+    assertThat(r.neverSet()).isZero();
+    assertThat(r.retries()).isZero();
+    assertThat(r.backupsPulled()).isZero();
+    assertThat(r.deadLettered()).isZero();
+    assertThat(r.removalsNotDone()).isZero();
+    assertThat(r.nativeCodes()).isPositive();
+    assertThat(r.jitCodes()).isPositive();
+    assertNoViolations(r);
+  }
+
+  @Test
+  void failuresAreRetriedReportedAndPullBackups() {
+    SimResult r = run(HARSH);
+
+    assertThat(r.retries()).isPositive();
+    assertThat(r.delayWarningsReported()).isPositive();
+    assertThat(r.setFailuresReported()).isPositive();
+    assertThat(r.backupsPulled()).isPositive();
+    assertThat(r.codesOnDeadLocks()).isPositive();
+    assertThat(r.neverSet()).isPositive();
+    assertThat(r.onTime() + r.setLate() + r.neverSet()).isEqualTo(r.codes());
+    assertNoViolations(r);
+  }
+
+  @Test
+  void theProjectsRetryPolicyDecidesWhenFailuresAreReported() {
+    RetryPolicy patient = new RetryPolicy(Duration.ofSeconds(10), Duration.ofMinutes(15), 10_000, 10_000);
+
+    SimResult r = run(HARSH.withRetry(patient));
+
+    assertThat(r.retries()).isPositive();
+    assertThat(r.delayWarningsReported()).isZero();
+    assertThat(r.setFailuresReported()).isZero();
+    assertThat(r.backupsPulled()).isZero();
+  }
+
+  @Test
+  void noLockEverRunsTwoOperationsAtOnceAndRemovalsNeverPrecedeActivations() {
+    Recorder rec = new Recorder();
+    SimResult r = new Simulation(HARSH, AwsCallModel.DEFAULT, rec, null).run();
+
+    assertThat(rec.calls).hasSizeGreaterThan(1_000);
+    // Per lock: each operation ends before the next one starts.
+    Map<Integer, Long> lockBusyUntil = new HashMap<>();
+    for (Call c : rec.calls) {
+      assertThat(c.startMs).as("lock %d", c.lock).isGreaterThanOrEqualTo(lockBusyUntil.getOrDefault(c.lock, Long.MIN_VALUE));
+      assertThat(c.endMs).isGreaterThanOrEqualTo(c.startMs);
+      lockBusyUntil.put(c.lock, c.endMs);
+    }
+    // Per code: a removal is never before starts_at, nothing is set once it is removed, and each code ends up removed.
+    Map<Integer, Long> removedAt = new HashMap<>();
+    for (Call c : rec.calls) {
+      if (!c.ok || c.code >= HARSH.codes()) continue;
+      if (c.set) {
+        assertThat(removedAt).as("code %d set after its removal", c.code).doesNotContainKey(c.code);
+      } else {
+        assertThat(c.endMs).as("code %d removed before its start", c.code).isGreaterThanOrEqualTo(rec.startsMs.get(c.code));
+        removedAt.put(c.code, c.endMs);
+      }
+    }
+    assertThat(removedAt).hasSize(HARSH.codes() - r.removalsNotDone());
+    assertNoViolations(r);
+  }
+
+  @Test
+  void withoutFailuresEachCodeReachesItsLockBeforeItsStart() {
+    Recorder rec = new Recorder();
+    new Simulation(NO_FAILURES, AwsCallModel.DEFAULT, rec, null).run();
+
+    Map<Integer, Long> firstSet = new HashMap<>();
+    for (Call c : rec.calls) {
+      assertThat(c.ok).isTrue();
+      if (c.set) firstSet.putIfAbsent(c.code, c.endMs);
+    }
+    assertThat(firstSet).hasSize(NO_FAILURES.codes());
+    firstSet.forEach((code, at) -> assertThat(at).as("code %d", code).isLessThanOrEqualTo(rec.startsMs.get(code)));
+  }
+
+  @Test
+  void theSameSeedGivesTheSameFiguresAndAnotherSeedOthers() {
+    SimResult a = run(HARSH);
+    SimResult b = run(HARSH);
+    SimResult other = run(new SimConfig(7, HARSH.codes(), HARSH.locks(), HARSH.bookingDays(), HARSH.minLeadHours(),
+        HARSH.maxLeadDays(), HARSH.maxNights(), HARSH.transientFailureRate(), HARSH.outageRatePerLockDay(),
+        HARSH.outageMinHours(), HARSH.outageMaxHours(), HARSH.deadLockShare(), HARSH.backupPoolShare(),
+        HARSH.backupPoolSize(), HARSH.workerConcurrency(), HARSH.schedulerInvocationsPerSecond(), HARSH.maxReceiveCount(),
+        HARSH.retry(), HARSH.brandWeights()));
+
+    assertThat(b).usingRecursiveComparison().ignoringFields("wallSeconds").isEqualTo(a);
+    assertThat(other).usingRecursiveComparison().ignoringFields("wallSeconds", "seed").isNotEqualTo(a);
+  }
+
+  @Test
+  void theSchedulerQuotaDelaysFiresButNeverDropsThem() {
+    SimResult unlimited = run(NO_FAILURES.withLimits(50, 0));
+    SimResult throttled = run(NO_FAILURES.withLimits(50, 1));
+
+    assertThat(unlimited.firesDelayed()).isZero();
+    assertThat(unlimited.peakFireDemandPerSecond()).isGreaterThan(1);
+    assertThat(throttled.firesDelayed()).isPositive();
+    assertThat(throttled.maxFireDelaySeconds()).isPositive();
+    assertThat(throttled.fires()).isEqualTo(unlimited.fires());
+    assertThat(throttled.removalsNotDone()).isZero();
+  }
+
+  @Test
+  void oneWorkerMeansOneOperationAtATimeAndAQueue() {
+    SimResult r = run(NO_FAILURES.withLimits(1, 0));
+
+    assertThat(r.peakWorkersBusy()).isEqualTo(1);
+    assertThat(r.peakQueueDepth()).isGreaterThan(1);
+    assertNoViolations(r);
+  }
+
+  @Test
+  void theWorkersCallsAreCountedOncePerSuccessfulOperation() {
+    Map<String, Object> worker = Map.of("function", "provider-worker");
+    Map<String, Object> json = Map.of(
+        "steps", Map.of(
+            "preload", Map.of("at", "program", "lifecycle", "time_bound_native", "calls", Map.of("Work.Op", 1), "lambda", worker),
+            "activate", Map.of("at", "starts_at", "lifecycle", "time_bound_native", "calls", Map.of("Work.Op", 1), "lambda", worker),
+            "remove", Map.of("at", "ends_at", "lifecycle", "time_bound_native", "calls", Map.of("Work.Op", 1), "lambda", worker),
+            "fire", Map.of("at", "ends_at", "lifecycle", "time_bound_native", "calls", Map.of("Fire.Op", 1),
+                "lambda", Map.of("function", "programmer"))),
+        "usd_per_million", Map.of());
+    AwsCallModel model = AwsCallModel.fromJson(json);
+
+    SimResult calm = new Simulation(NO_FAILURES, model, null, null).run();
+    SimResult harsh = new Simulation(HARSH, model, null, null).run();
+
+    assertThat(model.steps()).filteredOn(AwsCallModel.Step::onWorker).hasSize(3);
+    assertThat(calm.services().get("Work").total()).isEqualTo(3.0 * calm.nativeCodes());
+    assertThat(calm.services().get("Fire").total()).isEqualTo(calm.nativeCodes());
+    // Failed attempts cost the retry estimate instead; operations dead-lettered never succeed.
+    assertThat(harsh.services().get("Work").total()).isLessThan(3.0 * harsh.nativeCodes());
+  }
+
+  @Test
+  void eachStepsCallsAreCountedOncePerCodeAtTheirMoment() {
+    // One call per step: a native code has four steps (create, preload, activate, remove), a just-in-time code three.
+    Map<String, Object> json = Map.of(
+        "steps", Map.of(
+            "create_n", Map.of("at", "create", "lifecycle", "time_bound_native", "calls", Map.of("Test.Native", 1)),
+            "preload", Map.of("at", "program", "lifecycle", "time_bound_native", "calls", Map.of("Test.Native", 1)),
+            "activate", Map.of("at", "starts_at", "lifecycle", "time_bound_native", "calls", Map.of("Test.Native", 1)),
+            "remove_n", Map.of("at", "ends_at", "lifecycle", "time_bound_native", "calls", Map.of("Test.Native", 1)),
+            "create_j", Map.of("at", "create", "lifecycle", "time_bound_jit", "calls", Map.of("Jit.Create", 1)),
+            "program", Map.of("at", "program", "lifecycle", "time_bound_jit", "calls", Map.of("Jit.Program", 1)),
+            "remove_j", Map.of("at", "ends_at", "lifecycle", "time_bound_jit", "calls", Map.of("Jit.Remove", 1))),
+        "usd_per_million", Map.of("time_bound_native", 5.0, "time_bound_jit", 7.0));
+
+    SimResult r = new Simulation(NO_FAILURES, AwsCallModel.fromJson(json), null, null).run();
+
+    assertThat(r.services().get("Test").total()).isEqualTo(4.0 * r.nativeCodes());
+    assertThat(r.services().get("Jit").total()).isEqualTo(3.0 * r.jitCodes());
+    assertThat(r.services().get("Test").peakPerSecond()).isGreaterThanOrEqualTo(1);
+  }
+
+  private record Call(int lock, int code, boolean set, long startMs, long endMs, boolean ok) {}
+
+  private static final class Recorder implements Simulation.Observer {
+    final List<Call> calls = new ArrayList<>();
+    final Map<Integer, Long> startsMs = new HashMap<>();
+
+    @Override
+    public void codeCreated(int code, int lock, long createdMs, long starts, long ends, boolean nativeScheduling) {
+      assertThat(starts).isGreaterThan(createdMs);
+      assertThat(ends).isGreaterThan(starts);
+      startsMs.put(code, starts);
+    }
+
+    @Override
+    public void providerCall(int lock, int code, boolean set, long startMs, long endMs, boolean ok) {
+      calls.add(new Call(lock, code, set, startMs, endMs, ok));
+    }
+  }
+}
