@@ -261,6 +261,27 @@ class HostileWorldTest {
   }
 
   @Test
+  void aPreloadFailingDaysAheadKeepsThePoolUntilTheStartIsNear() throws Exception {
+    Device d = lock("august_lock");
+    UUID opener = createTimeBound(d, clock.instant().plus(Duration.ofDays(9)), clock.instant().plus(Duration.ofDays(10)), true);
+    await("pool ready", () -> poolReady(opener));
+    configure(d, "\"fail_set_rate\":1");
+    try {
+      Instant start = clock.instant().plus(Duration.ofDays(2));
+      UUID id = createTimeBound(d, start, start.plus(Duration.ofDays(1)), false);
+      await("failed for good", () -> codes(code(id), true).contains("failed_to_set_on_device"));
+      Thread.sleep(3_000); // more failed attempts, two days before the start
+      assertThat(code(id).pulledBackupAccessCodeId()).as("no backup pulled two days ahead").isNull();
+
+      clock.advance(Duration.between(clock.instant(), start.minus(Duration.ofMinutes(30))));
+      await("a backup pulled once the start is near", () -> code(id).pulledBackupAccessCodeId() != null);
+      assertThat(events(id)).containsSubsequence("access_code.failed_to_set_on_device", "access_code.backup_access_code_pulled");
+    } finally {
+      configure(d, "\"fail_set_rate\":0");
+    }
+  }
+
+  @Test
   void anEmptyPoolIsADeviceErrorAndPullingFromItSaysSo() throws Exception {
     Device d = lock("kwikset_lock");
     assertThat(d.profile().backupPool()).isTrue();

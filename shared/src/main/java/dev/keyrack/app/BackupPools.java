@@ -161,10 +161,16 @@ public final class BackupPools {
     throw new ApiError(409, "access_code_changed_concurrently", "The access code kept changing; retry.");
   }
 
-  /** Called when setting a code has failed for good: pull a backup if its device has a pool. */
+  /**
+   * Called while setting a code fails for good: pulls a backup if its device has a pool and the
+   * code's start is less than the just-in-time lead away (a preload failing days ahead has time to
+   * recover; pulling then would spend the pool on codes that reach their lock anyway).
+   */
   public void onSetFailure(AccessCode code) {
     if (code.type() != CodeType.time_bound || code.isBackup() || code.pulledBackupAccessCodeId() != null) return;
-    if (code.endsAt() != null && !code.endsAt().isAfter(clock.instant())) return;
+    Instant now = Clocks.now(clock);
+    if (code.endsAt() != null && !code.endsAt().isAfter(now)) return;
+    if (code.startsAt() != null && now.isBefore(code.startsAt().minus(dev.keyrack.domain.SchedulePolicy.JUST_IN_TIME_LEAD))) return;
     if (!store.backupPoolEnabled(code.workspaceId(), code.deviceId())) return;
     try {
       pull(code.workspaceId(), code.accessCodeId());

@@ -233,7 +233,10 @@ public final class DeviceWorker {
     String error = setting ? "failed_to_set_on_device" : "failed_to_remove_from_device";
     boolean warn = retry.warns(failed) && code.warnings().stream().noneMatch(n -> n.code().equals(warning));
     boolean fail = retry.fails(failed) && code.errors().stream().noneMatch(n -> n.code().equals(error));
-    if (!warn && !fail) return Outcome.RETRY;
+    if (!warn && !fail) {
+      if (setting && retry.fails(failed)) onSetFailure.accept(code); // still failing: a backup may be due now
+      return Outcome.RETRY;
+    }
     Instant now = Clocks.now(clock);
     List<Notice> warnings = new ArrayList<>(code.warnings());
     List<Notice> errors = new ArrayList<>(code.errors());
@@ -261,7 +264,10 @@ public final class DeviceWorker {
 
   private java.util.function.Consumer<AccessCode> onSetFailure = c -> { };
 
-  /** Called once when a set is reported failed (the backup pool pulls a backup code here). */
+  /**
+   * Called when a set is reported failed and on every failed attempt after that (the backup pool
+   * decides here whether to pull a backup code).
+   */
   public void onSetFailure(java.util.function.Consumer<AccessCode> hook) {
     this.onSetFailure = hook;
   }
