@@ -161,16 +161,12 @@ public final class BackupPools {
     throw new ApiError(409, "access_code_changed_concurrently", "The access code kept changing; retry.");
   }
 
-  /**
-   * Called while setting a code fails for good: pulls a backup if its device has a pool and the
-   * code's start is less than the just-in-time lead away (a preload failing days ahead has time to
-   * recover; pulling then would spend the pool on codes that reach their lock anyway).
-   */
+  /** Called while setting a code fails for good: pulls a backup when {@link dev.keyrack.domain.BackupPolicy} says so and the device has a pool. */
   public void onSetFailure(AccessCode code) {
-    if (code.type() != CodeType.time_bound || code.isBackup() || code.pulledBackupAccessCodeId() != null) return;
-    Instant now = Clocks.now(clock);
-    if (code.endsAt() != null && !code.endsAt().isAfter(now)) return;
-    if (code.startsAt() != null && now.isBefore(code.startsAt().minus(dev.keyrack.domain.SchedulePolicy.JUST_IN_TIME_LEAD))) return;
+    if (!dev.keyrack.domain.BackupPolicy.pullOnSetFailure(code.type() == CodeType.time_bound, code.isBackup(),
+        code.pulledBackupAccessCodeId() != null, code.startsAt(), code.endsAt(), Clocks.now(clock))) {
+      return;
+    }
     if (!store.backupPoolEnabled(code.workspaceId(), code.deviceId())) return;
     try {
       pull(code.workspaceId(), code.accessCodeId());

@@ -1,10 +1,12 @@
 package dev.keyrack.bench.sim;
 
+
 import dev.keyrack.app.Planner;
 import dev.keyrack.bench.sim.AwsCallModel.At;
 import dev.keyrack.bench.sim.AwsCallModel.Extra;
 import dev.keyrack.bench.sim.AwsCallModel.Lifecycle;
 import dev.keyrack.domain.AccessCode;
+import dev.keyrack.domain.BackupPolicy;
 import dev.keyrack.domain.BrandProfile;
 import dev.keyrack.domain.CodeStatus;
 import dev.keyrack.domain.CodeType;
@@ -629,19 +631,20 @@ public final class Simulation {
     }
     if (fail) {
       flags[c] |= failedFlag;
-      if (setting) {
-        setFailures++;
-        onSetFailure(c, lock, now);
-      }
+      if (setting) setFailures++;
     }
+    if (setting && retry.fails(attempt)) onSetFailure(c, lock, now); // every failed attempt after the threshold
   }
 
   // ------------------------------------------------------------------------------------------- backups
 
-  /** BackupPools.onSetFailure and pull: only for a time-bound code whose window has not ended. */
+  /** BackupPools.onSetFailure and pull, deciding by the project's own {@link BackupPolicy}. */
   private void onSetFailure(int c, int lock, long now) {
     int f = flags[c];
-    if ((f & (BACKUP | PULLED)) != 0 || endsSec[c] * 1000L <= now || !lockPool[lock]) return;
+    if (!lockPool[lock] || !BackupPolicy.pullOnSetFailure(true, (f & BACKUP) != 0, (f & PULLED) != 0,
+        Instant.ofEpochSecond(startsSec[c]), Instant.ofEpochSecond(endsSec[c]), Instant.ofEpochMilli(now))) {
+      return;
+    }
     if (poolReadySet[lock] == 0) {
       backupPoolEmpty++;
       fill(lock);
