@@ -134,9 +134,10 @@ public final class MillionCodeSimulation implements Part {
           + "a fleet this size needs a quota increase or fewer schedules per code.", fmt(r.peakPendingSchedules()),
           100.0 * r.peakPendingSchedules() / SCHEDULER_SCHEDULES_PER_ACCOUNT));
     }
-    if (r.backupsPulledBeforeStart() > 0) {
-      notes.add("BackupPools.onSetFailure pulls a backup whenever a set fails for good before ends_at, so a preload failing days "
-          + "before starts_at already pulls one (" + fmt(r.backupsPulledBeforeStart()) + " of " + fmt(r.backupsPulled()) + ").");
+    if (r.backupsPulled() > 0) {
+      notes.add("Backups are pulled by BackupPolicy: for a set failing for good once its start is less than an hour away ("
+          + fmt(r.backupsPulledBeforeStart()) + " of " + fmt(r.backupsPulled()) + " before starts_at); a preload failing days "
+          + "ahead keeps retrying without spending the pool.");
     }
     if (r.peakFireDemandPerSecond() > SCHEDULER_INVOCATIONS_PER_SECOND) {
       notes.add(String.format(Locale.ROOT, "Scheduler quota exceeded at peaks: %s fires due in one second (%.1fx the 1,000/s quota); "
