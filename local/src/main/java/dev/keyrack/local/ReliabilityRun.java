@@ -16,11 +16,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,7 +29,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -82,22 +78,6 @@ public final class ReliabilityRun implements Callable<Integer> {
     }
   }
 
-  static final class VirtualClock extends Clock {
-    final AtomicReference<Instant> now;
-
-    VirtualClock(Instant start) {
-      now = new AtomicReference<>(start);
-    }
-
-    @Override public ZoneId getZone() { return ZoneOffset.UTC; }
-    @Override public Clock withZone(ZoneId zone) { return this; }
-    @Override public Instant instant() { return now.get(); }
-
-    void advance(Duration d) {
-      now.updateAndGet(t -> t.plus(d));
-    }
-  }
-
   @Override
   public Integer call() throws Exception {
     Report r = run(codes, locks, failureRate, outageShare, crashRate, hours, seed, true);
@@ -108,7 +88,7 @@ public final class ReliabilityRun implements Callable<Integer> {
   public static Report run(int codeCount, int lockCount, double failureRate, double outageShare, double crashRate,
                            int hours, long seed, boolean progress) throws Exception {
     Random random = new Random(seed);
-    VirtualClock clock = new VirtualClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
     String key = "seam_reliability_" + seed;
     LocalStack.Options o = LocalStack.Options.defaults().withKeys(key, key + "_2").withClock(clock).withPollers(4)
         .withParameters(Map.of("RetryBaseSeconds", "1", "RetryMaxSeconds", "2", "BackupPoolSize", "2"));

@@ -7,17 +7,10 @@ import dev.keyrack.adapters.sandbox.SandboxLockProvider;
 import dev.keyrack.domain.AccessCode;
 import dev.keyrack.domain.CodeStatus;
 import dev.keyrack.domain.Device;
-import dev.keyrack.domain.Event;
 import dev.keyrack.domain.Notice;
-import dev.keyrack.json.Json;
 import dev.keyrack.ports.Store;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,45 +27,34 @@ import org.junit.jupiter.api.Test;
  * clock only moves when a test moves it. Retries wait 1 to 2 real seconds.
  */
 class HostileWorldTest {
-  static LocalStack stack;
+  static ClockedStack env;
   static MutableClock clock;
   static Store store;
   static SandboxLockProvider locks;
-  static UUID ws;
-  static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @BeforeAll
   static void start() throws Exception {
-    clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-    stack = LocalStack.start(LocalStack.Options.defaults().withKeys(TestStack.KEY_1, TestStack.KEY_2).withClock(clock)
-        .withParameters(Map.of("RetryBaseSeconds", "1", "RetryMaxSeconds", "2", "BackupPoolSize", "2")));
-    store = stack.wiring("ApiFunction").store();
-    locks = stack.wiring("ProviderWorkerFunction").sandboxProvider();
-    ws = stack.devices().get(0).workspaceId();
+    env = new ClockedStack(Map.of("RetryBaseSeconds", "1", "RetryMaxSeconds", "2", "BackupPoolSize", "2"));
+    clock = env.clock;
+    store = env.store;
+    locks = env.locks;
   }
 
   @AfterAll
   static void stop() {
-    stack.close();
+    env.close();
   }
 
   static Device lock(String type) {
-    return stack.devices().stream().filter(d -> d.workspaceId().equals(ws) && d.deviceType().equals(type)).findFirst()
-        .orElseThrow();
+    return env.lock(type);
   }
 
-  record Answer(int status, JsonNode body) {}
-
-  static Answer call(String path, String body) throws Exception {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.endpoint() + path))
-        .header("Authorization", "Bearer " + TestStack.KEY_1).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(path + " " + body + " -> " + r.body()).isLessThan(500);
-    return new Answer(r.statusCode(), Json.MAPPER.readTree(r.body()));
+  static ClockedStack.Answer call(String path, String body) throws Exception {
+    return env.call(path, body);
   }
 
   static JsonNode ok(String path, String body) throws Exception {
-    Answer a = call(path, body);
+    ClockedStack.Answer a = call(path, body);
     assertThat(a.status()).as(path + " " + body + " -> " + a.body()).isEqualTo(200);
     return a.body();
   }
@@ -93,7 +75,7 @@ class HostileWorldTest {
   }
 
   static AccessCode code(UUID id) {
-    return store.accessCode(ws, id).orElse(null);
+    return env.code(id);
   }
 
   static List<String> codes(AccessCode c, boolean errors) {
@@ -101,8 +83,7 @@ class HostileWorldTest {
   }
 
   static List<String> events(UUID id) {
-    return store.events(ws, new Store.EventQuery(null, id, null, null, null, 200)).stream().map(Event::eventType)
-        .toList().reversed();
+    return env.events(id);
   }
 
   static void await(String what, BooleanSupplier condition) {
@@ -194,11 +175,11 @@ class HostileWorldTest {
     Device d = lock("august_lock");
     for (String bad : List.of("\"fail_set_rate\":2", "\"fail_set_rate\":\"often\"", "\"slot_limit\":-1",
         "\"external_codes\":[\"12a4\"]", "\"no_such_setting\":true")) {
-      Answer a = call("/sandbox/locks/configure", "{\"device_id\":\"" + d.deviceId() + "\"," + bad + "}");
+      ClockedStack.Answer a = call("/sandbox/locks/configure", "{\"device_id\":\"" + d.deviceId() + "\"," + bad + "}");
       assertThat(a.status()).as(bad).isEqualTo(400);
       assertThat(a.body().at("/error/type").asText()).as(bad).isNotBlank();
     }
-    Answer other = call("/sandbox/locks/configure", "{\"device_id\":\"" + UUID.randomUUID() + "\",\"fail_set_rate\":0.5}");
+    ClockedStack.Answer other = call("/sandbox/locks/configure", "{\"device_id\":\"" + UUID.randomUUID() + "\",\"fail_set_rate\":0.5}");
     assertThat(other.status()).isEqualTo(404);
     assertThat(locks.memory(d.deviceId()).failSetRate()).isZero();
   }
@@ -292,7 +273,7 @@ class HostileWorldTest {
     JsonNode device = ok("/devices/get", "{\"device_id\":\"" + d.deviceId() + "\"}").path("device");
     assertThat(device.path("errors").findValuesAsText("error_code")).contains("empty_backup_access_code_pool");
 
-    Answer pull = call("/access_codes/pull_backup_access_code", "{\"access_code_id\":\"" + id + "\"}");
+    ClockedStack.Answer pull = call("/access_codes/pull_backup_access_code", "{\"access_code_id\":\"" + id + "\"}");
     assertThat(pull.status()).isEqualTo(409);
     assertThat(pull.body().at("/error/type").asText()).isEqualTo("empty_backup_access_code_pool");
     assertThat(code(id).pulledBackupAccessCodeId()).isNull();

@@ -7,17 +7,10 @@ import dev.keyrack.adapters.sandbox.SandboxLockProvider;
 import dev.keyrack.domain.AccessCode;
 import dev.keyrack.domain.CodeStatus;
 import dev.keyrack.domain.Device;
-import dev.keyrack.domain.Event;
 import dev.keyrack.domain.Fire;
 import dev.keyrack.ports.Store;
-import dev.keyrack.json.Json;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -30,38 +23,34 @@ import org.junit.jupiter.api.Test;
  * ends_at. Days pass in milliseconds; nothing sleeps to let time pass.
  */
 class TimeBoundLifecycleTest {
+  static ClockedStack env;
   static LocalStack stack;
   static MutableClock clock;
   static Store store;
   static SandboxLockProvider locks;
   static UUID ws;
-  static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @BeforeAll
   static void start() throws Exception {
-    clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-    stack = LocalStack.start(LocalStack.Options.defaults().withKeys(TestStack.KEY_1, TestStack.KEY_2).withClock(clock));
-    store = stack.wiring("ApiFunction").store();
-    locks = stack.wiring("ProviderWorkerFunction").sandboxProvider();
-    ws = stack.devices().get(0).workspaceId();
+    env = new ClockedStack(java.util.Map.of());
+    stack = env.stack;
+    clock = env.clock;
+    store = env.store;
+    locks = env.locks;
+    ws = env.ws;
   }
 
   @AfterAll
   static void stop() {
-    stack.close();
+    env.close();
   }
 
   static Device lock(String type) {
-    return stack.devices().stream().filter(d -> d.deviceType().equals(type)).findFirst().orElseThrow();
+    return env.lock(type);
   }
 
   static JsonNode post(String path, String body) throws Exception {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.endpoint() + path))
-        .header("Authorization", "Bearer " + TestStack.KEY_1).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    JsonNode n = Json.MAPPER.readTree(r.body());
-    assertThat(r.statusCode()).as(path + " " + body + " -> " + r.body()).isLessThan(500);
-    return n;
+    return env.call(path, body).body();
   }
 
   static UUID create(Device d, String pin, Instant start, Instant end, Boolean preferNative) throws Exception {
@@ -74,12 +63,11 @@ class TimeBoundLifecycleTest {
   }
 
   static AccessCode code(UUID id) {
-    return store.accessCode(ws, id).orElse(null);
+    return env.code(id);
   }
 
   static List<String> events(UUID id) {
-    return store.events(ws, new Store.EventQuery(null, id, null, null, null, 100)).stream().map(Event::eventType)
-        .toList().reversed();
+    return env.events(id);
   }
 
   static void awaitStatus(UUID id, CodeStatus s) {
