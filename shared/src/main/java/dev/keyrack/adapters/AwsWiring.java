@@ -8,9 +8,10 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.scheduler.SchedulerClient;
 import dev.keyrack.adapters.scheduler.EventBridgeScheduler;
 import dev.keyrack.ports.Scheduler;
@@ -18,9 +19,12 @@ import dev.keyrack.ports.Scheduler;
 /**
  * The adapters of one Lambda container, built once from its environment. Names of tables and
  * queues come from template.yaml through environment variables. In Lambda the SDK clients are
- * built here with the small url-connection HTTP client and the SDK's own endpoint settings
+ * built here, sharing one HTTP client, with the SDK's own endpoint settings
  * ({@code AWS_ENDPOINT_URL_DYNAMODB}, ...); the local stack hands in clients that point at
  * DynamoDB Local and ElasticMQ, an environment resolved from template.yaml, and its clock.
+ *
+ * <p>HTTP client: {@value #HTTP_CLIENT} picks {@code urlconnection} (default) or {@code crt}
+ * ({@link HttpClients}). HTTP_CLIENT_CHOICE_PLACEHOLDER
  */
 public final class AwsWiring {
   public static final String TABLE_NAME = "TABLE_NAME";
@@ -30,9 +34,13 @@ public final class AwsWiring {
   public static final String PROGRAMMER_FUNCTION_ARN = "PROGRAMMER_FUNCTION_ARN";
   public static final String SCHEDULER_ROLE_ARN = "SCHEDULER_ROLE_ARN";
   public static final String SCHEDULER_DLQ_ARN = "SCHEDULER_DLQ_ARN";
+  /** {@code urlconnection} (default) or {@code crt}: the HTTP client under the SDK clients. */
+  public static final String HTTP_CLIENT = "KEYRACK_HTTP_CLIENT";
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AwsWiring.class);
 
   private final Map<String, String> env;
   private final Clock clock;
+  private SdkHttpClient http;
   private DynamoDbClient dynamo;
   private SqsClient sqs;
   private SchedulerClient scheduler;
@@ -70,19 +78,51 @@ public final class AwsWiring {
     return clock;
   }
 
+  /** One HTTP client for all SDK clients of the container (the SDK leaves a shared client open). */
+  private synchronized SdkHttpClient http() {
+    if (http == null) http = HttpClients.create(env.get(HTTP_CLIENT));
+    return http;
+  }
+
   public synchronized DynamoDbClient dynamo() {
-    if (dynamo == null) dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+    if (dynamo == null) dynamo = DynamoDbClient.builder().httpClient(http()).build();
     return dynamo;
   }
 
   public synchronized SqsClient sqs() {
-    if (sqs == null) sqs = SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+    if (sqs == null) sqs = SqsClient.builder().httpClient(http()).build();
     return sqs;
   }
 
   public synchronized SchedulerClient schedulerClient() {
-    if (scheduler == null) scheduler = SchedulerClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+    if (scheduler == null) scheduler = SchedulerClient.builder().httpClient(http()).build();
     return scheduler;
+  }
+
+  /**
+   * SnapStart priming of the clients a handler's own priming request does not reach, with reads
+   * that change nothing: the device-job queue's attributes, and (where this container built a
+   * Scheduler client) a schedule that does not exist. Failures are logged and ignored: priming
+   * must never stop a snapshot.
+   */
+  public void primeClients() {
+    try {
+      sqs().getQueueAttributes(b -> b.queueUrl(require(DEVICE_JOBS_QUEUE_URL))
+          .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+    } catch (RuntimeException e) {
+      LOG.warn("priming SQS failed: {}", e.getClass().getSimpleName());
+    }
+    boolean hasScheduler;
+    synchronized (this) {
+      hasScheduler = scheduler != null; // never touch the Scheduler classes in a package without them
+    }
+    if (hasScheduler) {
+      try {
+        EventBridgeScheduler.primeWithRead(schedulerClient(), require(SCHEDULE_GROUP_NAME));
+      } catch (RuntimeException e) {
+        LOG.warn("priming Scheduler failed: {}", e.getClass().getSimpleName());
+      }
+    }
   }
 
   /** The code schedules, delivered to the programmer function named by the environment. */

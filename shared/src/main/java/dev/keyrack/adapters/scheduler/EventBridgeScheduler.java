@@ -38,6 +38,15 @@ public final class EventBridgeScheduler implements Scheduler {
     this.config = config;
   }
 
+  /** SnapStart priming: reads a schedule that does not exist (a read; it changes nothing). */
+  public static void primeWithRead(SchedulerClient client, String groupName) {
+    try {
+      client.getSchedule(b -> b.name("keyrack-priming-" + UUID.randomUUID()).groupName(groupName));
+    } catch (ResourceNotFoundException expected) {
+      // the answer to a warm-up read
+    }
+  }
+
   /** The schedule expression of a moment: whole seconds, rounded up so it never fires early. */
   public static String expression(java.time.Instant at) {
     java.time.Instant s = at.truncatedTo(ChronoUnit.SECONDS);
