@@ -45,8 +45,11 @@ public final class ColdStart implements Part {
   static final String KEY_1 = "seam_sandbox_key_workspace_1";
   static final String KEY_2 = "seam_sandbox_key_workspace_2";
   static final UUID SAMPLE_DEVICE = UUID.fromString("775b495d-7220-3a19-b3d2-08dbdffda9cb");
+  private static final String CRT_NATIVE_CLASS = "software.amazon.awssdk.crt.CRT";
   private static final List<String> CRT_CLASSES = List.of("software.amazon.awssdk.http.crt.AwsCrtHttpClient",
-      "software.amazon.awssdk.crt.CRT", "software.amazon.awssdk.crtcore.CrtProxyConfiguration");
+      CRT_NATIVE_CLASS, "software.amazon.awssdk.crtcore.CrtProxyConfiguration");
+  /** The CRT's native library for Lambda on arm64 (template.yaml: Architectures [arm64]). */
+  private static final String LAMBDA_ARM64_NATIVE = "linux/armv8/glibc/libaws-crt-jni.so";
 
   @Override
   public String key() {
@@ -130,6 +133,31 @@ public final class ColdStart implements Part {
     }
     cp.addAll(extraJars);
     return cp;
+  }
+
+  /**
+   * What the CRT adds to a package built for Lambda's arm64 (template.yaml's Architectures): the
+   * client and glue jars, and of the all-platform aws-crt jar its classes and the one native
+   * library for linux/armv8/glibc (compressed sizes), as its per-platform classifier jar holds them.
+   */
+  static long crtBytesForOnePlatform() {
+    Path nativeJar = ChildJvm.jarOf(CRT_NATIVE_CLASS).orElse(null);
+    long bytes = 0;
+    for (Path jar : crtJars()) {
+      if (!jar.equals(nativeJar)) {
+        bytes += jar.toFile().length();
+        continue;
+      }
+      try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(jar.toFile())) {
+        for (var e : java.util.Collections.list(z.entries())) {
+          boolean nativeLib = e.getName().matches(".*\\.(so|dylib|dll)$");
+          if (!nativeLib || e.getName().equals(LAMBDA_ARM64_NATIVE)) bytes += e.getCompressedSize();
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+    return bytes;
   }
 
   /** The jars of the CRT client, its native library and the SDK's CRT glue, if this JVM has them. */
@@ -247,9 +275,12 @@ public final class ColdStart implements Part {
       if (url == null || crt == null) continue;
       double diff = crt.median() - url.median();
       choice.put(p.name(), Map.of("crt_minus_urlconnection_ms", diff,
-          "faster", diff < 0 ? HttpClients.CRT : HttpClients.URL_CONNECTION));
-      notes.add(String.format("%s: CRT %s than url-connection by %.0f ms (median first event)",
-          p.name(), diff < 0 ? "faster" : "slower", Math.abs(diff)));
+          "faster", diff < 0 ? HttpClients.CRT : HttpClients.URL_CONNECTION,
+          "package_bytes_with_crt_estimate", p.zip().toFile().length() + crtBytesForOnePlatform()));
+      long withCrt = p.zip().toFile().length() + crtBytesForOnePlatform();
+      notes.add(String.format("%s: CRT %s than url-connection by %.0f ms (median first event); with CRT its package "
+              + "would be about %.2f MiB (target < 15 MiB)", p.name(), diff < 0 ? "faster" : "slower", Math.abs(diff),
+          withCrt / (1024.0 * 1024.0)));
     }
     if (clients.contains(HttpClients.CRT)) {
       notes.add(String.format("CRT measured with %s (%.1f MiB, natives of every platform); a package would ship "

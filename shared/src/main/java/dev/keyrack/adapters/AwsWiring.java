@@ -24,7 +24,14 @@ import dev.keyrack.ports.Scheduler;
  * DynamoDB Local and ElasticMQ, an environment resolved from template.yaml, and its clock.
  *
  * <p>HTTP client: {@value #HTTP_CLIENT} picks {@code urlconnection} (default) or {@code crt}
- * ({@link HttpClients}). HTTP_CLIENT_CHOICE_PLACEHOLDER
+ * ({@link HttpClients}). Chosen by measurement (keyrack-bench, part cold_start, which runs every
+ * function with both): <b>url-connection for all three functions</b>. The CRT client made no
+ * difference to the first handled event beyond run-to-run noise on the benchmark machine (each
+ * function's medians within a few hundred ms either way, the sign changing between runs), while
+ * it adds about 2.6 MB per platform (aws-crt native jar, crt-client, crt-core): the api and
+ * provider-worker packages, at about 14.5 MiB, would exceed the 15 MiB target. No package ships
+ * it; a function that chooses it must add {@code software.amazon.awssdk:aws-crt-client} (and its
+ * platform's {@code aws-crt} classifier jar) to its pom and set {@code KEYRACK_HTTP_CLIENT=crt}.
  */
 public final class AwsWiring {
   public static final String TABLE_NAME = "TABLE_NAME";
@@ -101,8 +108,8 @@ public final class AwsWiring {
 
   /**
    * SnapStart priming of the clients a handler's own priming request does not reach, with reads
-   * that change nothing: the device-job queue's attributes, and (where this container built a
-   * Scheduler client) a schedule that does not exist. Failures are logged and ignored: priming
+   * that change nothing: the device-job queue's attributes, and (in functions with a schedule
+   * group) a schedule that does not exist. Failures are logged and ignored: priming
    * must never stop a snapshot.
    */
   public void primeClients() {
@@ -112,14 +119,12 @@ public final class AwsWiring {
     } catch (RuntimeException e) {
       LOG.warn("priming SQS failed: {}", e.getClass().getSimpleName());
     }
-    boolean hasScheduler;
-    synchronized (this) {
-      hasScheduler = scheduler != null; // never touch the Scheduler classes in a package without them
-    }
-    if (hasScheduler) {
+    // Only functions that schedule have a schedule group (template.yaml); the others' packages may
+    // not even ship the Scheduler client.
+    if (env.containsKey(SCHEDULE_GROUP_NAME)) {
       try {
         EventBridgeScheduler.primeWithRead(schedulerClient(), require(SCHEDULE_GROUP_NAME));
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | LinkageError e) {
         LOG.warn("priming Scheduler failed: {}", e.getClass().getSimpleName());
       }
     }
@@ -127,7 +132,7 @@ public final class AwsWiring {
 
   /** The code schedules, delivered to the programmer function named by the environment. */
   public Scheduler scheduler() {
-    return new EventBridgeScheduler(schedulerClient(), new EventBridgeScheduler.Config(require(SCHEDULE_GROUP_NAME),
+    return new EventBridgeScheduler(this::schedulerClient, new EventBridgeScheduler.Config(require(SCHEDULE_GROUP_NAME),
         require(PROGRAMMER_FUNCTION_ARN), require(SCHEDULER_ROLE_ARN), require(SCHEDULER_DLQ_ARN), 185, 86_400));
   }
 
