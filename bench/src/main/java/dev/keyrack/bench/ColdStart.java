@@ -80,6 +80,9 @@ public final class ColdStart implements Part {
         : List.of(HttpClients.URL_CONNECTION, HttpClients.CRT);
     List<String> notes = new ArrayList<>();
     if (crtJars.isEmpty()) notes.add("the AWS CRT HTTP client is not on the benchmark's class path: only url-connection measured");
+    packages.stream().filter(p -> !EVENTS.containsKey(p.name()))
+        .forEach(p -> notes.add(p.name() + ": not measured, no sample event is assigned to it in ColdStart.EVENTS"));
+    String javaToolOptions = javaToolOptions(packages);
 
     Map<Config, List<ChildJvm.Report>> reports = new LinkedHashMap<>();
     Map<String, List<String>> unusedJars = new LinkedHashMap<>();
@@ -91,7 +94,6 @@ public final class ColdStart implements Part {
       FunctionRun child = new FunctionRun(stack, context.repo(), work);
       Map<String, Path> unpacked = new LinkedHashMap<>();
       for (FunctionPackage p : packages) unpacked.put(p.name(), p.unpack(work.resolve("packages").resolve(p.name())));
-      String javaToolOptions = javaToolOptions(packages);
       for (int run = 1; run <= runs; run++) {
         context.progress("run %d of %d: hello world", run, runs);
         Config hello = new Config("hello world", null);
@@ -118,9 +120,10 @@ public final class ColdStart implements Part {
         unusedJars.put(p.name(), jarsWithoutLoadedClass(unpacked.get(p.name()), classLog));
       }
     }
-    return result(reports, unusedJars, packages, clients, runs, javaToolOptions(packages), notes);
+    return result(reports, unusedJars, packages, clients, runs, javaToolOptions, notes);
   }
 
+  /** template.yaml's JAVA_TOOL_OPTIONS (a Globals variable, the same for every function). */
   private static String javaToolOptions(List<FunctionPackage> packages) {
     return String.valueOf(packages.get(0).function().environment().getOrDefault("JAVA_TOOL_OPTIONS", ""));
   }
