@@ -61,10 +61,17 @@ public final class ColdStart implements Part {
     return "Cold start stand-in (fresh JVM per function, first handled event)";
   }
 
-  /** One measured configuration: a function with an HTTP client, or the hello world. */
-  record Config(String function, String httpClient) {
+  /**
+   * One measured configuration: a function with an HTTP client, primed or not (its SnapStart
+   * {@code beforeCheckpoint} run before the event), or the hello world (no client).
+   */
+  record Config(String function, String httpClient, boolean primed) {
+    Config(String function, String httpClient) {
+      this(function, httpClient, false);
+    }
+
     String label() {
-      return httpClient == null ? function : function + " / " + httpClient;
+      return httpClient == null ? function : function + " / " + httpClient + (primed ? " / primed" : "");
     }
   }
 
@@ -108,6 +115,10 @@ public final class ColdStart implements Part {
             reports.computeIfAbsent(c, k -> new ArrayList<>()).add(child.invoke(p, cp, client, List.of(),
                 "logs/" + p.name() + "-" + client + "-" + run + ".log"));
           }
+          context.progress("run %d of %d: %s primed (SnapStart beforeCheckpoint first)", run, runs, p.name());
+          reports.computeIfAbsent(new Config(p.name(), HttpClients.URL_CONNECTION, true), k -> new ArrayList<>())
+              .add(child.invoke(p, classPath(launcher, unpacked.get(p.name()), List.of()), HttpClients.URL_CONNECTION,
+                  List.of("-D" + HandlerLauncher.PRIME_PROPERTY + "=true"), "logs/" + p.name() + "-primed-" + run + ".log"));
         }
       }
       for (FunctionPackage p : packages) {
@@ -163,6 +174,10 @@ public final class ColdStart implements Part {
     return bytes;
   }
 
+  private static String median(List<Double> values) {
+    return values.isEmpty() ? "-" : String.format("%.0f", Stats.of(values).median());
+  }
+
   /** The jars of the CRT client, its native library and the SDK's CRT glue, if this JVM has them. */
   static List<Path> crtJars() {
     List<Path> jars = new ArrayList<>();
@@ -180,7 +195,7 @@ public final class ColdStart implements Part {
     ChildJvm.Report invoke(FunctionPackage p, List<Path> cp, String client, List<String> jvmOptions, String log)
         throws IOException, InterruptedException {
       Path event = work.resolve("event-" + p.name() + ".json");
-      Files.writeString(event, freshEvent(stack, p.name(), Files.readString(repo.resolve("events").resolve(EVENTS.get(p.name())))));
+      Files.writeString(event, freshEvent(stack, p, Files.readString(repo.resolve("events").resolve(EVENTS.get(p.name())))));
       return ChildJvm.run(cp, HandlerLauncher.class.getName(), List.of(p.function().handler(), event.toString()),
           jvmOptions, environment(stack, p, client), work.resolve(log));
     }
@@ -191,7 +206,8 @@ public final class ColdStart implements Part {
    * a PIN it already holds); the programmer's fire and the worker's SET name an access code stored
    * just now in status setting, as the api would have left it.
    */
-  static String freshEvent(LocalStack stack, String function, String sample) {
+  static String freshEvent(LocalStack stack, FunctionPackage p, String sample) {
+    String function = p.name();
     if (function.equals("api")) {
       if (!sample.contains(SAMPLE_PIN)) throw new IllegalStateException("the api sample no longer carries PIN " + SAMPLE_PIN);
       return sample.replace(SAMPLE_PIN, String.valueOf(ThreadLocalRandom.current().nextInt(100_000, 1_000_000)));
@@ -202,7 +218,7 @@ public final class ColdStart implements Part {
     AccessCode code = new AccessCode(UUID.randomUUID(), workspace, SAMPLE_DEVICE, "Cold start " + pin, pin, null,
         CodeType.ongoing, CodeStatus.setting, null, null, Instant.now().truncatedTo(ChronoUnit.MILLIS), List.of(), List.of(),
         List.of(), false, false, false, false, true, false, 1);
-    stack.wiring("ApiFunction").store().create(code, List.of());
+    stack.wiring(p.function().id()).store().create(code, List.of());
     return sample.replace(SAMPLE_CODE_ID, code.accessCodeId().toString());
   }
 
@@ -237,28 +253,33 @@ public final class ColdStart implements Part {
                             List<FunctionPackage> packages, List<String> clients, int runs, String javaToolOptions,
                             List<String> notes) {
     Stats hello = Stats.of(reports.get(new Config("hello world", null)).stream().map(ChildJvm.Report::firstEventMs).toList());
-    List<String> header = List.of("function / HTTP client", "first event ms: median (min-max)", "handler built ms (median)",
-        "classes loaded (median)", "x hello world", "result");
+    List<String> header = List.of("function / HTTP client", "first event ms: median (min-max)", "handler built ms",
+        "event alone ms", "classes loaded", "x hello world", "result");
     List<List<String>> rows = new ArrayList<>();
     Map<String, Object> json = new LinkedHashMap<>();
     Map<String, Object> measured = new LinkedHashMap<>();
     Map<Config, Stats> firstEvent = new LinkedHashMap<>();
+    Map<Config, Stats> eventAlone = new LinkedHashMap<>();
     reports.forEach((c, rs) -> {
       Stats t = Stats.of(rs.stream().map(ChildJvm.Report::firstEventMs).toList());
       Stats classes = Stats.of(rs.stream().map(ChildJvm.Report::classesLoaded).toList());
       List<Double> built = rs.stream().map(ChildJvm.Report::constructedMs).filter(d -> !d.isNaN()).toList();
       Set<String> statuses = new LinkedHashSet<>(rs.stream().map(ChildJvm.Report::status).toList());
       firstEvent.put(c, t);
+      List<Double> alone = rs.stream().map(ChildJvm.Report::eventMs).filter(d -> !d.isNaN()).toList();
+      if (!alone.isEmpty()) eventAlone.put(c, Stats.of(alone));
       double ratio = t.median() / hello.median();
-      rows.add(List.of(c.label(), t.format(0), built.isEmpty() ? "-" : String.format("%.0f", Stats.of(built).median()),
-          String.format("%.0f", classes.median()), String.format("%.1f", ratio), String.join(" | ", statuses)));
+      rows.add(List.of(c.label(), t.format(0), median(built), median(alone), String.format("%.0f", classes.median()),
+          c.primed() ? "-" : String.format("%.1f", ratio), String.join(" | ", statuses)));
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("function", c.function());
       m.put("http_client", c.httpClient());
       m.put("first_event_ms", t.json());
+      m.put("primed", c.primed());
       if (!built.isEmpty()) m.put("handler_built_ms", Stats.of(built).json());
+      if (!alone.isEmpty()) m.put("event_alone_ms", Stats.of(alone).json());
       m.put("classes_loaded", classes.json());
-      m.put("ratio_to_hello_world", ratio);
+      if (!c.primed()) m.put("ratio_to_hello_world", ratio);
       m.put("results", List.copyOf(statuses));
       measured.put(c.label(), m);
     });
@@ -290,12 +311,20 @@ public final class ColdStart implements Part {
           + "aws-crt-client, crt-core and one platform's aws-crt jar", crtJars().stream().map(j -> j.getFileName().toString()).toList(),
           crtJars().stream().mapToLong(j -> j.toFile().length()).sum() / (1024.0 * 1024.0)));
     }
+    for (FunctionPackage p : packages) {
+      Stats cold = eventAlone.get(new Config(p.name(), HttpClients.URL_CONNECTION));
+      Stats primed = eventAlone.get(new Config(p.name(), HttpClients.URL_CONNECTION, true));
+      if (cold != null && primed != null) {
+        notes.add(String.format("%s: SnapStart priming takes the invocation itself from %.0f ms to %.0f ms (median, "
+            + "url-connection; the primed first-event time includes the priming)", p.name(), cold.median(), primed.median()));
+      }
+    }
     unusedJars.forEach((fn, jars) -> notes.add(fn + ": " + jars.size() + " jar(s) with no class loaded by the first event"
         + (jars.isEmpty() ? "" : " (other paths may need them): " + String.join(", ", jars))));
     notes.add("times run from the parent starting the process to the handler returning (JVM boot included); every JVM, "
         + "hello world too, runs with template.yaml's JAVA_TOOL_OPTIONS (" + javaToolOptions + "); " + runs + " runs each, interleaved");
     notes.add("classes loaded include the launcher's own few and Jackson reading the event (as Lambda's runtime would); "
-        + "no SnapStart here: this is the cold start without a snapshot");
+        + "no snapshot is taken here: 'primed' runs the handler's beforeCheckpoint before the event in the same JVM");
     json.put("hello_world_ms", hello.json());
     json.put("runs", runs);
     json.put("http_clients", clients);

@@ -20,9 +20,13 @@ import java.util.Map;
  * template.yaml ({@code class::method}) and the event file. The handler is built with its
  * no-argument constructor (so it wires itself from the environment), the event is read into the
  * handler method's parameter type with the package's own Jackson (as the runtime's serializer
- * would, case-insensitively), and the handler is invoked once.
+ * would, case-insensitively), and the handler is invoked once. With {@value #PRIME_PROPERTY}=true
+ * the handler's SnapStart priming ({@code beforeCheckpoint}) runs first, as before a snapshot, so
+ * the invocation's own duration shows what priming leaves for a restored container to do.
  */
 public final class HandlerLauncher {
+  public static final String PRIME_PROPERTY = "keyrack.launch.prime";
+
   private HandlerLauncher() {}
 
   public static void main(String[] args) throws Exception {
@@ -36,7 +40,13 @@ public final class HandlerLauncher {
     Object event = JsonMapper.builder().enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build()
         .readValue(Files.readAllBytes(Path.of(args[1])), method.getParameterTypes()[0]);
+    if (Boolean.getBoolean(PRIME_PROPERTY)) {
+      ((org.crac.Resource) instance).beforeCheckpoint(null);
+      report.put("primed_ms", report.sinceStartMillis());
+    }
+    long invoked = System.nanoTime();
     Object result = method.invoke(instance, event, new LaunchContext(System.getenv("AWS_LAMBDA_FUNCTION_NAME")));
+    report.put("event_ms", (System.nanoTime() - invoked) / 1e6);
     report.put("first_event_ms", report.sinceStartMillis()).put("status", describe(result)).print();
     System.exit(0); // SDK and logging threads must not keep the child alive
   }

@@ -21,7 +21,8 @@ import org.crac.Resource;
  * <p>SnapStart: the no-argument constructor registers the handler as a CRaC {@link Resource};
  * before the snapshot it handles one request that is refused at authentication (an API key no
  * workspace has: routing, the key lookup in DynamoDB, the error envelope as JSON; nothing is
- * written), and warms the SQS and Scheduler clients with reads.
+ * written), round-trips an access code through JSON in memory, and warms the SQS and Scheduler
+ * clients with reads.
  */
 public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>, Resource {
   private final Api api;
@@ -70,6 +71,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
   @Override
   public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
     handleRequest(primingRequest(), Priming.context());
+    Priming.warmJson();
     primeClients.run();
   }
 

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>SnapStart: the no-argument constructor registers the handler as a CRaC {@link Resource};
  * before the snapshot it handles a fire for a code that does not exist (parsing, two DynamoDB
- * reads, dropped as deleted; nothing is written or enqueued) and reads the queue's attributes.
+ * reads, dropped as deleted; nothing is written or enqueued), round-trips an access code through
+ * JSON in memory and reads the queue's attributes.
  */
 public final class ProgrammerHandler implements RequestHandler<Map<String, Object>, Map<String, Object>>, Resource {
   private static final Logger LOG = LoggerFactory.getLogger(ProgrammerHandler.class);
@@ -63,6 +64,7 @@ public final class ProgrammerHandler implements RequestHandler<Map<String, Objec
   @Override
   public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
     handleRequest(primingFire(), Priming.context());
+    Priming.warmJson();
     primeClients.run();
   }
 

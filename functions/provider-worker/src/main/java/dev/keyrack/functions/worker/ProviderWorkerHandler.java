@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>SnapStart: the no-argument constructor registers the handler as a CRaC {@link Resource};
  * before the snapshot it handles a batch with one SET for a device that does not exist (message
- * parsing, a DynamoDB read, nothing to do; nothing is written, enqueued or sent to a lock) and
+ * parsing, a DynamoDB read, nothing to do; nothing is written, enqueued or sent to a lock),
+ * round-trips an access code through JSON in memory and
  * warms the SQS and Scheduler clients with reads.
  */
 public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQSBatchResponse>, Resource {
@@ -82,6 +83,7 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
   @Override
   public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
     handleRequest(primingBatch(), Priming.context());
+    Priming.warmJson();
     primeClients.run();
   }
 
