@@ -25,12 +25,13 @@ import dev.keyrack.ports.Scheduler;
  *
  * <p>HTTP client: {@value #HTTP_CLIENT} picks {@code urlconnection} (default) or {@code crt}
  * ({@link HttpClients}). Chosen by measurement (keyrack-bench, part cold_start, which runs every
- * function with both): <b>url-connection for all three functions</b>. The CRT client made no
- * difference to the first handled event beyond run-to-run noise on the benchmark machine (each
- * function's medians within a few hundred ms either way, the sign changing between runs), while
- * it adds about 2.6 MB per platform (aws-crt native jar, crt-client, crt-core): the api and
- * provider-worker packages, at about 14.5 MiB, would exceed the 15 MiB target. No package ships
- * it; a function that chooses it must add {@code software.amazon.awssdk:aws-crt-client} (and its
+ * function with both): <b>url-connection for all three functions</b>. The CRT client showed no
+ * advantage that held up on the benchmark machine: in a full run it was slower for every function
+ * (by about 260 ms at the median first event), and in runs under heavier load the sign flipped, by
+ * amounts within the run-to-run spread. It also adds about 2.5 MiB per platform (the aws-crt
+ * native jar, aws-crt-client, crt-core), which takes the api and provider-worker packages (about
+ * 13.4 MiB) over the 15 MiB target and leaves the programmer's just under it. No package ships
+ * it; a function that chooses it must add {@code software.amazon.awssdk:aws-crt-client} (with its
  * platform's {@code aws-crt} classifier jar) to its pom and set {@code KEYRACK_HTTP_CLIENT=crt}.
  */
 public final class AwsWiring {
