@@ -26,11 +26,12 @@ import dev.keyrack.ports.Scheduler;
  * <p>HTTP client: {@value #HTTP_CLIENT} picks {@code urlconnection} (default) or {@code crt}
  * ({@link HttpClients}). Chosen by measurement (keyrack-bench, part cold_start, which runs every
  * function with both): <b>url-connection for all three functions</b>. The CRT client showed no
- * advantage that held up on the benchmark machine: in a full run it was slower for every function
- * (by about 260 ms at the median first event), and in runs under heavier load the sign flipped, by
- * amounts within the run-to-run spread. It also adds about 2.5 MiB per platform (the aws-crt
- * native jar, aws-crt-client, crt-core), which takes the api and provider-worker packages (about
- * 13.4 MiB) over the 15 MiB target and leaves the programmer's just under it. No package ships
+ * advantage that held up on the benchmark machine: across full runs its median first event ranged
+ * from about 270 ms slower to 180 ms faster than url-connection, the sign changing from run to run
+ * for the same function, the min-max ranges always overlapping. It also adds about 2.5 MiB per
+ * platform (the aws-crt native jar, aws-crt-client, crt-core), which takes the api and
+ * provider-worker packages (about 13.4 MiB) over the 15 MiB target and leaves the programmer's
+ * just under it. No package ships
  * it; a function that chooses it must add {@code software.amazon.awssdk:aws-crt-client} (with its
  * platform's {@code aws-crt} classifier jar) to its pom and set {@code KEYRACK_HTTP_CLIENT=crt}.
  */
