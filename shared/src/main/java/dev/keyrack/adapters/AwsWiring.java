@@ -49,6 +49,8 @@ public final class AwsWiring {
 
   private final Map<String, String> env;
   private final Clock clock;
+  /** Whether the SDK clients are built here from the environment (Lambda), not handed in (local stack). */
+  private final boolean ownsClients;
   private SdkHttpClient http;
   private DynamoDbClient dynamo;
   private SqsClient sqs;
@@ -62,6 +64,7 @@ public final class AwsWiring {
     this.dynamo = dynamo;
     this.sqs = sqs;
     this.scheduler = scheduler;
+    this.ownsClients = dynamo == null && sqs == null;
     this.clock = Objects.requireNonNull(clock);
   }
 
@@ -111,7 +114,8 @@ public final class AwsWiring {
   /**
    * SnapStart priming of the clients a handler's own priming request does not reach, with reads
    * that change nothing: the device-job queue's attributes, and (in functions with a schedule
-   * group) a schedule that does not exist. Failures are logged and ignored: priming
+   * group) a schedule that does not exist; and, where this wiring builds its own clients (Lambda),
+   * the write operations, stopped before they are sent ({@link UnsentWrites}). Failures are logged and ignored: priming
    * must never stop a snapshot.
    */
   public void primeClients() {
@@ -120,6 +124,13 @@ public final class AwsWiring {
           .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
     } catch (RuntimeException e) {
       LOG.warn("priming SQS failed: {}", e.getClass().getSimpleName());
+    }
+    if (ownsClients) {
+      try {
+        UnsentWrites.prime(http(), require(TABLE_NAME), require(DEVICE_JOBS_QUEUE_URL));
+      } catch (RuntimeException e) {
+        LOG.warn("priming the write paths failed: {}", e.getClass().getSimpleName());
+      }
     }
     // Only functions that schedule have a schedule group (template.yaml); the others' packages may
     // not even ship the Scheduler client.
