@@ -27,7 +27,7 @@ import dev.keyrack.ports.Scheduler;
  * ({@link HttpClients}). Chosen by measurement (keyrack-bench, part cold_start, which runs every
  * function with both): <b>url-connection for all three functions</b>. The CRT client showed no
  * advantage that held up on the benchmark machine: across full runs its median first event ranged
- * from about 270 ms slower to 180 ms faster than url-connection, the sign changing from run to run
+ * from about 340 ms slower to 180 ms faster than url-connection, the sign changing from run to run
  * for the same function, the min-max ranges always overlapping. It also adds about 2.5 MiB per
  * platform (the aws-crt native jar, aws-crt-client, crt-core), which takes the api and
  * provider-worker packages (about 13.4 MiB) over the 15 MiB target and leaves the programmer's
