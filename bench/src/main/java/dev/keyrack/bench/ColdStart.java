@@ -30,7 +30,10 @@ import java.util.stream.Stream;
  * like template.yaml's that points at a local stack started in this JVM, and handles one sample
  * event from events/. Reported: the wall time from process start to the first handled event, the
  * classes loaded, next to a JVM hello world measured in the same run; median, min and max. Each
- * function runs with the url-connection HTTP client and, when the CRT client is at hand, with it.
+ * function runs with the url-connection HTTP client, with the CRT client when it is at hand (to
+ * choose between them), and primed (its SnapStart {@code beforeCheckpoint} first, to show what
+ * priming takes off the invocation); one more run per function logs class loading, to list the
+ * jars of its package the first event never touches.
  */
 public final class ColdStart implements Part {
   static final double TARGET_RATIO = 15.0;
@@ -42,6 +45,7 @@ public final class ColdStart implements Part {
   /** The access code id the programmer and provider-worker samples carry (see events/README.md). */
   static final String SAMPLE_CODE_ID = "11111111-2222-4333-8444-555555555555";
   static final String SAMPLE_PIN = "4821";
+  /** The API keys the sample events carry; the stack seeds its two workspaces with them. */
   static final String KEY_1 = "seam_sandbox_key_workspace_1";
   static final String KEY_2 = "seam_sandbox_key_workspace_2";
   static final UUID SAMPLE_DEVICE = UUID.fromString("775b495d-7220-3a19-b3d2-08dbdffda9cb");
