@@ -8,9 +8,10 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.scheduler.SchedulerClient;
 import dev.keyrack.adapters.scheduler.EventBridgeScheduler;
 import dev.keyrack.ports.Scheduler;
@@ -18,9 +19,21 @@ import dev.keyrack.ports.Scheduler;
 /**
  * The adapters of one Lambda container, built once from its environment. Names of tables and
  * queues come from template.yaml through environment variables. In Lambda the SDK clients are
- * built here with the small url-connection HTTP client and the SDK's own endpoint settings
+ * built here, sharing one HTTP client, with the SDK's own endpoint settings
  * ({@code AWS_ENDPOINT_URL_DYNAMODB}, ...); the local stack hands in clients that point at
  * DynamoDB Local and ElasticMQ, an environment resolved from template.yaml, and its clock.
+ *
+ * <p>HTTP client: {@value #HTTP_CLIENT} picks {@code urlconnection} (default) or {@code crt}
+ * ({@link HttpClients}). Chosen by measurement (keyrack-bench, part cold_start, which runs every
+ * function with both): <b>url-connection for all three functions</b>. The CRT client showed no
+ * advantage that held up on the benchmark machine: across full runs its median first event ranged
+ * from about 340 ms slower to 180 ms faster than url-connection, the sign changing from run to run
+ * for the same function, the min-max ranges always overlapping. It also adds about 2.5 MiB per
+ * platform (the aws-crt native jar, aws-crt-client, crt-core), which takes the api and
+ * provider-worker packages (about 13.4 MiB) over the 15 MiB target and leaves the programmer's
+ * just under it. No package ships
+ * it; a function that chooses it must add {@code software.amazon.awssdk:aws-crt-client} (with its
+ * platform's {@code aws-crt} classifier jar) to its pom and set {@code KEYRACK_HTTP_CLIENT=crt}.
  */
 public final class AwsWiring {
   public static final String TABLE_NAME = "TABLE_NAME";
@@ -30,9 +43,15 @@ public final class AwsWiring {
   public static final String PROGRAMMER_FUNCTION_ARN = "PROGRAMMER_FUNCTION_ARN";
   public static final String SCHEDULER_ROLE_ARN = "SCHEDULER_ROLE_ARN";
   public static final String SCHEDULER_DLQ_ARN = "SCHEDULER_DLQ_ARN";
+  /** {@code urlconnection} (default) or {@code crt}: the HTTP client under the SDK clients. */
+  public static final String HTTP_CLIENT = "KEYRACK_HTTP_CLIENT";
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AwsWiring.class);
 
   private final Map<String, String> env;
   private final Clock clock;
+  /** Whether the SDK clients are built here from the environment (Lambda), not handed in (local stack). */
+  private final boolean ownsClients;
+  private SdkHttpClient http;
   private DynamoDbClient dynamo;
   private SqsClient sqs;
   private SchedulerClient scheduler;
@@ -45,6 +64,7 @@ public final class AwsWiring {
     this.dynamo = dynamo;
     this.sqs = sqs;
     this.scheduler = scheduler;
+    this.ownsClients = dynamo == null && sqs == null;
     this.clock = Objects.requireNonNull(clock);
   }
 
@@ -70,24 +90,62 @@ public final class AwsWiring {
     return clock;
   }
 
+  /** One HTTP client for all SDK clients of the container (the SDK leaves a shared client open). */
+  private synchronized SdkHttpClient http() {
+    if (http == null) http = HttpClients.create(env.get(HTTP_CLIENT));
+    return http;
+  }
+
   public synchronized DynamoDbClient dynamo() {
-    if (dynamo == null) dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+    if (dynamo == null) dynamo = DynamoDbClient.builder().httpClient(http()).build();
     return dynamo;
   }
 
   public synchronized SqsClient sqs() {
-    if (sqs == null) sqs = SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+    if (sqs == null) sqs = SqsClient.builder().httpClient(http()).build();
     return sqs;
   }
 
   public synchronized SchedulerClient schedulerClient() {
-    if (scheduler == null) scheduler = SchedulerClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+    if (scheduler == null) scheduler = SchedulerClient.builder().httpClient(http()).build();
     return scheduler;
+  }
+
+  /**
+   * SnapStart priming of the clients a handler's own priming request does not reach, with reads
+   * that change nothing: the device-job queue's attributes, and (in functions with a schedule
+   * group) a schedule that does not exist; and, where this wiring builds its own clients (Lambda),
+   * the write operations, stopped before they are sent ({@link UnsentWrites}). Failures are logged and ignored: priming
+   * must never stop a snapshot.
+   */
+  public void primeClients() {
+    try {
+      sqs().getQueueAttributes(b -> b.queueUrl(require(DEVICE_JOBS_QUEUE_URL))
+          .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+    } catch (RuntimeException e) {
+      LOG.warn("priming SQS failed: {}", e.getClass().getSimpleName());
+    }
+    if (ownsClients) {
+      try {
+        UnsentWrites.prime(http(), require(TABLE_NAME), require(DEVICE_JOBS_QUEUE_URL));
+      } catch (RuntimeException e) {
+        LOG.warn("priming the write paths failed: {}", e.getClass().getSimpleName());
+      }
+    }
+    // Only functions that schedule have a schedule group (template.yaml); the others' packages may
+    // not even ship the Scheduler client.
+    if (env.containsKey(SCHEDULE_GROUP_NAME)) {
+      try {
+        EventBridgeScheduler.primeWithRead(schedulerClient(), require(SCHEDULE_GROUP_NAME));
+      } catch (RuntimeException | LinkageError e) {
+        LOG.warn("priming Scheduler failed: {}", e.getClass().getSimpleName());
+      }
+    }
   }
 
   /** The code schedules, delivered to the programmer function named by the environment. */
   public Scheduler scheduler() {
-    return new EventBridgeScheduler(schedulerClient(), new EventBridgeScheduler.Config(require(SCHEDULE_GROUP_NAME),
+    return new EventBridgeScheduler(this::schedulerClient, new EventBridgeScheduler.Config(require(SCHEDULE_GROUP_NAME),
         require(PROGRAMMER_FUNCTION_ARN), require(SCHEDULER_ROLE_ARN), require(SCHEDULER_DLQ_ARN), 185, 86_400));
   }
 

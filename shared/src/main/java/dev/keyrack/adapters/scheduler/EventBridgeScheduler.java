@@ -30,12 +30,29 @@ public final class EventBridgeScheduler implements Scheduler {
   public record Config(String groupName, String targetArn, String roleArn, String deadLetterArn, int maxRetries,
                        int maxEventAgeSeconds) {}
 
-  private final SchedulerClient client;
+  private final java.util.function.Supplier<SchedulerClient> clients;
   private final Config config;
 
   public EventBridgeScheduler(SchedulerClient client, Config config) {
-    this.client = client;
+    this(() -> client, config);
+  }
+
+  /**
+   * With the client built on first use: a container that never schedules (an api container that
+   * only serves ongoing codes) never pays for building a Scheduler client on its cold start.
+   */
+  public EventBridgeScheduler(java.util.function.Supplier<SchedulerClient> clients, Config config) {
+    this.clients = clients;
     this.config = config;
+  }
+
+  /** SnapStart priming: reads a schedule that does not exist (a read; it changes nothing). */
+  public static void primeWithRead(SchedulerClient client, String groupName) {
+    try {
+      client.getSchedule(b -> b.name("keyrack-priming-" + UUID.randomUUID()).groupName(groupName));
+    } catch (ResourceNotFoundException expected) {
+      // the answer to a warm-up read
+    }
   }
 
   /** The schedule expression of a moment: whole seconds, rounded up so it never fires early. */
@@ -56,13 +73,13 @@ public final class EventBridgeScheduler implements Scheduler {
   public void schedule(Fire f) {
     String expression = expression(f.at());
     try {
-      client.createSchedule(CreateScheduleRequest.builder().name(f.scheduleName()).groupName(config.groupName())
+      clients.get().createSchedule(CreateScheduleRequest.builder().name(f.scheduleName()).groupName(config.groupName())
           .scheduleExpression(expression).scheduleExpressionTimezone("UTC")
           .flexibleTimeWindow(w -> w.mode(FlexibleTimeWindowMode.OFF))
           .actionAfterCompletion(ActionAfterCompletion.DELETE)
           .target(target(f)).build());
     } catch (ConflictException exists) {
-      client.updateSchedule(UpdateScheduleRequest.builder().name(f.scheduleName()).groupName(config.groupName())
+      clients.get().updateSchedule(UpdateScheduleRequest.builder().name(f.scheduleName()).groupName(config.groupName())
           .scheduleExpression(expression).scheduleExpressionTimezone("UTC")
           .flexibleTimeWindow(w -> w.mode(FlexibleTimeWindowMode.OFF))
           .actionAfterCompletion(ActionAfterCompletion.DELETE)
@@ -74,7 +91,7 @@ public final class EventBridgeScheduler implements Scheduler {
   public void cancelAll(UUID accessCodeId) {
     for (SchedulePolicy.Transition t : SchedulePolicy.Transition.values()) {
       try {
-        client.deleteSchedule(b -> b.name(Fire.scheduleName(accessCodeId, t)).groupName(config.groupName()));
+        clients.get().deleteSchedule(b -> b.name(Fire.scheduleName(accessCodeId, t)).groupName(config.groupName()));
       } catch (ResourceNotFoundException gone) {
         // never scheduled, or fired and deleted itself
       }
