@@ -96,18 +96,34 @@ public final class AwsWiring {
     return http;
   }
 
+  /**
+   * A client builder set up as AWS advises for Lambda start-up: the shared HTTP client, and the
+   * region and credentials taken straight from the variables Lambda sets (when set), so the SDK
+   * skips walking its provider chains (profile files, instance metadata, ...).
+   */
+  private <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, ?>
+      & software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<B, ?>> B lean(B builder) {
+    builder.httpClient(http());
+    String region = System.getenv("AWS_REGION");
+    if (region != null && !region.isBlank()) builder.region(software.amazon.awssdk.regions.Region.of(region));
+    if (System.getenv("AWS_ACCESS_KEY_ID") != null && System.getenv("AWS_SECRET_ACCESS_KEY") != null) {
+      builder.credentialsProvider(software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider.create());
+    }
+    return builder;
+  }
+
   public synchronized DynamoDbClient dynamo() {
-    if (dynamo == null) dynamo = DynamoDbClient.builder().httpClient(http()).build();
+    if (dynamo == null) dynamo = lean(DynamoDbClient.builder()).build();
     return dynamo;
   }
 
   public synchronized SqsClient sqs() {
-    if (sqs == null) sqs = SqsClient.builder().httpClient(http()).build();
+    if (sqs == null) sqs = lean(SqsClient.builder()).build();
     return sqs;
   }
 
   public synchronized SchedulerClient schedulerClient() {
-    if (scheduler == null) scheduler = SchedulerClient.builder().httpClient(http()).build();
+    if (scheduler == null) scheduler = lean(SchedulerClient.builder()).build();
     return scheduler;
   }
 
