@@ -7,7 +7,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock tests move by hand: time passes only when the test says so. */
+/** A clock moved by hand (tests, benchmarks): time passes only when the caller says so. */
 public final class MutableClock extends Clock {
   private final AtomicReference<Instant> now;
 
