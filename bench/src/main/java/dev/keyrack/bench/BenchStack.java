@@ -46,7 +46,7 @@ final class BenchStack implements AutoCloseable {
     this.counter = counter;
     this.invocations = invocations;
     this.observerClient = observerClient;
-    this.observer = new DynamoStore(observerClient, stack.wiring(apiFunction().id()).require("TABLE_NAME"));
+    this.observer = new DynamoStore(observerClient, table());
   }
 
   /**
@@ -100,6 +100,14 @@ final class BenchStack implements AutoCloseable {
 
   Template.Function function(String id) {
     return stack.template().functions().stream().filter(f -> f.id().equals(id)).findFirst().orElseThrow();
+  }
+
+  DynamoDbClient observerClient() {
+    return observerClient;
+  }
+
+  String table() {
+    return stack.wiring(apiFunction().id()).require("TABLE_NAME");
   }
 
   UUID workspace() {
