@@ -145,9 +145,17 @@ public final class AwsCalls implements Part {
               .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")),
           s.wcu(), s.rcu(), s.function(), s.invocations(), s.ms(), s.memoryMb(), stepUsd));
     }
+    Map<String, Object> withoutDuration = new LinkedHashMap<>();
+    for (String lc : LIFECYCLES) {
+      List<Step> of = steps.values().stream().filter(s -> s.lifecycle().equals(lc)).toList();
+      double gbs = of.stream().mapToDouble(PriceTable::gbSeconds).sum();
+      withoutDuration.put(lc, round(prices.total(of) - gbs * prices.lambdaPerGbSecond() * 1_000_000));
+    }
     double worstTimeBound = Math.max((double) usd.get(NATIVE), (double) usd.get(JIT));
     notes.add(String.format(Locale.ROOT, "Target: under $%.2f per million time-bound codes: %s (native $%.2f, just-in-time $%.2f).",
         TARGET_USD_PER_MILLION, worstTimeBound < TARGET_USD_PER_MILLION ? "met" : "NOT met", usd.get(NATIVE), usd.get(JIT)));
+    notes.add("Without Lambda duration (the noisiest figure on a shared machine; calls and units are exact): "
+        + withoutDuration.entrySet().stream().map(e -> e.getKey() + " $" + e.getValue()).collect(Collectors.joining(", ")) + ".");
     notes.add("Counted: every DynamoDB, SQS and Scheduler SDK call the functions make (interceptor on the stack's clients), "
         + "DynamoDB units as DynamoDB Local reports them (ReturnConsumedCapacity=TOTAL on every request) except transactions, "
         + "which DynamoDB Local reports as one flat figure and which are priced from item sizes as DynamoDB bills them "
@@ -168,6 +176,7 @@ public final class AwsCalls implements Part {
     json.put("steps", stepJson);
     json.put("usd_per_million", usd);
     json.put("usd_per_million_by_service", byService);
+    json.put("usd_per_million_without_lambda_duration", withoutDuration);
     json.put("prices", prices);
     json.put("runs", runs);
     json.put("idle_receives_per_second", round(idleReceivesPerSecond));
