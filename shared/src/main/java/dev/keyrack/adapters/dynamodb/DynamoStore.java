@@ -74,7 +74,12 @@ public final class DynamoStore implements Store {
   }
 
   private Optional<String> getDoc(String pk, String sk) {
-    GetItemResponse r = ddb.getItem(b -> b.tableName(table).key(Map.of(PK, s(pk), SK, s(sk))).consistentRead(true));
+    return getDoc(pk, sk, true);
+  }
+
+  /** @param consistent false for items whose relevant content never changes (half the read units) */
+  private Optional<String> getDoc(String pk, String sk, boolean consistent) {
+    GetItemResponse r = ddb.getItem(b -> b.tableName(table).key(Map.of(PK, s(pk), SK, s(sk))).consistentRead(consistent));
     if (!r.hasItem() || r.item().isEmpty()) return Optional.empty();
     return Optional.of(r.item().get(DOC).s());
   }
@@ -111,9 +116,13 @@ public final class DynamoStore implements Store {
 
   // --- devices ---------------------------------------------------------------------------------
 
+  /**
+   * An eventually consistent read (half the units of a consistent one): a device's brand and
+   * account never change; only its online flag may lag a write by a moment.
+   */
   @Override
   public Optional<Device> device(UUID workspaceId, UUID deviceId) {
-    return getDoc(ws(workspaceId), "DEVICE#" + deviceId).map(d -> Json.read(d, Device.class));
+    return getDoc(ws(workspaceId), "DEVICE#" + deviceId, false).map(d -> Json.read(d, Device.class));
   }
 
   @Override
@@ -306,9 +315,10 @@ public final class DynamoStore implements Store {
     write(items, pins);
   }
 
+  /** Eventually consistent: a pool once on stays on. */
   @Override
   public boolean backupPoolEnabled(UUID workspaceId, UUID deviceId) {
-    return getDoc(ws(workspaceId), "POOL#" + deviceId).isPresent();
+    return getDoc(ws(workspaceId), "POOL#" + deviceId, false).isPresent();
   }
 
   @Override
