@@ -189,7 +189,10 @@ public final class DeviceWorker {
   private Outcome remove(Device device, DeviceOperation op) {
     for (int round = 0; round < 5; round++) {
       Optional<AccessCode> found = store.accessCode(op.workspaceId(), op.accessCodeId());
-      if (found.isPresent() && found.get().status() != CodeStatus.removing) return Outcome.NOTHING_TO_DO;
+      // A code goes when it is being deleted, or when its window has ended (its removal fire leaves it as stored).
+      if (found.isPresent() && found.get().status() != CodeStatus.removing && !found.get().windowEnded(Clocks.now(clock))) {
+        return Outcome.NOTHING_TO_DO;
+      }
       try {
         // Removing is idempotent on the lock: also done when the code is already gone from the store,
         // so a code can never be left behind on a lock.

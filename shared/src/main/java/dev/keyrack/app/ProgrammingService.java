@@ -92,14 +92,20 @@ public final class ProgrammingService {
     return Outcome.ENQUEUED;
   }
 
+  /**
+   * A code whose window ended is removed by the worker as it is stored (its ended window is the
+   * worker's cue), so nothing is written here; except for a code that never reached its lock,
+   * whose failure to be set is recorded with its event first.
+   */
   private Outcome remove(AccessCode c, Device device, Instant now) {
     AccessCode next = c;
-    if (c.status() != CodeStatus.removing) {
+    boolean neverOnLock = !c.onLock() && !c.scheduledOnDevice() && c.pulledBackupAccessCodeId() == null && !c.isBackup();
+    if (c.status() != CodeStatus.removing && (neverOnLock || !c.windowEnded(now))) {
       next = c.withStatus(CodeStatus.removing)
           .withPendingMutations(List.of(PendingMutation.of("deleting", "Keyrack is removing the access code from the device.", now)))
           .withVersion(c.version() + 1);
       List<Event> events = new java.util.ArrayList<>();
-      if (!c.onLock() && !c.scheduledOnDevice() && c.pulledBackupAccessCodeId() == null && !c.isBackup()) {
+      if (neverOnLock) {
         // Its window ended before it ever reached the lock: say so, so its events tell the whole story.
         List<Notice> errors = new java.util.ArrayList<>(c.errors().stream()
             .filter(n -> !n.code().equals("failed_to_set_on_device")).toList());

@@ -75,6 +75,11 @@ public record AccessCode(
     return backupRole != null;
   }
 
+  /** Whether a time-bound code's window has ended at {@code now}: it is to be removed from its lock. */
+  public boolean windowEnded(java.time.Instant now) {
+    return type == CodeType.time_bound && endsAt != null && !endsAt.isAfter(now);
+  }
+
   public AccessCode withBackup(BackupRole role, UUID pulledBackupId) {
     return new AccessCode(accessCodeId, workspaceId, deviceId, name, code, commonCodeKey, type, status, startsAt, endsAt,
         createdAt, errors, warnings, pendingMutations, scheduledOnDevice, externalModificationAllowed, oneTimeUse,
