@@ -187,6 +187,9 @@ public final class AwsCalls implements Part {
         + "manufacturer's cloud) are counted apart, in sandbox_lock_memory of each step.");
     notes.add("Lambda durations are warm handler times in this JVM against DynamoDB Local and ElasticMQ (median of " + runs
         + " runs); real DynamoDB and SQS latencies differ, so read the GB-s column as an estimate.");
+    int workerMb = steps.values().stream().filter(s -> s.name().endsWith("worker_set")).mapToInt(Step::memoryMb).findFirst()
+        .orElse(1024);
+    notes.add(lockLatencyNote(prices, workerMb));
     notes.addAll(extraNotes);
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("steps", stepJson);
@@ -197,6 +200,21 @@ public final class AwsCalls implements Part {
     json.put("runs", runs);
     json.put("idle_receives_per_second", round(idleReceivesPerSecond));
     return new PartResult(List.of("lifecycle", "service", "calls/code", "units/code", "$ per million codes"), rows, json, notes);
+  }
+
+  /**
+   * What the zero-latency sandbox leaves out: a real lock cloud keeps the worker waiting for each
+   * operation, billed as duration at the worker's memory.
+   */
+  static String lockLatencyNote(PriceTable prices, int workerMb) {
+    var august = dev.keyrack.domain.BrandProfile.forDeviceType("august_lock");
+    var lockly = dev.keyrack.domain.BrandProfile.forDeviceType("lockly_lock");
+    double perMs = workerMb / 1024.0 / 1000 * prices.lambdaPerGbSecond() * 1_000_000;
+    return String.format(Locale.ROOT, "Left out by design of this run: the sandbox locks answer at once. A real lock cloud keeps "
+        + "the worker waiting per operation (the sandbox brands' typical %d ms for August, %d ms for Lockly): at the "
+        + "worker's %d MB that adds $%.2f to $%.2f per million lock operations (a time-bound code needs two); the worker "
+        + "waits rather than computes, so a smaller memory size would cut that in proportion.",
+        august.latencyMillis(), lockly.latencyMillis(), workerMb, august.latencyMillis() * perMs, lockly.latencyMillis() * perMs);
   }
 
   private static String units(PriceTable.ServiceCost c) {
