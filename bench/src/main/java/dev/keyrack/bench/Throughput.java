@@ -191,7 +191,12 @@ public final class Throughput implements Part {
     json.put("sandbox_writes_per_code", round((double) sandboxWrites / codes));
     json.put("dynamodb_writes_per_second_in_run", round(allWritesPerSecond));
     json.put("dynamodb_local_raw_puts_per_second", round(rawRate));
-    List<String> notes = List.of(String.format(Locale.ROOT,
+    double createRate = codes / createSeconds;
+    String limit = createRate < rate * 1.2
+        ? String.format(Locale.ROOT, "Creates (%.1f/s from %d clients, one request at a time each) set the pace: codes are set "
+            + "about as fast as they are created, so the pipeline behind the API keeps up.", createRate, CLIENTS)
+        : String.format(Locale.ROOT, "Codes were created faster (%.1f/s) than set: the queue and worker set the pace.", createRate);
+    List<String> notes = List.of(limit, String.format(Locale.ROOT,
         "The run wrote %.0f%% of the raw DynamoDB Local rate (every step of a code is a write; the API, the worker and the "
             + "watcher share this machine's cores with DynamoDB Local and ElasticMQ).", 100 * allWritesPerSecond / rawRate),
         "Latency is from sending the create request to the time on the code's access_code.set_on_device event.");
