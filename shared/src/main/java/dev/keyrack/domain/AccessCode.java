@@ -80,6 +80,11 @@ public record AccessCode(
     return type == CodeType.time_bound && endsAt != null && !endsAt.isAfter(now);
   }
 
+  /** The code as the API shows it at {@code now}: once its window has ended it is being removed, stored so or not yet. */
+  public AccessCode shownAt(java.time.Instant now) {
+    return windowEnded(now) && status != CodeStatus.removing ? withStatus(CodeStatus.removing) : this;
+  }
+
   public AccessCode withBackup(BackupRole role, UUID pulledBackupId) {
     return new AccessCode(accessCodeId, workspaceId, deviceId, name, code, commonCodeKey, type, status, startsAt, endsAt,
         createdAt, errors, warnings, pendingMutations, scheduledOnDevice, externalModificationAllowed, oneTimeUse,
