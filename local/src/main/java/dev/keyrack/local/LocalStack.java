@@ -28,12 +28,26 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 public final class LocalStack implements AutoCloseable {
 
-  /** How to start. {@code port} 0 picks a free port; null keys are generated. */
+  /**
+   * How to start. {@code port} 0 picks a free port; null keys are generated; {@code instrumentation}
+   * lets a caller count SDK calls and time invocations ({@link Instrumentation#NONE} by default).
+   */
   public record Options(String host, int port, Path dataDir, String apiKey, String secondApiKey, double latencyScale,
-                        Path template, Clock clock, int pollersPerQueue, Map<String, String> parameters) {
+                        Path template, Clock clock, int pollersPerQueue, Map<String, String> parameters,
+                        Instrumentation instrumentation) {
+    public Options(String host, int port, Path dataDir, String apiKey, String secondApiKey, double latencyScale,
+                   Path template, Clock clock, int pollersPerQueue, Map<String, String> parameters) {
+      this(host, port, dataDir, apiKey, secondApiKey, latencyScale, template, clock, pollersPerQueue, parameters,
+          Instrumentation.NONE);
+    }
+
     public Options(String host, int port, Path dataDir, String apiKey, String secondApiKey, double latencyScale,
                    Path template, Clock clock, int pollersPerQueue) {
       this(host, port, dataDir, apiKey, secondApiKey, latencyScale, template, clock, pollersPerQueue, Map.of());
+    }
+
+    public Options {
+      if (instrumentation == null) instrumentation = Instrumentation.NONE;
     }
 
     public static Options defaults() {
@@ -42,31 +56,48 @@ public final class LocalStack implements AutoCloseable {
 
     /** Overrides of template.yaml parameters (e.g. RetryBaseSeconds). */
     public Options withParameters(Map<String, String> p) {
-      return new Options(host, port, dataDir, apiKey, secondApiKey, latencyScale, template, clock, pollersPerQueue, p);
+      return new Options(host, port, dataDir, apiKey, secondApiKey, latencyScale, template, clock, pollersPerQueue, p,
+          instrumentation);
     }
 
     public Options withPollers(int n) {
-      return new Options(host, port, dataDir, apiKey, secondApiKey, latencyScale, template, clock, n, parameters);
+      return new Options(host, port, dataDir, apiKey, secondApiKey, latencyScale, template, clock, n, parameters,
+          instrumentation);
     }
 
     public Options withPort(int p) {
-      return new Options(host, p, dataDir, apiKey, secondApiKey, latencyScale, template, clock, pollersPerQueue, parameters);
+      return new Options(host, p, dataDir, apiKey, secondApiKey, latencyScale, template, clock, pollersPerQueue, parameters,
+          instrumentation);
     }
 
     public Options withKeys(String a, String b) {
-      return new Options(host, port, dataDir, a, b, latencyScale, template, clock, pollersPerQueue, parameters);
+      return new Options(host, port, dataDir, a, b, latencyScale, template, clock, pollersPerQueue, parameters,
+          instrumentation);
     }
 
     public Options withDataDir(Path d) {
-      return new Options(host, port, d, apiKey, secondApiKey, latencyScale, template, clock, pollersPerQueue, parameters);
+      return new Options(host, port, d, apiKey, secondApiKey, latencyScale, template, clock, pollersPerQueue, parameters,
+          instrumentation);
     }
 
     public Options withLatencyScale(double s) {
-      return new Options(host, port, dataDir, apiKey, secondApiKey, s, template, clock, pollersPerQueue, parameters);
+      return new Options(host, port, dataDir, apiKey, secondApiKey, s, template, clock, pollersPerQueue, parameters,
+          instrumentation);
     }
 
     public Options withClock(Clock c) {
-      return new Options(host, port, dataDir, apiKey, secondApiKey, latencyScale, template, c, pollersPerQueue, parameters);
+      return new Options(host, port, dataDir, apiKey, secondApiKey, latencyScale, template, c, pollersPerQueue, parameters,
+          instrumentation);
+    }
+
+    public Options withTemplate(Path t) {
+      return new Options(host, port, dataDir, apiKey, secondApiKey, latencyScale, t, clock, pollersPerQueue, parameters,
+          instrumentation);
+    }
+
+    public Options withInstrumentation(Instrumentation i) {
+      return new Options(host, port, dataDir, apiKey, secondApiKey, latencyScale, template, clock, pollersPerQueue,
+          parameters, i);
     }
   }
 
@@ -83,14 +114,18 @@ public final class LocalStack implements AutoCloseable {
   private final String secondApiKey;
   private final List<Device> devices;
   private final List<Device> secondDevices;
+  private final Clock clock;
 
   private LocalStack(Options o) throws IOException {
     Path templatePath = o.template() != null ? o.template() : Template.locate(Path.of(""));
     this.template = Template.load(templatePath);
-    this.engines = Engines.start(o.dataDir());
+    this.clock = o.clock();
+    Instrumentation instrumentation = o.instrumentation();
+    Instrumentation.InvocationObserver observer = instrumentation.invocations();
+    this.engines = Engines.start(o.dataDir(), instrumentation.interceptorArray());
     try {
       this.scheduler = new SchedulerEmulator(o.clock(), o.dataDir());
-      this.schedulerClient = engines.scheduler(scheduler.endpoint());
+      this.schedulerClient = engines.scheduler(scheduler.endpoint(), instrumentation.interceptorArray());
       this.resources = LocalResources.create(template, engines.dynamo(), engines.sqs(), schedulerClient,
           parameters(o));
       for (Template.Function f : template.functions()) {
@@ -103,14 +138,18 @@ public final class LocalStack implements AutoCloseable {
       // Schedules fire the functions they target, in process, as Lambda invocations.
       for (Template.Function f : template.functions()) {
         Object h = handlers.get(f.id());
-        scheduler.target(LocalResources.functionArn(f.id()), input -> invokeRaw(h, input, context(f)));
+        scheduler.target(LocalResources.functionArn(f.id()),
+            input -> observer.around(f.id(), Instrumentation.Trigger.SCHEDULE, () -> invokeRaw(h, input, context(f))));
       }
       template.resourcesOfType("AWS::SQS::Queue").keySet().stream().filter(id -> id.startsWith("Scheduler"))
           .findFirst().ifPresent(dlq -> scheduler.deadLetter(body ->
               engines.sqs().sendMessage(b -> b.queueUrl(resources.queueUrl(dlq)).messageBody(body))));
       List<HttpGateway.Target> targets = new ArrayList<>();
       for (Template.Function f : template.functions()) {
-        if (!f.routes().isEmpty()) targets.add(new HttpGateway.Target(f, apiHandler(f.id())));
+        if (f.routes().isEmpty()) continue;
+        var api = apiHandler(f.id());
+        targets.add(new HttpGateway.Target(f,
+            (event, ctx) -> observer.around(f.id(), Instrumentation.Trigger.HTTP_API, () -> api.handleRequest(event, ctx))));
       }
       this.apiKey = o.apiKey() != null ? o.apiKey() : ApiKeys.generate();
       this.secondApiKey = o.secondApiKey() != null ? o.secondApiKey() : ApiKeys.generate();
@@ -123,7 +162,9 @@ public final class LocalStack implements AutoCloseable {
           String url = resources.queueUrl(t.queueId());
           String arn = engines.sqs().getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
               .attributes().get(QueueAttributeName.QUEUE_ARN);
-          pollers.add(new QueuePoller(engines.sqs(), url, arn, t, sqsHandler(f.id()),
+          var worker = sqsHandler(f.id());
+          pollers.add(new QueuePoller(engines.sqs(), url, arn, t,
+              (event, ctx) -> observer.around(f.id(), Instrumentation.Trigger.SQS, () -> worker.handleRequest(event, ctx)),
               () -> context(f), Math.max(1, o.pollersPerQueue())));
         }
       }
@@ -244,6 +285,12 @@ public final class LocalStack implements AutoCloseable {
 
   public List<Device> secondDevices() {
     return secondDevices;
+  }
+
+  /** Seeds {@code count} more sandbox locks of one brand in workspace 1 (for load runs); the same ids each time. */
+  public List<Device> seedExtraLocks(String deviceType, int count) {
+    return Seeder.seedExtraLocks(wirings.values().iterator().next().store(), "sandbox-workspace-1", deviceType, count,
+        clock.instant());
   }
 
   @Override

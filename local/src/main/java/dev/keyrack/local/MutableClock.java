@@ -7,7 +7,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock moved by hand (tests, the reliability run): time passes only when its owner says so. */
+/** A clock moved by hand (tests, the reliability run, benchmarks): time passes only when its owner says so. */
 public final class MutableClock extends Clock {
   private final AtomicReference<Instant> now;
 

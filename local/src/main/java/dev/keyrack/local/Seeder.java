@@ -22,6 +22,27 @@ public final class Seeder {
     return UUID.nameUUIDFromBytes(("keyrack-local/" + name).getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * Adds {@code count} more sandbox locks of one brand to a seeded workspace (for load runs), with
+   * ids derived from their names like the others, so seeding again finds them.
+   */
+  public static List<Device> seedExtraLocks(Store store, String workspaceName, String deviceType, int count, Instant now) {
+    BrandProfile b = BrandProfile.forDeviceType(deviceType);
+    UUID ws = stableId(workspaceName);
+    UUID account = stableId(workspaceName + "/connected-account");
+    List<Device> devices = new ArrayList<>();
+    for (int i = 1; i <= count; i++) {
+      UUID id = stableId(workspaceName + "/" + deviceType + "/" + i);
+      int n = i;
+      devices.add(store.device(ws, id).orElseGet(() -> {
+        Device created = new Device(id, ws, account, deviceType, b.manufacturerDisplayName() + " Door " + n, now, true);
+        store.putDevice(created);
+        return created;
+      }));
+    }
+    return devices;
+  }
+
   public static List<Device> seedWorkspace(Store store, String workspaceName, String apiKey, Instant now) {
     Workspace ws = new Workspace(stableId(workspaceName), workspaceName, true);
     store.putWorkspace(ws, ApiKeys.hash(apiKey));

@@ -268,7 +268,9 @@ public final class AccessCodeService {
     } catch (Conflict.StaleVersion e) {
       throw new ApiError(409, "access_code_changed_concurrently", "The access code was changed by another request; retry.");
     }
-    scheduler.cancelAll(accessCodeId);
+    // Only a time-bound code has schedules (a change to ongoing cancels them, and a fire left over
+    // from a failed cancel finds its plan changed and is dropped).
+    if (current.type() == CodeType.time_bound) scheduler.cancelAll(accessCodeId);
     LOG.info("access code delete requested id={} onLock={}", accessCodeId, mayBeOnLock);
     return actionAttempt(workspaceId, "DELETE_ACCESS_CODE");
   }

@@ -93,10 +93,8 @@ public final class DeviceWorker {
       if (!Planner.due(code, device.profile(), now)) return Outcome.NOTHING_TO_DO;
       if (code.endsAt() != null && !code.endsAt().isAfter(now)) return Outcome.NOTHING_TO_DO; // its removal takes over
       boolean preload = Planner.preloadOnly(code, device.profile(), now);
-      if (preload && code.onLock() && code.scheduledOnDevice() && code.pendingMutations().isEmpty()) {
-        return Outcome.NOTHING_TO_DO; // already preloaded as it stands
-      }
-      boolean alreadyPreloaded = !preload && code.onLock() && code.scheduledOnDevice() && code.pendingMutations().isEmpty();
+      if (preload && preloaded(code)) return Outcome.NOTHING_TO_DO; // already preloaded as it stands
+      boolean alreadyPreloaded = !preload && preloaded(code);
       if (!alreadyPreloaded) {
         try {
           provider.set(device, new LockProvider.Programming(code.accessCodeId(), code.code(), code.name(),
@@ -106,16 +104,9 @@ public final class DeviceWorker {
         }
         programmed = true;
       }
-      // A preloaded code waits on the lock, inactive, for its start; otherwise it is active now.
-      AccessCode next = code.withStatus(preload ? CodeStatus.unset : CodeStatus.set).withOnLock(true, preload || alreadyPreloaded)
-          .withPendingMutations(List.of())
-          .withNotices(withoutCodes(code.errors(), List.of("failed_to_set_on_device", "duplicate_code_on_device",
-              "no_space_for_access_code_on_device")), withoutCodes(code.warnings(), List.of("delay_in_setting_on_device")))
-          .withVersion(code.version() + 1);
-      String event = preload ? "access_code.scheduled_on_device" : "access_code.set_on_device";
+      AccessCode next = programmed(code, preload, preload || alreadyPreloaded);
       try {
-        store.update(code, next, List.of(Event.forCode(ids, event, next, device.connectedAccountId(), now,
-            Map.of("code", next.code()))));
+        store.update(code, next, List.of(programmedEvent(ids, next, device, preload, now)));
         LOG.info("access code {} id={} device={}", preload ? "preloaded" : "set", code.accessCodeId(), device.deviceId());
         return Outcome.DONE;
       } catch (Conflict.StaleVersion e) {
@@ -136,6 +127,29 @@ public final class DeviceWorker {
           device.deviceId(), e.getMessage());
       return Outcome.RETRY;
     }
+  }
+
+  /**
+   * The stored state of a code once it is on its lock: a preloaded code waits there, inactive, for
+   * its start ({@code unset}); otherwise it is active ({@code set}). Earlier set failures are cleared.
+   */
+  static AccessCode programmed(AccessCode code, boolean preload, boolean scheduledOnDevice) {
+    return code.withStatus(preload ? CodeStatus.unset : CodeStatus.set).withOnLock(true, scheduledOnDevice)
+        .withPendingMutations(List.of())
+        .withNotices(withoutCodes(code.errors(), List.of("failed_to_set_on_device", "duplicate_code_on_device",
+            "no_space_for_access_code_on_device")), withoutCodes(code.warnings(), List.of("delay_in_setting_on_device")))
+        .withVersion(code.version() + 1);
+  }
+
+  /** The event of {@link #programmed}: scheduled on the device (a preload) or set on it. */
+  static Event programmedEvent(Ids ids, AccessCode next, Device device, boolean preload, Instant now) {
+    return Event.forCode(ids, preload ? "access_code.scheduled_on_device" : "access_code.set_on_device", next,
+        device.connectedAccountId(), now, Map.of("code", next.code()));
+  }
+
+  /** Whether a code sits on its lock preloaded, exactly as stored, waiting for its start. */
+  static boolean preloaded(AccessCode code) {
+    return code.onLock() && code.scheduledOnDevice() && code.pendingMutations().isEmpty();
   }
 
   /** Takes a code off the lock but keeps it: its programming moment moved into the future. */
@@ -193,7 +207,10 @@ public final class DeviceWorker {
   private Outcome remove(Device device, DeviceOperation op) {
     for (int round = 0; round < 5; round++) {
       Optional<AccessCode> found = store.accessCode(op.workspaceId(), op.accessCodeId());
-      if (found.isPresent() && found.get().status() != CodeStatus.removing) return Outcome.NOTHING_TO_DO;
+      // A code goes when it is being deleted, or when its window has ended (its removal fire leaves it as stored).
+      if (found.isPresent() && found.get().status() != CodeStatus.removing && !found.get().windowEnded(Clocks.now(clock))) {
+        return Outcome.NOTHING_TO_DO;
+      }
       try {
         // Removing is idempotent on the lock: also done when the code is already gone from the store,
         // so a code can never be left behind on a lock.

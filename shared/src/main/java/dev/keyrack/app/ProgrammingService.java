@@ -23,13 +23,15 @@ import org.slf4j.LoggerFactory;
 /**
  * What the programmer function does with a schedule's fire: re-read the code, drop the fire if it
  * is stale (the code was deleted, or its plan changed since the schedule was made) or already
- * done (a duplicate delivery), and otherwise hand the operation to the device's queue.
- * Scheduler delivers at least once; the effect happens once.
+ * done (a duplicate delivery), and otherwise hand the operation to the device's queue. The
+ * activation of a code preloaded on a natively scheduling lock needs nothing from the lock (the
+ * lock turns it on at its start by itself), so it is recorded here, without a trip through the
+ * queue and the worker. Scheduler delivers at least once; the effect happens once.
  */
 public final class ProgrammingService {
   private static final Logger LOG = LoggerFactory.getLogger(ProgrammingService.class);
 
-  public enum Outcome { ENQUEUED, DROPPED_DELETED, DROPPED_STALE, DROPPED_DUPLICATE }
+  public enum Outcome { ENQUEUED, ACTIVATED, DROPPED_DELETED, DROPPED_STALE, DROPPED_DUPLICATE }
 
   private final Store store;
   private final JobQueue queue;
@@ -57,7 +59,7 @@ public final class ProgrammingService {
       Instant now = Clocks.now(clock);
       try {
         return switch (f.transition()) {
-          case PROGRAM, PRELOAD, ACTIVATE -> program(c, f.transition(), now);
+          case PROGRAM, PRELOAD, ACTIVATE -> program(c, device.get(), f.transition(), now);
           case REMOVE -> remove(c, device.get(), now);
         };
       } catch (Conflict.StaleVersion e) {
@@ -67,12 +69,18 @@ public final class ProgrammingService {
     throw new IllegalStateException("code " + f.accessCodeId() + " kept changing; the schedule will retry");
   }
 
-  private Outcome program(AccessCode c, Transition t, Instant now) {
+  private Outcome program(AccessCode c, Device device, Transition t, Instant now) {
     boolean done = switch (t) {
       case PRELOAD -> c.onLock() || c.status() == CodeStatus.set;
       default -> c.status() == CodeStatus.set;
     };
     if (done || c.status() == CodeStatus.removing) return Outcome.DROPPED_DUPLICATE;
+    if (t == Transition.ACTIVATE && DeviceWorker.preloaded(c) && (c.endsAt() == null || c.endsAt().isAfter(now))) {
+      AccessCode next = DeviceWorker.programmed(c, false, true);
+      store.update(c, next, List.of(DeviceWorker.programmedEvent(Ids.shared(), next, device, false, now)));
+      LOG.info("access code activated id={} device={}", c.accessCodeId(), c.deviceId());
+      return Outcome.ACTIVATED;
+    }
     AccessCode next = c;
     if (t == Transition.PROGRAM && c.status() == CodeStatus.unset) {
       next = c.withStatus(CodeStatus.setting)
@@ -84,14 +92,20 @@ public final class ProgrammingService {
     return Outcome.ENQUEUED;
   }
 
+  /**
+   * A code whose window ended is removed by the worker as it is stored (its ended window is the
+   * worker's cue), so nothing is written here; except for a code that never reached its lock,
+   * whose failure to be set is recorded with its event first.
+   */
   private Outcome remove(AccessCode c, Device device, Instant now) {
     AccessCode next = c;
-    if (c.status() != CodeStatus.removing) {
+    boolean neverOnLock = !c.onLock() && !c.scheduledOnDevice() && c.pulledBackupAccessCodeId() == null && !c.isBackup();
+    if (c.status() != CodeStatus.removing && (neverOnLock || !c.windowEnded(now))) {
       next = c.withStatus(CodeStatus.removing)
           .withPendingMutations(List.of(PendingMutation.of("deleting", "Keyrack is removing the access code from the device.", now)))
           .withVersion(c.version() + 1);
       List<Event> events = new java.util.ArrayList<>();
-      if (!c.onLock() && !c.scheduledOnDevice() && c.pulledBackupAccessCodeId() == null && !c.isBackup()) {
+      if (neverOnLock) {
         // Its window ended before it ever reached the lock: say so, so its events tell the whole story.
         List<Notice> errors = new java.util.ArrayList<>(c.errors().stream()
             .filter(n -> !n.code().equals("failed_to_set_on_device")).toList());

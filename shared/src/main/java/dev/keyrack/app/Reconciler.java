@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Re-sends the device operations that stored codes are waiting for: a code in {@code setting} or
- * {@code removing}, or an {@code unset} code whose programming moment has passed. Queue messages
+ * {@code removing}, a time-bound code whose window has ended, or an {@code unset} code whose
+ * programming moment has passed. Queue messages
  * are hints and the stored state is the truth, so re-sending is always safe; it covers a queue
  * that lost its messages (a restarted local stack) or a send that failed after the state was stored.
  */
@@ -42,7 +43,7 @@ public final class Reconciler {
     for (AccessCode c : store.accessCodes(workspaceId, null)) {
       Device d = devices.get(c.deviceId());
       if (d == null) continue;
-      DeviceOperation.Kind kind = switch (c.status()) {
+      DeviceOperation.Kind kind = c.windowEnded(now) ? DeviceOperation.Kind.REMOVE : switch (c.status()) {
         case setting -> DeviceOperation.Kind.SET;
         case removing -> DeviceOperation.Kind.REMOVE;
         case unset -> Planner.due(c, d.profile(), now) && !(c.onLock() && Planner.preloadOnly(c, d.profile(), now))

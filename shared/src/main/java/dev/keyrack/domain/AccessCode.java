@@ -75,6 +75,16 @@ public record AccessCode(
     return backupRole != null;
   }
 
+  /** Whether a time-bound code's window has ended at {@code now}: it is to be removed from its lock. */
+  public boolean windowEnded(java.time.Instant now) {
+    return type == CodeType.time_bound && endsAt != null && !endsAt.isAfter(now);
+  }
+
+  /** The code as the API shows it at {@code now}: once its window has ended it is being removed, stored so or not yet. */
+  public AccessCode shownAt(java.time.Instant now) {
+    return windowEnded(now) && status != CodeStatus.removing ? withStatus(CodeStatus.removing) : this;
+  }
+
   public AccessCode withBackup(BackupRole role, UUID pulledBackupId) {
     return new AccessCode(accessCodeId, workspaceId, deviceId, name, code, commonCodeKey, type, status, startsAt, endsAt,
         createdAt, errors, warnings, pendingMutations, scheduledOnDevice, externalModificationAllowed, oneTimeUse,

@@ -46,7 +46,7 @@ public interface Store {
    */
   void update(AccessCode previous, AccessCode code, List<Event> events);
 
-  /** Deletes a code (at {@code code.version()}), its PIN claim, and writes the events. */
+  /** Deletes a code (at {@code code.version()}) and writes the events; its PIN is free for another code. */
   void delete(AccessCode code, List<Event> events);
 
   /** Replaces several codes (each at {@code previous.version()}) and writes the events, all or nothing. */

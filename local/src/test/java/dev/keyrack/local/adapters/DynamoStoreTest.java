@@ -358,7 +358,7 @@ class DynamoStoreTest {
   }
 
   @Test
-  void deleteRemovesTheCodeAndReleasesItsPin() {
+  void deleteRemovesTheCodeAndFreesItsPin() {
     Workspace w = workspace();
     Device d = device(w);
     AccessCode c = code(d, "4821");
@@ -369,11 +369,14 @@ class DynamoStoreTest {
     assertThat(store.accessCode(w.workspaceId(), c.accessCodeId())).isEmpty();
     assertThat(store.accessCodes(w.workspaceId(), d.deviceId())).isEmpty();
     assertThat(store.event(w.workspaceId(), deleted.eventId())).contains(deleted);
-    assertThat(sortKeys(w.workspaceId())).noneMatch(sk -> sk.startsWith("PIN#") || sk.startsWith("CODE#"));
+    assertThat(sortKeys(w.workspaceId())).noneMatch(sk -> sk.startsWith("CODE#"));
 
+    // The claim the deleted code left behind is taken over by the next code with that PIN, and only one.
     AccessCode again = code(d, "4821");
     store.create(again, List.of());
     assertThat(store.accessCode(w.workspaceId(), again.accessCodeId())).contains(again);
+    assertThat(sortKeys(w.workspaceId()).stream().filter(sk -> sk.startsWith("PIN#"))).hasSize(1);
+    assertThatThrownBy(() -> store.create(code(d, "4821"), List.of())).isInstanceOf(Conflict.DuplicatePin.class);
   }
 
   @Test

@@ -25,6 +25,7 @@ import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.Put;
@@ -40,7 +41,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  *   KEY#&lt;sha256 of api key&gt;  KEY               the workspace a key belongs to
  *   WS#&lt;workspace&gt;           DEVICE#&lt;id&gt;         a device
  *   WS#&lt;workspace&gt;           CODE#&lt;id&gt;           an access code (version for optimistic locking)
- *   WS#&lt;workspace&gt;           PIN#&lt;device&gt;#&lt;h&gt;    claim of a PIN on a device (h = hash, never the PIN)
+ *   WS#&lt;workspace&gt;           PIN#&lt;device&gt;#&lt;h&gt;    claim of a PIN on a device (h = hash, never the PIN);
+ *                                                 a deleted code leaves it behind for the next taker
  *   WS#&lt;workspace&gt;           EVENT#&lt;uuid v7&gt;     an event, time-ordered, expiring by TTL
  *   WS#&lt;workspace&gt;           AA#&lt;id&gt;             an action attempt, expiring by TTL
  * </pre>
@@ -73,7 +75,12 @@ public final class DynamoStore implements Store {
   }
 
   private Optional<String> getDoc(String pk, String sk) {
-    GetItemResponse r = ddb.getItem(b -> b.tableName(table).key(Map.of(PK, s(pk), SK, s(sk))).consistentRead(true));
+    return getDoc(pk, sk, true);
+  }
+
+  /** @param consistent false for items whose relevant content never changes (half the read units) */
+  private Optional<String> getDoc(String pk, String sk, boolean consistent) {
+    GetItemResponse r = ddb.getItem(b -> b.tableName(table).key(Map.of(PK, s(pk), SK, s(sk))).consistentRead(consistent));
     if (!r.hasItem() || r.item().isEmpty()) return Optional.empty();
     return Optional.of(r.item().get(DOC).s());
   }
@@ -110,9 +117,13 @@ public final class DynamoStore implements Store {
 
   // --- devices ---------------------------------------------------------------------------------
 
+  /**
+   * An eventually consistent read (half the units of a consistent one): a device's brand and
+   * account never change; only its online flag may lag a write by a moment.
+   */
   @Override
   public Optional<Device> device(UUID workspaceId, UUID deviceId) {
-    return getDoc(ws(workspaceId), "DEVICE#" + deviceId).map(d -> Json.read(d, Device.class));
+    return getDoc(ws(workspaceId), "DEVICE#" + deviceId, false).map(d -> Json.read(d, Device.class));
   }
 
   @Override
@@ -186,11 +197,21 @@ public final class DynamoStore implements Store {
         .build()).build();
   }
 
-  /** Indexes (in the transaction) of items whose condition protects a PIN claim. */
+  /**
+   * Writes the items all or nothing. One item alone is written as a plain conditional put or
+   * delete, which is as atomic and costs half a transaction's write units.
+   *
+   * @param pinClaimIndexes indexes (in {@code items}) of items whose condition protects a PIN claim
+   */
   private void write(List<TransactWriteItem> items, List<Integer> pinClaimIndexes) {
+    if (items.size() == 1) {
+      writeOne(items.get(0), !pinClaimIndexes.isEmpty());
+      return;
+    }
+    List<TransactWriteItem> batch = new ArrayList<>(items);
     for (int attempt = 1; ; attempt++) {
       try {
-        ddb.transactWriteItems(b -> b.transactItems(items));
+        ddb.transactWriteItems(b -> b.transactItems(batch));
         return;
       } catch (TransactionCanceledException e) {
         boolean conflict = e.cancellationReasons().stream().anyMatch(r -> "TransactionConflict".equals(r.code()));
@@ -200,8 +221,65 @@ public final class DynamoStore implements Store {
           sleepQuietly(20L * attempt);
           continue;
         }
+        int claim = onlyFailedPinClaim(e.cancellationReasons(), pinClaimIndexes);
+        if (claim >= 0 && attempt < 4) {
+          Optional<String> abandoned = abandonedClaimOwner(batch.get(claim).put());
+          if (abandoned.isPresent()) {
+            batch.set(claim, takeOver(batch.get(claim).put(), abandoned.get()));
+            continue;
+          }
+        }
         throw translate(e, pinClaimIndexes);
       }
+    }
+  }
+
+  /** The index of the PIN claim that failed, if no other condition did; -1 otherwise. */
+  private static int onlyFailedPinClaim(List<CancellationReason> reasons, List<Integer> pinClaimIndexes) {
+    int found = -1;
+    for (int i = 0; i < reasons.size(); i++) {
+      if (!"ConditionalCheckFailed".equals(reasons.get(i).code())) continue;
+      if (!pinClaimIndexes.contains(i) || found >= 0) return -1;
+      found = i;
+    }
+    return found;
+  }
+
+  /**
+   * The owner named by a PIN claim when that claim is abandoned: its code was deleted (deletes
+   * leave their claim behind) or now has another PIN. Empty when the owner still holds the PIN.
+   */
+  private Optional<String> abandonedClaimOwner(Put claim) {
+    String pk = claim.item().get(PK).s(), sk = claim.item().get(SK).s();
+    GetItemResponse r = ddb.getItem(b -> b.tableName(table).key(Map.of(PK, s(pk), SK, s(sk))).consistentRead(true));
+    if (!r.hasItem() || r.item().isEmpty()) return Optional.empty();
+    String owner = r.item().get("access_code_id").s();
+    Optional<AccessCode> holder = getDoc(pk, "CODE#" + owner).map(d -> Json.read(d, AccessCode.class));
+    return holder.isPresent() && holder.get().code() != null && pinKey(holder.get()).equals(sk)
+        ? Optional.empty() : Optional.of(owner);
+  }
+
+  /** The claim again, on condition that it still names the abandoned owner (two takers: one wins). */
+  private static TransactWriteItem takeOver(Put claim, String abandonedOwner) {
+    return TransactWriteItem.builder().put(claim.toBuilder().conditionExpression("access_code_id = :stale")
+        .expressionAttributeValues(Map.of(":stale", s(abandonedOwner))).build()).build();
+  }
+
+  private void writeOne(TransactWriteItem item, boolean pinClaim) {
+    try {
+      if (item.put() != null) {
+        Put p = item.put();
+        ddb.putItem(b -> b.tableName(p.tableName()).item(p.item()).conditionExpression(p.conditionExpression())
+            .expressionAttributeValues(p.hasExpressionAttributeValues() ? p.expressionAttributeValues() : null));
+      } else if (item.delete() != null) {
+        Delete d = item.delete();
+        ddb.deleteItem(b -> b.tableName(d.tableName()).key(d.key()).conditionExpression(d.conditionExpression())
+            .expressionAttributeValues(d.hasExpressionAttributeValues() ? d.expressionAttributeValues() : null));
+      } else {
+        throw new IllegalArgumentException("only puts and deletes are written");
+      }
+    } catch (ConditionalCheckFailedException e) {
+      throw pinClaim ? new Conflict.DuplicatePin() : new Conflict.StaleVersion();
     }
   }
 
@@ -278,9 +356,10 @@ public final class DynamoStore implements Store {
     write(items, pins);
   }
 
+  /** Eventually consistent: a pool once on stays on. */
   @Override
   public boolean backupPoolEnabled(UUID workspaceId, UUID deviceId) {
-    return getDoc(ws(workspaceId), "POOL#" + deviceId).isPresent();
+    return getDoc(ws(workspaceId), "POOL#" + deviceId, false).isPresent();
   }
 
   @Override
@@ -296,7 +375,8 @@ public final class DynamoStore implements Store {
         .key(Map.of(PK, s(ws(code.workspaceId())), SK, s("CODE#" + code.accessCodeId())))
         .conditionExpression("version = :v").expressionAttributeValues(Map.of(":v", n(code.version())))
         .build()).build());
-    if (code.code() != null) items.add(releasePin(code));
+    // The PIN claim stays behind, naming the deleted code: the next code to claim the PIN takes it
+    // over. That saves a write on every removal and costs a read only when a PIN comes back.
     events.forEach(e -> items.add(eventPut(e)));
     write(items, List.of());
   }

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The EventBridge Scheduler target. The schedule's input is a {@link Fire} (code, transition,
- * plan version); {@link ProgrammingService} drops stale and duplicate fires and enqueues the rest
- * on the device's FIFO message group. A fire that cannot be read is logged and dropped (retrying
+ * plan version); {@link ProgrammingService} drops stale and duplicate fires, records the activation
+ * of a preloaded code, and enqueues the rest on the device's FIFO message group. A fire that cannot be read is logged and dropped (retrying
  * it cannot help); a failure to reach DynamoDB or SQS throws, so Scheduler retries and finally
  * dead-letters it.
  *
@@ -92,6 +92,7 @@ public final class ProgrammerHandler implements RequestHandler<Map<String, Objec
     }
     String outcome = programming.fire(f).name().toLowerCase(java.util.Locale.ROOT);
     if (outcome.equals("enqueued")) telemetry.count("ScheduleFiresEnqueued");
+    if (outcome.equals("activated")) telemetry.count("AccessCodesActivated");
     return outcome;
   }
 }

@@ -30,7 +30,8 @@ public final class AccessCodesList implements Route {
     if (deviceId == null && ids == null) {
       throw ApiError.invalid("Give device_id or access_code_ids.");
     }
-    Stream<AccessCode> codes = req.services().accessCodes().list(req.workspaceId(), deviceId).stream();
+    java.time.Instant now = req.services().clock().instant();
+    Stream<AccessCode> codes = req.services().accessCodes().list(req.workspaceId(), deviceId).stream().map(c -> c.shownAt(now));
     if (ids != null) codes = codes.filter(c -> ids.contains(c.accessCodeId()));
     if (search != null) {
       String s = search.toLowerCase(Locale.ROOT);
