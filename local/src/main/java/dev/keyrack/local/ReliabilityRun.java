@@ -113,6 +113,7 @@ public final class ReliabilityRun implements Callable<Integer> {
       }
       HttpClient http = HttpClient.newHttpClient();
       Map<UUID, Instant> deletedAt = new HashMap<>();
+      Map<UUID, Instant[]> windows = new HashMap<>();
       Set<UUID> created = new HashSet<>();
       List<String> violations = new ArrayList<>();
       Instant end = clock.instant().plus(Duration.ofHours(hours + 3));
@@ -151,7 +152,10 @@ public final class ReliabilityRun implements Callable<Integer> {
         body.append("}");
         JsonNode res = post(http, stack, key, "/access_codes/create", body.toString());
         if (res.path("ok").asBoolean()) {
-          created.add(UUID.fromString(res.at("/access_code/access_code_id").asText()));
+          UUID id = UUID.fromString(res.at("/access_code/access_code_id").asText());
+          created.add(id);
+          if (!ongoing) windows.put(id, new Instant[] {Instant.parse(res.at("/access_code/starts_at").asText()),
+              Instant.parse(res.at("/access_code/ends_at").asText())});
         } else if (!Set.of("no_space_for_access_code_on_device", "no_code_available").contains(res.at("/error/type").asText())) {
           violations.add("create refused unexpectedly: " + res.at("/error/type").asText() + " " + res.at("/error/message").asText());
         }
@@ -206,12 +210,16 @@ public final class ReliabilityRun implements Callable<Integer> {
             duplicateMessages++;
           }
         }
-        // duplicated schedule fires: deliver some pending schedules' input early, and again later
+        // Schedule fires delivered twice (a due fire gets an extra copy now, and copies come back
+        // later), and stray copies long before their moment (which must be dropped, not acted on).
         for (var s : stack.scheduler().schedules().values()) {
-          if (random.nextDouble() < 0.02) {
-            String input = s.definition().at("/Target/Input").asText();
+          String input = s.definition().at("/Target/Input").asText();
+          Instant at = Instant.parse(Json.MAPPER.readTree(input).path("at").asText());
+          boolean due = !at.isAfter(now);
+          boolean farAhead = at.isAfter(now.plus(dev.keyrack.app.ProgrammingService.EARLY_TOLERANCE));
+          if (due ? random.nextDouble() < 0.3 : farAhead && random.nextDouble() < 0.01) {
             invokeProgrammer(stack, input);
-            firedInputs.add(input);
+            if (due) firedInputs.add(input);
             duplicateFires++;
           }
         }
@@ -238,7 +246,7 @@ public final class ReliabilityRun implements Callable<Integer> {
       drain(stack, store, ws, clock, 90, violations);
       say(progress, "drained in " + (System.currentTimeMillis() - drainStart) / 1000 + " s; checking the invariants ...");
       checkLocks(store, sandbox, ws, devices, clock.instant(), violations, true);
-      int pulled = checkCodes(store, ws, created, deletedAt, violations);
+      int pulled = checkCodes(store, ws, created, deletedAt, windows, violations);
       long retries = stack.pollers().stream().mapToLong(QueuePoller::redeliveries).sum();
       long crashes = stack.pollers().stream().mapToLong(QueuePoller::crashes).sum();
       return new Report(created.size(), lockCount, failureRate, retries, crashes, duplicateMessages, duplicateFires, pulled,
@@ -310,6 +318,12 @@ public final class ReliabilityRun implements Callable<Integer> {
                          List<String> violations, boolean healed) {
     for (Device d : devices) {
       LockMemory m = sandbox.memory(d.deviceId());
+      // What Keyrack shows as set is really on the lock (the worker writes the lock first).
+      for (AccessCode c : store.accessCodes(ws, d.deviceId())) {
+        if (c.status() == CodeStatus.set && c.onLock() && !c.windowEnded(now) && !m.slots().containsKey(c.accessCodeId())) {
+          violations.add("code " + c.accessCodeId() + " shows set but is not on its lock " + d.deviceId());
+        }
+      }
       Set<String> pins = new HashSet<>();
       for (var e : m.slots().entrySet()) {
         if (!pins.add(e.getValue().pin())) violations.add("lock " + d.deviceId() + " holds one PIN twice");
@@ -337,13 +351,23 @@ public final class ReliabilityRun implements Callable<Integer> {
    * Every accepted code reached its lock or says why; deleted and expired codes are gone; pulled
    * backups are linked; each code's events are in order. Returns how many backups were pulled.
    */
-  static int checkCodes(Store store, UUID ws, Set<UUID> created, Map<UUID, Instant> deleted, List<String> violations) {
+  static int checkCodes(Store store, UUID ws, Set<UUID> created, Map<UUID, Instant> deleted, Map<UUID, Instant[]> windows,
+                        List<String> violations) {
     int pulled = 0;
     Map<UUID, AccessCode> stored = new LinkedHashMap<>();
     store.accessCodes(ws, null).forEach(c -> stored.put(c.accessCodeId(), c));
     for (UUID id : created) {
-      List<String> types = store.events(ws, new Store.EventQuery(null, id, null, null, null, 1000)).stream()
-          .map(Event::eventType).toList().reversed();
+      List<Event> events = store.events(ws, new Store.EventQuery(null, id, null, null, null, 1000)).reversed();
+      List<String> types = events.stream().map(Event::eventType).toList();
+      Instant[] window = windows.get(id);
+      if (window != null && !deleted.containsKey(id)) {
+        // A guest's code works for its whole window: it leaves the lock at ends_at, not before.
+        events.stream().filter(e -> e.eventType().equals("access_code.removed_from_device")
+                || e.eventType().equals("access_code.deleted"))
+            .filter(e -> e.occurredAt().isBefore(window[1])).findFirst()
+            .ifPresent(e -> violations.add("code " + id + ": " + e.eventType() + " at " + e.occurredAt()
+                + ", before its ends_at " + window[1]));
+      }
       AccessCode c = stored.get(id);
       if (types.isEmpty() || !types.get(0).equals("access_code.created")) {
         violations.add("code " + id + ": events do not start with access_code.created: " + types);

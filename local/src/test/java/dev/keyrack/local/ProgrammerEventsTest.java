@@ -48,6 +48,16 @@ class ProgrammerEventsTest {
   }
 
   @Test
+  void aFireDeliveredLongBeforeItsMomentIsDroppedAndChangesNothing() throws Exception {
+    AccessCode c = Codes.ongoing(workspace, UUID.fromString(TestStack.AUGUST_1), Codes.randomPin(), CodeStatus.unset);
+    store.create(c, List.of());
+    assertThat(fire("fire-early.json", c.accessCodeId())).isEqualTo("dropped_early");
+    AccessCode after = store.accessCode(workspace, c.accessCodeId()).orElseThrow();
+    assertThat(after.status()).isEqualTo(CodeStatus.unset);
+    assertThat(after.version()).isEqualTo(c.version());
+  }
+
+  @Test
   void staleAndDeletedFiresAreDropped() throws Exception {
     AccessCode c = Codes.ongoing(workspace, UUID.fromString(TestStack.AUGUST_1), Codes.randomPin(), CodeStatus.unset);
     store.create(c, List.of());
