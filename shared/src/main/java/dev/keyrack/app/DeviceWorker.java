@@ -201,6 +201,7 @@ public final class DeviceWorker {
       return Outcome.RETRY;
     }
     LOG.warn("access code {} refused by device {}: {}", code.accessCodeId(), device.deviceId(), errorCode);
+    onSetFailure.accept(next); // refused for good: a backup may be due (BackupPolicy decides)
     return Outcome.FAILED_PERMANENTLY;
   }
 

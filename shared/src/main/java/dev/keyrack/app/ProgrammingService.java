@@ -31,7 +31,14 @@ import org.slf4j.LoggerFactory;
 public final class ProgrammingService {
   private static final Logger LOG = LoggerFactory.getLogger(ProgrammingService.class);
 
-  public enum Outcome { ENQUEUED, ACTIVATED, DROPPED_DELETED, DROPPED_STALE, DROPPED_DUPLICATE }
+  public enum Outcome { ENQUEUED, ACTIVATED, DROPPED_DELETED, DROPPED_STALE, DROPPED_DUPLICATE, DROPPED_EARLY }
+
+  /**
+   * Scheduler fires at or after a moment, never before it: a delivery more than this ahead of its
+   * moment is a stray copy (replayed, mis-routed) and must not act early (remove a guest's code
+   * before its end, show it active before its start). Within it, clocks may simply disagree.
+   */
+  public static final java.time.Duration EARLY_TOLERANCE = java.time.Duration.ofMinutes(1);
 
   private final Store store;
   private final JobQueue queue;
@@ -44,6 +51,10 @@ public final class ProgrammingService {
   }
 
   public Outcome fire(Fire f) {
+    if (f.at() != null && Clocks.now(clock).isBefore(f.at().minus(EARLY_TOLERANCE))) {
+      LOG.warn("fire {} for code {} arrived before its moment {}; dropped", f.transition(), f.accessCodeId(), f.at());
+      return Outcome.DROPPED_EARLY;
+    }
     for (int attempt = 0; attempt < 5; attempt++) {
       Optional<AccessCode> found = store.accessCode(f.workspaceId(), f.accessCodeId());
       Optional<Device> device = store.device(f.workspaceId(), f.deviceId());
@@ -82,7 +93,9 @@ public final class ProgrammingService {
       return Outcome.ACTIVATED;
     }
     AccessCode next = c;
-    if (t == Transition.PROGRAM && c.status() == CodeStatus.unset) {
+    // Programming starts (just in time), or a native code whose preload never made it is due now:
+    // either way it is on its way to the lock, so it shows setting.
+    if ((t == Transition.PROGRAM || t == Transition.ACTIVATE) && c.status() == CodeStatus.unset) {
       next = c.withStatus(CodeStatus.setting)
           .withPendingMutations(List.of(PendingMutation.of("creating", "Keyrack is setting the access code on the device.", now)))
           .withVersion(c.version() + 1);
