@@ -115,8 +115,8 @@ public final class HttpGateway implements AutoCloseable {
       for (String pair : rawQuery.split("&")) {
         if (pair.isEmpty()) continue;
         int eq = pair.indexOf('=');
-        String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-        String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        String k = decode(eq < 0 ? pair : pair.substring(0, eq));
+        String v = eq < 0 ? "" : decode(pair.substring(eq + 1));
         query.merge(k, v, (a, b) -> a + "," + b);
       }
     }
@@ -160,5 +160,14 @@ public final class HttpGateway implements AutoCloseable {
   public void close() {
     server.stop(0);
     pool.shutdownNow();
+  }
+
+  /** Percent-decodes a query part; a malformed escape is passed on as written (the API then refuses the value). */
+  private static String decode(String part) {
+    try {
+      return URLDecoder.decode(part, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return part;
+    }
   }
 }

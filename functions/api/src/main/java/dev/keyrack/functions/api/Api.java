@@ -47,6 +47,9 @@ import org.slf4j.MDC;
  * id and no exception text.
  */
 public final class Api {
+  private static final com.fasterxml.jackson.databind.ObjectReader STRICT =
+      Json.MAPPER.reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
   private static final Logger LOG = LoggerFactory.getLogger(Api.class);
   public static final int MAX_BODY_BYTES = 64 * 1024;
   private static final Duration KEY_CACHE_TTL = Duration.ofSeconds(60);
@@ -167,7 +170,7 @@ public final class Api {
     }
     JsonNode node;
     try {
-      node = Json.MAPPER.readTree(bytes);
+      node = STRICT.readTree(bytes); // trailing content after the JSON value is malformed too
     } catch (java.io.IOException e) {
       throw new ApiError(400, "invalid_json", "The request body is not valid JSON.");
     }

@@ -104,14 +104,21 @@ public final class Params {
     return out;
   }
 
+  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
   public Instant instant(String field) {
     String s = string(field, 64);
     if (s == null) return null;
+    Instant t;
     try {
-      return OffsetDateTime.parse(s).toInstant();
+      t = OffsetDateTime.parse(s).toInstant();
     } catch (DateTimeParseException e) {
       throw ApiError.invalidField(field, field + " must be an ISO 8601 timestamp with a time zone, e.g. 2026-12-01T15:00:00.000Z.");
     }
+    if (t.isBefore(Instant.EPOCH) || t.isAfter(LATEST)) {
+      throw ApiError.invalidField(field, field + " must be between 1970 and 9999.");
+    }
+    return t;
   }
 
   public Boolean bool(String field) {
