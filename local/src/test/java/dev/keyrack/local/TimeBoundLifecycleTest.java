@@ -196,4 +196,28 @@ class TimeBoundLifecycleTest {
     assertThat(store.accessCodes(ws, yale.deviceId())).isEmpty();
     assertThat(store.accessCodes(ws, kwikset.deviceId())).isEmpty();
   }
+
+  @Test
+  void anActiveKwiksetCodeCanStillChangeItsEndButNotMoveItsStartIntoThePast() throws Exception {
+    Device kwikset = lock("kwikset_lock");
+    Instant start = clock.instant().plus(Duration.ofHours(2));
+    UUID id = create(kwikset, "7531", start, start.plus(Duration.ofHours(3)), null);
+    advance(Duration.ofHours(2).plusMinutes(1));
+    awaitStatus(id, CodeStatus.set);
+
+    Instant later = start.plus(Duration.ofHours(6));
+    JsonNode ok = post("/access_codes/update", "{\"access_code_id\":\"" + id + "\",\"ends_at\":\"" + later + "\"}");
+    assertThat(ok.path("ok").asBoolean()).as(ok.toString()).isTrue();
+    assertThat(code(id).endsAt()).isEqualTo(later);
+
+    JsonNode refused = post("/access_codes/update", "{\"access_code_id\":\"" + id + "\",\"starts_at\":\""
+        + clock.instant().minus(Duration.ofMinutes(5)) + "\"}");
+    assertThat(refused.at("/error/validation_errors/starts_at").isMissingNode()).as(refused.toString()).isFalse();
+
+    JsonNode ongoing = post("/access_codes/create", "{\"device_id\":\"" + lock("tedee_lock").deviceId() + "\",\"code\":\"97531\"}");
+    UUID ongoingId = UUID.fromString(ongoing.at("/access_code/access_code_id").asText());
+    JsonNode noWindow = post("/access_codes/update", "{\"access_code_id\":\"" + ongoingId + "\",\"type\":\"time_bound\"}");
+    assertThat(noWindow.at("/error/type").asText()).as(noWindow.toString()).isEqualTo("invalid_input");
+    assertThat(code(ongoingId).type()).isEqualTo(dev.keyrack.domain.CodeType.ongoing);
+  }
 }

@@ -101,7 +101,7 @@ public final class AccessCodeService {
       throw new ApiError(400, "offline_access_codes_not_supported",
           "Offline access codes are not supported yet; omit is_offline_access_code.");
     }
-    CodeType type = validateWindow(brand, r.startsAt(), r.endsAt(), now);
+    CodeType type = validateWindow(brand, r.startsAt(), r.endsAt(), now, true);
     boolean usePool = Boolean.TRUE.equals(r.useBackupAccessCodePool());
     if (usePool && type != CodeType.time_bound) {
       throw ApiError.invalidField("use_backup_access_code_pool", "Backup access code pools are for time-bound codes; give starts_at and ends_at.");
@@ -187,11 +187,15 @@ public final class AccessCodeService {
     }
     if (r.startsAt() != null) start = r.startsAt();
     if (r.endsAt() != null) end = r.endsAt();
+    if ("time_bound".equals(r.type()) && (start == null || end == null)) {
+      throw ApiError.invalid("A time-bound access code needs both starts_at and ends_at.");
+    }
     if (!Objects.equals(start, current.startsAt()) || !Objects.equals(end, current.endsAt())) {
       if (current.type() == CodeType.ongoing && "time_bound".equals(r.type()) && (start == null || end == null)) {
         throw ApiError.invalid("A time-bound access code needs both starts_at and ends_at.");
       }
-      CodeType t = validateWindow(brand, start, end, now);
+      // An active code keeps its start: a brand's future-start rule applies only to a new start.
+      CodeType t = validateWindow(brand, start, end, now, !Objects.equals(start, current.startsAt()));
       Map<String, Object> from = new java.util.HashMap<>(), to = new java.util.HashMap<>();
       from.put("starts_at", current.startsAt()); from.put("ends_at", current.endsAt());
       to.put("starts_at", start); to.put("ends_at", end);
@@ -311,7 +315,7 @@ public final class AccessCodeService {
     }
   }
 
-  private static CodeType validateWindow(BrandProfile brand, Instant start, Instant end, Instant now) {
+  private static CodeType validateWindow(BrandProfile brand, Instant start, Instant end, Instant now, boolean newStart) {
     if (start == null && end == null) return CodeType.ongoing;
     if (end == null) throw ApiError.invalidField("ends_at", "A time-bound access code needs ends_at.");
     if (start == null && (brand.deviceType().equals("kwikset_lock") || brand.constraints().contains("start_date_in_future"))) {
@@ -320,7 +324,7 @@ public final class AccessCodeService {
     }
     if (start != null && !end.isAfter(start)) throw ApiError.invalidField("ends_at", "ends_at must be after starts_at.");
     boolean futureStart = brand.deviceType().equals("kwikset_lock") || brand.constraints().contains("start_date_in_future");
-    if (futureStart && !start.isAfter(now)) {
+    if (futureStart && newStart && !start.isAfter(now)) {
       throw ApiError.invalidField("starts_at", "starts_at must be in the future on a " + brand.manufacturerDisplayName() + " lock.");
     }
     if (!end.isAfter(now)) throw ApiError.invalidField("ends_at", "ends_at must be in the future.");
