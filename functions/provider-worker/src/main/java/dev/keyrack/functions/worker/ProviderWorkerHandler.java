@@ -169,6 +169,13 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
     }
   }
 
+  /**
+   * The attempt number the retry policy judges by: SQS's receive count. A job that waited behind a
+   * retrying job of its lock was received (and handed back) with each of those retries, so its
+   * count also says how many times its lock has failed while it waited; its delay warning and
+   * failure error can therefore come on its own first failure, which is what the user needs to
+   * know: the lock has been failing that long.
+   */
   static int receiveCount(SQSEvent.SQSMessage m) {
     try {
       return Integer.parseInt(m.getAttributes().getOrDefault("ApproximateReceiveCount", "1"));
