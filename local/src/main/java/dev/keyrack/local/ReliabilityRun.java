@@ -95,9 +95,11 @@ public final class ReliabilityRun implements Callable<Integer> {
         .withParameters(Map.of("RetryBaseSeconds", "1", "RetryMaxSeconds", "2", "BackupPoolSize", "2"));
     try (LocalStack stack = LocalStack.start(o)) {
       // A crashed invocation's batch comes back after the queue's visibility timeout (180 s in
-      // template.yaml); like the retry delays, the run shortens it so that a crash costs seconds.
+      // template.yaml); like the retry delays, the run shortens it so that a crash costs less. It
+      // stays above the longest batch here (ten jobs at each brand's latency on a loaded machine):
+      // as with Lambda's timeout, a batch must never be redelivered while it is still running.
       stack.engines().sqs().setQueueAttributes(b -> b.queueUrl(stack.resources().queueUrl("DeviceJobsQueue"))
-          .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "10")));
+          .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "45")));
       Store store = stack.wiring("ApiFunction").store();
       SandboxLockProvider sandbox = stack.wiring("ProviderWorkerFunction").sandboxProvider();
       UUID ws = stack.devices().get(0).workspaceId();
@@ -243,7 +245,7 @@ public final class ReliabilityRun implements Callable<Integer> {
       long drainStart = System.currentTimeMillis();
       stack.pollers().forEach(p -> p.crashRate(0));
       for (Device d : devices) sandbox.configure(d.deviceId(), m -> m.withFaults(0, 0, 0).withOnline(true));
-      drain(stack, store, ws, clock, 90, violations);
+      drain(stack, store, ws, clock, 150, violations);
       say(progress, "drained in " + (System.currentTimeMillis() - drainStart) / 1000 + " s; checking the invariants ...");
       checkLocks(store, sandbox, ws, devices, clock.instant(), violations, true);
       int pulled = checkCodes(store, ws, created, deletedAt, windows, violations);

@@ -118,14 +118,17 @@ public final class DeviceWorker {
   }
 
   private Outcome takeBackOff(Device device, DeviceOperation op) {
-    try {
-      provider.remove(device, op.accessCodeId());
-      LOG.info("set of access code {} dropped: it is deleted; made sure it is off device {}", op.accessCodeId(), device.deviceId());
-      return Outcome.NOTHING_TO_DO;
-    } catch (ProviderException e) {
-      LOG.warn("set of access code {} dropped: it is deleted; making sure it is off device {} failed: {}", op.accessCodeId(),
-          device.deviceId(), e.getMessage());
-      return Outcome.RETRY;
+    // Tried a few times at once: the job's own retry is the fallback, but nothing else would notice.
+    for (int i = 1; ; i++) {
+      try {
+        provider.remove(device, op.accessCodeId());
+        LOG.info("set of access code {} dropped: it is deleted; made sure it is off device {}", op.accessCodeId(), device.deviceId());
+        return Outcome.NOTHING_TO_DO;
+      } catch (ProviderException e) {
+        LOG.warn("set of access code {} dropped: it is deleted; making sure it is off device {} failed (try {}): {}",
+            op.accessCodeId(), device.deviceId(), i, e.getMessage());
+        if (i == 3) return Outcome.RETRY;
+      }
     }
   }
 
