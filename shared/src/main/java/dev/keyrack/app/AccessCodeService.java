@@ -332,12 +332,15 @@ public final class AccessCodeService {
   }
 
   private void enqueue(DeviceOperation op) {
-    // The state is stored first; if the queue is unreachable the code stays in its pending status and
-    // the programmer's sweep re-sends it. The caller's request has been accepted either way.
+    // The state is stored first and the SDK retries the send. If the queue stays unreachable, the code
+    // keeps its pending status (the stored state is the truth) and the Reconciler re-sends it; the
+    // local stack runs it at start, but no periodic sweep is deployed yet (a known gap), so the error
+    // log below is the signal to act on. The caller's request has been accepted either way.
     try {
       queue.enqueue(op);
     } catch (RuntimeException e) {
-      LOG.error("could not enqueue {} for code {}: {}", op.kind(), op.accessCodeId(), e.getClass().getSimpleName());
+      LOG.error("could not enqueue {} for code {}: {}; it stays pending until re-sent", op.kind(), op.accessCodeId(),
+          e.getClass().getSimpleName());
     }
   }
 
