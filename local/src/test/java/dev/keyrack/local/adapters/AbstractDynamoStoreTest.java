@@ -1,0 +1,555 @@
+package dev.keyrack.local.adapters;
+
+import static dev.keyrack.local.adapters.Fixtures.T0;
+import static dev.keyrack.local.adapters.Fixtures.code;
+import static dev.keyrack.local.adapters.Fixtures.device;
+import static dev.keyrack.local.adapters.Fixtures.event;
+import static dev.keyrack.local.adapters.Fixtures.workspace;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.keyrack.adapters.dynamodb.DynamoStore;
+import dev.keyrack.domain.AccessCode;
+import dev.keyrack.domain.ActionAttempt;
+import dev.keyrack.domain.ApiKeys;
+import dev.keyrack.domain.CodeStatus;
+import dev.keyrack.domain.Device;
+import dev.keyrack.domain.Event;
+import dev.keyrack.domain.Workspace;
+import dev.keyrack.ports.Conflict;
+import dev.keyrack.ports.Store.EventQuery;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestInstance.Lifecycle;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * {@link DynamoStore} on the table that template.yaml declares, against each {@link Backend}: one
+ * subclass per backend ({@link DynamoStoreTest} in process, {@link LocalstackDynamoStoreTest} in
+ * LocalStack), the same tests for both.
+ */
+@TestInstance(Lifecycle.PER_CLASS)
+abstract class AbstractDynamoStoreTest {
+  Backend backend;
+  String table;
+  DynamoStore store;
+
+  /** Starts (or connects to) the services these tests run against; closed after the last test. */
+  abstract Backend startBackend();
+
+  @BeforeAll
+  void start() {
+    backend = startBackend();
+    table = backend.resources().tableName("KeyrackTable");
+    assertThat(table).isNotBlank();
+    store = new DynamoStore(backend.dynamo(), table);
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (backend != null) backend.close();
+  }
+
+  /** Every raw item in a workspace's partition (codes, PIN claims, events, devices...). */
+  List<Map<String, AttributeValue>> items(UUID workspaceId) {
+    return backend.dynamo().query(b -> b.tableName(table).consistentRead(true).keyConditionExpression("pk = :pk")
+        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("WS#" + workspaceId)))).items();
+  }
+
+  List<String> sortKeys(UUID workspaceId) {
+    return items(workspaceId).stream().map(i -> i.get("sk").s()).toList();
+  }
+
+  static EventQuery all(int limit) {
+    return new EventQuery(null, null, null, null, null, limit);
+  }
+
+  // --------------------------------------------------------------------------------- workspaces
+
+  @Test
+  void workspaceIsFoundByTheHashOfItsKey() {
+    Workspace w = workspace();
+    String key = ApiKeys.generate();
+    store.putWorkspace(w, ApiKeys.hash(key));
+
+    assertThat(store.workspaceForKeyHash(ApiKeys.hash(key))).contains(w);
+    assertThat(store.workspaceForKeyHash(ApiKeys.hash(ApiKeys.generate()))).isEmpty();
+    assertThat(store.workspaceForKeyHash(key)).as("the raw key is not a lookup key").isEmpty();
+  }
+
+  // ------------------------------------------------------------------------------------ devices
+
+  @Test
+  void devicesAreScopedToTheirWorkspace() {
+    Workspace w = workspace(), other = workspace();
+    Device late = device(w, "schlage_lock", T0.plusSeconds(10), "Back door");
+    Device early = device(w, "nuki_lock", T0, "Front door");
+    store.putDevice(late);
+    store.putDevice(early);
+    Device foreign = device(other);
+    store.putDevice(foreign);
+
+    assertThat(store.device(w.workspaceId(), early.deviceId())).contains(early);
+    assertThat(store.device(w.workspaceId(), late.deviceId())).contains(late);
+    assertThat(store.devices(w.workspaceId())).containsExactly(early, late);
+
+    assertThat(store.device(other.workspaceId(), early.deviceId())).isEmpty();
+    assertThat(store.device(w.workspaceId(), foreign.deviceId())).isEmpty();
+    assertThat(store.devices(other.workspaceId())).containsExactly(foreign);
+    assertThat(store.devices(UUID.randomUUID())).isEmpty();
+  }
+
+  @Test
+  void putDeviceReplacesTheDevice() {
+    Workspace w = workspace();
+    Device d = device(w);
+    store.putDevice(d);
+    store.putDevice(d.withOnline(false));
+    assertThat(store.device(w.workspaceId(), d.deviceId())).contains(d.withOnline(false));
+    assertThat(store.devices(w.workspaceId())).hasSize(1);
+  }
+
+  // ------------------------------------------------------------------------------ access codes
+
+  @Test
+  void createdCodeAndItsEventsReadBackEqual() {
+    Workspace w = workspace();
+    Device d = device(w);
+    AccessCode c = code(d, "4821");
+    Event created = event(c, "access_code.created");
+    Event scheduled = event(c, "access_code.scheduled_on_device", T0.plusMillis(5));
+    store.create(c, List.of(created, scheduled));
+
+    assertThat(store.accessCode(w.workspaceId(), c.accessCodeId())).contains(c);
+    assertThat(store.event(w.workspaceId(), created.eventId())).contains(created);
+    assertThat(store.event(w.workspaceId(), scheduled.eventId())).contains(scheduled);
+    assertThat(store.events(w.workspaceId(), all(100))).containsExactly(scheduled, created);
+
+    assertThat(store.accessCode(UUID.randomUUID(), c.accessCodeId())).isEmpty();
+    assertThat(store.accessCode(w.workspaceId(), UUID.randomUUID())).isEmpty();
+  }
+
+  @Test
+  void creatingTheSameCodeIdTwiceIsRefused() {
+    Workspace w = workspace();
+    Device d = device(w);
+    AccessCode c = code(d, "4821");
+    store.create(c, List.of());
+    assertThatThrownBy(() -> store.create(c.withCode("5932"), List.of())).isInstanceOf(Conflict.class);
+    assertThat(store.accessCode(w.workspaceId(), c.accessCodeId())).contains(c);
+  }
+
+  @Test
+  void noPinAppearsInAnyKey() {
+    Workspace w = workspace();
+    Device d = device(w);
+    AccessCode c = code(d, "97531864");
+    store.create(c, List.of(event(c, "access_code.created")));
+    List<Map<String, AttributeValue>> items = items(w.workspaceId());
+    assertThat(items).hasSizeGreaterThanOrEqualTo(3); // code, PIN claim, event
+    assertThat(items).allSatisfy(i -> assertThat(i.get("pk").s() + i.get("sk").s()).doesNotContain("97531864"));
+  }
+
+  @Test
+  void accessCodesAreFilteredByDeviceAndListedOldestFirst() {
+    Workspace w = workspace();
+    Device d1 = device(w), d2 = device(w);
+    AccessCode a = code(d1, "1111", T0.plusSeconds(30));
+    AccessCode b = code(d1, "2222", T0);
+    AccessCode c = code(d2, "3333", T0.plusSeconds(10));
+    store.create(a, List.of());
+    store.create(b, List.of());
+    store.create(c, List.of());
+    // another workspace's code on a device id that does not matter
+    store.create(code(device(workspace()), "4444"), List.of());
+
+    assertThat(store.accessCodes(w.workspaceId(), d1.deviceId())).containsExactly(b, a);
+    assertThat(store.accessCodes(w.workspaceId(), d2.deviceId())).containsExactly(c);
+    assertThat(store.accessCodes(w.workspaceId(), null)).containsExactly(b, c, a);
+    assertThat(store.accessCodes(w.workspaceId(), UUID.randomUUID())).isEmpty();
+    assertThat(store.accessCodes(UUID.randomUUID(), d1.deviceId())).isEmpty();
+  }
+
+  @Test
+  void duplicatePinOnTheSameDeviceIsRefusedAndWritesNothing() {
+    Workspace w = workspace();
+    Device d = device(w);
+    AccessCode first = code(d, "4821");
+    store.create(first, List.of(event(first, "access_code.created")));
+    List<Map<String, AttributeValue>> before = items(w.workspaceId());
+
+    AccessCode second = code(d, "4821");
+    Event secondEvent = event(second, "access_code.created");
+    assertThatThrownBy(() -> store.create(second, List.of(secondEvent))).isInstanceOf(Conflict.DuplicatePin.class);
+
+    assertThat(store.accessCode(w.workspaceId(), second.accessCodeId())).isEmpty();
+    assertThat(store.event(w.workspaceId(), secondEvent.eventId())).isEmpty();
+    assertThat(store.events(w.workspaceId(), new EventQuery(null, second.accessCodeId(), null, null, null, 10))).isEmpty();
+    assertThat(items(w.workspaceId())).containsExactlyInAnyOrderElementsOf(before);
+    assertThat(store.accessCode(w.workspaceId(), first.accessCodeId())).contains(first);
+  }
+
+  @Test
+  void concurrentCreatesOfOnePinLetExactlyOneWin() throws Exception {
+    Workspace w = workspace();
+    Device d = device(w);
+    int n = 8;
+    List<AccessCode> codes = new ArrayList<>();
+    for (int i = 0; i < n; i++) codes.add(code(d, "7531"));
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+    List<Object> outcomes = new ArrayList<>();
+    try {
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<Object>> futures = new ArrayList<>();
+      for (AccessCode c : codes) {
+        futures.add(pool.submit(() -> {
+          go.await();
+          try {
+            store.create(c, List.of(event(c, "access_code.created")));
+            return "created";
+          } catch (RuntimeException e) {
+            return e.getClass().getSimpleName();
+          }
+        }));
+      }
+      go.countDown();
+      for (var f : futures) outcomes.add(f.get(30, java.util.concurrent.TimeUnit.SECONDS));
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(outcomes).containsOnly("created", "DuplicatePin");
+    assertThat(outcomes).filteredOn("created"::equals).hasSize(1);
+    assertThat(store.accessCodes(w.workspaceId(), d.deviceId())).hasSize(1);
+    assertThat(store.events(w.workspaceId(), all(100))).hasSize(1);
+  }
+
+  @Test
+  void samePinOnAnotherDeviceIsFine() {
+    Workspace w = workspace();
+    Device d1 = device(w), d2 = device(w);
+    AccessCode a = code(d1, "4821"), b = code(d2, "4821");
+    store.create(a, List.of());
+    store.create(b, List.of());
+    assertThat(store.accessCode(w.workspaceId(), a.accessCodeId())).contains(a);
+    assertThat(store.accessCode(w.workspaceId(), b.accessCodeId())).contains(b);
+
+    // the same device id in another workspace is another lock
+    Workspace w2 = workspace();
+    AccessCode elsewhere = new AccessCode(UUID.randomUUID(), w2.workspaceId(), d1.deviceId(), "x", "4821", null,
+        a.type(), a.status(), a.startsAt(), a.endsAt(), a.createdAt(), List.of(), List.of(), List.of(),
+        false, false, false, false, true, false, 1);
+    store.create(elsewhere, List.of());
+    assertThat(store.accessCode(w2.workspaceId(), elsewhere.accessCodeId())).contains(elsewhere);
+  }
+
+  @Test
+  void codesWithoutPinDoNotClaimOne() {
+    Workspace w = workspace();
+    Device d = device(w, "salto_lock", T0, "Salto"); // Salto assigns PINs itself
+    AccessCode a = code(d, null), b = code(d, null);
+    store.create(a, List.of());
+    store.create(b, List.of());
+    assertThat(store.accessCodes(w.workspaceId(), d.deviceId())).containsExactlyInAnyOrder(a, b);
+    assertThat(sortKeys(w.workspaceId())).noneMatch(sk -> sk.startsWith("PIN#"));
+  }
+
+  @Test
+  void updateMovesTheVersionAndWritesEvents() {
+    Workspace w = workspace();
+    Device d = device(w);
+    AccessCode v1 = code(d, "4821");
+    store.create(v1, List.of());
+    AccessCode v2 = v1.withName("Renamed").withStatus(CodeStatus.setting).withVersion(2);
+    Event changed = event(v1, "access_code.changed", T0.plusSeconds(1));
+    store.update(v1, v2, List.of(changed));
+
+    assertThat(store.accessCode(w.workspaceId(), v1.accessCodeId())).contains(v2);
+    assertThat(store.event(w.workspaceId(), changed.eventId())).contains(changed);
+    // the PIN did not change, so it is still claimed
+    assertThatThrownBy(() -> store.create(code(d, "4821"), List.of())).isInstanceOf(Conflict.DuplicatePin.class);
+  }
+
+  @Test
+  void staleUpdateIsRefusedAndLeavesTheStoredItemUnchanged() {
+    Workspace w = workspace();
+    Device d = device(w);
+    AccessCode v1 = code(d, "4821");
+    store.create(v1, List.of());
+    AccessCode v2 = v1.withName("first writer").withVersion(2);
+    store.update(v1, v2, List.of());
+    List<Map<String, AttributeValue>> before = items(w.workspaceId());
+
+    // a second writer that read v1 too
+    AccessCode other = v1.withName("second writer").withCode("5932").withVersion(2);
+    Event otherEvent = event(v1, "access_code.changed", T0.plusSeconds(2));
+    assertThatThrownBy(() -> store.update(v1, other, List.of(otherEvent))).isInstanceOf(Conflict.StaleVersion.class);
+
+    assertThat(store.accessCode(w.workspaceId(), v1.accessCodeId())).contains(v2);
+    assertThat(store.event(w.workspaceId(), otherEvent.eventId())).isEmpty();
+    assertThat(items(w.workspaceId())).containsExactlyInAnyOrderElementsOf(before);
+    // the stale writer's PIN was not claimed, the stored one still is
+    AccessCode takes5932 = code(d, "5932");
+    store.create(takes5932, List.of());
+    assertThatThrownBy(() -> store.create(code(d, "4821"), List.of())).isInstanceOf(Conflict.DuplicatePin.class);
+  }
+
+  @Test
+  void updateOfAVanishedCodeIsStale() {
+    Workspace w = workspace();
+    Device d = device(w);
+    AccessCode v1 = code(d, "4821");
+    assertThatThrownBy(() -> store.update(v1, v1.withName("x").withVersion(2), List.of()))
+        .isInstanceOf(Conflict.StaleVersion.class);
+    assertThat(store.accessCode(w.workspaceId(), v1.accessCodeId())).isEmpty();
+    assertThat(items(w.workspaceId())).isEmpty();
+  }
+
+  @Test
+  void updateChangingThePinReleasesTheOldPin() {
+    Workspace w = workspace();
+    Device d = device(w);
+    AccessCode v1 = code(d, "4821");
+    store.create(v1, List.of());
+    AccessCode v2 = v1.withCode("5932").withVersion(2);
+    store.update(v1, v2, List.of());
+    assertThat(store.accessCode(w.workspaceId(), v1.accessCodeId())).contains(v2);
+
+    AccessCode reuse = code(d, "4821");
+    store.create(reuse, List.of());
+    assertThat(store.accessCode(w.workspaceId(), reuse.accessCodeId())).contains(reuse);
+    assertThatThrownBy(() -> store.create(code(d, "5932"), List.of())).isInstanceOf(Conflict.DuplicatePin.class);
+    assertThat(sortKeys(w.workspaceId()).stream().filter(sk -> sk.startsWith("PIN#"))).hasSize(2);
+  }
+
+  @Test
+  void updateToAPinHeldByAnotherCodeIsRefusedAndChangesNothing() {
+    Workspace w = workspace();
+    Device d = device(w);
+    AccessCode a = code(d, "4821"), b = code(d, "5932");
+    store.create(a, List.of());
+    store.create(b, List.of());
+    List<Map<String, AttributeValue>> before = items(w.workspaceId());
+
+    assertThatThrownBy(() -> store.update(b, b.withCode("4821").withVersion(2),
+        List.of(event(b, "access_code.changed")))).isInstanceOf(Conflict.DuplicatePin.class);
+    assertThat(items(w.workspaceId())).containsExactlyInAnyOrderElementsOf(before);
+    assertThat(store.accessCode(w.workspaceId(), b.accessCodeId())).contains(b);
+  }
+
+  @Test
+  void updateBackAndForthKeepsExactlyOneClaim() {
+    Workspace w = workspace();
+    Device d = device(w);
+    AccessCode v1 = code(d, "4821");
+    store.create(v1, List.of());
+    AccessCode v2 = v1.withCode("5932").withVersion(2);
+    store.update(v1, v2, List.of());
+    AccessCode v3 = v2.withCode("4821").withVersion(3);
+    store.update(v2, v3, List.of());
+    assertThat(store.accessCode(w.workspaceId(), v1.accessCodeId())).contains(v3);
+    assertThat(sortKeys(w.workspaceId()).stream().filter(sk -> sk.startsWith("PIN#"))).hasSize(1);
+    store.create(code(d, "5932"), List.of());
+    assertThatThrownBy(() -> store.create(code(d, "4821"), List.of())).isInstanceOf(Conflict.DuplicatePin.class);
+  }
+
+  @Test
+  void deleteRemovesTheCodeAndFreesItsPin() {
+    Workspace w = workspace();
+    Device d = device(w);
+    AccessCode c = code(d, "4821");
+    store.create(c, List.of());
+    Event deleted = event(c, "access_code.deleted", T0.plusSeconds(5));
+    store.delete(c, List.of(deleted));
+
+    assertThat(store.accessCode(w.workspaceId(), c.accessCodeId())).isEmpty();
+    assertThat(store.accessCodes(w.workspaceId(), d.deviceId())).isEmpty();
+    assertThat(store.event(w.workspaceId(), deleted.eventId())).contains(deleted);
+    assertThat(sortKeys(w.workspaceId())).noneMatch(sk -> sk.startsWith("CODE#"));
+
+    // The claim the deleted code left behind is taken over by the next code with that PIN, and only one.
+    AccessCode again = code(d, "4821");
+    store.create(again, List.of());
+    assertThat(store.accessCode(w.workspaceId(), again.accessCodeId())).contains(again);
+    assertThat(sortKeys(w.workspaceId()).stream().filter(sk -> sk.startsWith("PIN#"))).hasSize(1);
+    assertThatThrownBy(() -> store.create(code(d, "4821"), List.of())).isInstanceOf(Conflict.DuplicatePin.class);
+  }
+
+  @Test
+  void deleteAtAStaleVersionIsRefused() {
+    Workspace w = workspace();
+    Device d = device(w);
+    AccessCode v1 = code(d, "4821");
+    store.create(v1, List.of());
+    AccessCode v2 = v1.withName("changed").withVersion(2);
+    store.update(v1, v2, List.of());
+
+    assertThatThrownBy(() -> store.delete(v1, List.of())).isInstanceOf(Conflict.StaleVersion.class);
+    assertThat(store.accessCode(w.workspaceId(), v1.accessCodeId())).contains(v2);
+    assertThatThrownBy(() -> store.create(code(d, "4821"), List.of())).isInstanceOf(Conflict.DuplicatePin.class);
+  }
+
+  // ------------------------------------------------------------------------------------ events
+
+  @Test
+  void eventsAreNewestFirstAndFiltered() {
+    Workspace w = workspace();
+    Device d1 = device(w), d2 = device(w);
+    AccessCode c1 = code(d1, "1357"), c2 = code(d2, "2468"), c3 = code(d1, "3579");
+    List<Event> c1Events = new ArrayList<>(), c2Events = new ArrayList<>(), c3Events = new ArrayList<>();
+    // ten events one minute apart, interleaved over three codes on two devices, types alternating
+    List<Event> everything = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      AccessCode c = i % 3 == 0 ? c1 : i % 3 == 1 ? c2 : c3;
+      String type = i % 2 == 0 ? "access_code.created" : "access_code.set_on_device";
+      Event e = event(c, type, T0.plus(Duration.ofMinutes(i)));
+      (c == c1 ? c1Events : c == c2 ? c2Events : c3Events).add(e);
+      everything.add(e);
+    }
+    store.create(c1, c1Events);
+    store.create(c2, c2Events);
+    store.create(c3, c3Events);
+    List<Event> newestFirst = everything.stream().sorted(Comparator.comparing(Event::occurredAt).reversed()).toList();
+
+    assertThat(store.events(w.workspaceId(), all(100))).containsExactlyElementsOf(newestFirst);
+    assertThat(store.events(w.workspaceId(), all(3))).containsExactlyElementsOf(newestFirst.subList(0, 3));
+
+    assertThat(store.events(w.workspaceId(), new EventQuery(d1.deviceId(), null, null, null, null, 100)))
+        .containsExactlyElementsOf(newestFirst.stream().filter(e -> e.deviceId().equals(d1.deviceId())).toList())
+        .hasSize(7);
+    assertThat(store.events(w.workspaceId(), new EventQuery(null, c2.accessCodeId(), null, null, null, 100)))
+        .containsExactlyElementsOf(newestFirst.stream().filter(e -> e.accessCodeId().equals(c2.accessCodeId())).toList())
+        .hasSize(3);
+    assertThat(store.events(w.workspaceId(), new EventQuery(d2.deviceId(), c1.accessCodeId(), null, null, null, 100)))
+        .isEmpty();
+
+    List<Event> setEvents = newestFirst.stream().filter(e -> e.eventType().equals("access_code.set_on_device")).toList();
+    assertThat(store.events(w.workspaceId(),
+        new EventQuery(null, null, List.of("access_code.set_on_device"), null, null, 100)))
+        .containsExactlyElementsOf(setEvents).hasSize(5);
+    assertThat(store.events(w.workspaceId(),
+        new EventQuery(null, null, List.of("access_code.set_on_device"), null, null, 2)))
+        .containsExactlyElementsOf(setEvents.subList(0, 2));
+    assertThat(store.events(w.workspaceId(),
+        new EventQuery(null, null, List.of("access_code.set_on_device", "access_code.created"), null, null, 100)))
+        .containsExactlyElementsOf(newestFirst);
+    assertThat(store.events(w.workspaceId(), new EventQuery(null, null, List.of(), null, null, 100)))
+        .as("an empty type list does not filter").containsExactlyElementsOf(newestFirst);
+    assertThat(store.events(w.workspaceId(), new EventQuery(null, null, List.of("device.connected"), null, null, 100)))
+        .isEmpty();
+
+    // since/until are inclusive bounds
+    Instant since = T0.plus(Duration.ofMinutes(3)), until = T0.plus(Duration.ofMinutes(6));
+    assertThat(store.events(w.workspaceId(), new EventQuery(null, null, null, since, until, 100)))
+        .containsExactlyElementsOf(newestFirst.subList(3, 7));
+    assertThat(store.events(w.workspaceId(), new EventQuery(null, null, null, since, null, 100)))
+        .containsExactlyElementsOf(newestFirst.subList(0, 7));
+    assertThat(store.events(w.workspaceId(), new EventQuery(null, null, null, null, until, 100)))
+        .containsExactlyElementsOf(newestFirst.subList(3, 10));
+    assertThat(store.events(w.workspaceId(), new EventQuery(null, null, null, since.plusSeconds(1), until.minusSeconds(1), 100)))
+        .containsExactlyElementsOf(newestFirst.subList(4, 6));
+    assertThat(store.events(w.workspaceId(), new EventQuery(d1.deviceId(), null, List.of("access_code.created"),
+        since, until, 1))).containsExactly(newestFirst.get(3)); // minute 6: c1, created
+    assertThat(store.events(w.workspaceId(), new EventQuery(null, null, null, T0.plus(Duration.ofDays(1)), null, 100)))
+        .isEmpty();
+
+    // nothing leaks into another workspace
+    assertThat(store.events(UUID.randomUUID(), all(100))).isEmpty();
+  }
+
+  @Test
+  void sinceAndUntilHonourSubMillisecondBounds() {
+    Workspace w = workspace();
+    Device d = device(w);
+    AccessCode c = code(d, "4821");
+    Instant t = Instant.parse("2025-06-01T12:00:00.123400Z");
+    Event e = event(c, "access_code.created", t);
+    store.create(c, List.of(e));
+
+    assertThat(store.events(w.workspaceId(), new EventQuery(null, null, null, t, t, 10))).containsExactly(e);
+    // an event created 0.3 ms before 'since' (or after 'until') is outside the range
+    assertThat(store.events(w.workspaceId(), new EventQuery(null, null, null, t.plusNanos(300_000), null, 10)))
+        .as("since after the event").isEmpty();
+    assertThat(store.events(w.workspaceId(), new EventQuery(null, null, null, null, t.minusNanos(300_000), 10)))
+        .as("until before the event").isEmpty();
+  }
+
+  @Test
+  void eventsQueryPagesThroughManyItems() {
+    // DynamoDB pages at 1 MB; with large events a filtered query must follow LastEvaluatedKey
+    Workspace w = workspace();
+    Device d = device(w);
+    AccessCode target = code(d, "1357");
+    AccessCode noise = code(d, "2468");
+    String big = "x".repeat(60_000);
+    List<Event> noiseEvents = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      Event e = event(noise, "access_code.changed", T0.plus(Duration.ofMinutes(10 + i)));
+      noiseEvents.add(new Event(e.eventId(), e.workspaceId(), e.eventType(), e.occurredAt(), e.createdAt(), e.deviceId(),
+          e.accessCodeId(), e.connectedAccountId(), Map.of("padding", big)));
+    }
+    Event old = event(target, "access_code.created", T0);
+    store.create(target, List.of(old));
+    // transactions take at most 100 items and 4 MB: write the noise in chunks
+    AccessCode prev = noise;
+    store.create(noise, List.of());
+    for (int i = 0; i < noiseEvents.size(); i += 10) {
+      AccessCode next = prev.withVersion(prev.version() + 1);
+      store.update(prev, next, noiseEvents.subList(i, i + 10));
+      prev = next;
+    }
+    assertThat(store.events(w.workspaceId(), new EventQuery(null, target.accessCodeId(), null, null, null, 10)))
+        .containsExactly(old);
+    assertThat(store.events(w.workspaceId(), all(1000))).hasSize(41);
+  }
+
+  @Test
+  void eventAndActionAttemptAreScopedToTheirWorkspace() {
+    Workspace w = workspace(), other = workspace();
+    Device d = device(w);
+    AccessCode c = code(d, "4821");
+    Event e = event(c, "access_code.created");
+    store.create(c, List.of(e));
+    ActionAttempt a = new ActionAttempt(UUID.randomUUID(), w.workspaceId(), "DELETE_ACCESS_CODE", "success", null, null);
+    ActionAttempt failed = new ActionAttempt(UUID.randomUUID(), w.workspaceId(), "CREATE_ACCESS_CODE", "error",
+        "failed_to_set_on_device", "The lock refused the code.");
+    store.putActionAttempt(a);
+    store.putActionAttempt(failed);
+
+    assertThat(store.event(w.workspaceId(), e.eventId())).contains(e);
+    assertThat(store.event(other.workspaceId(), e.eventId())).isEmpty();
+    assertThat(store.event(w.workspaceId(), UUID.randomUUID())).isEmpty();
+    assertThat(store.actionAttempt(w.workspaceId(), a.actionAttemptId())).contains(a);
+    assertThat(store.actionAttempt(w.workspaceId(), failed.actionAttemptId())).contains(failed);
+    assertThat(store.actionAttempt(other.workspaceId(), a.actionAttemptId())).isEmpty();
+    assertThat(store.actionAttempt(w.workspaceId(), UUID.randomUUID())).isEmpty();
+  }
+
+  @Test
+  void eventsAndActionAttemptsExpireByTtl() {
+    Workspace w = workspace();
+    Device d = device(w);
+    AccessCode c = code(d, "4821");
+    Event e = event(c, "access_code.created");
+    store.create(c, List.of(e));
+    store.putActionAttempt(new ActionAttempt(UUID.randomUUID(), w.workspaceId(), "DELETE_ACCESS_CODE", "success", null, null));
+    for (Map<String, AttributeValue> i : items(w.workspaceId())) {
+      String sk = i.get("sk").s();
+      if (sk.startsWith("EVENT#")) {
+        assertThat(Long.parseLong(i.get("expires_at").n())).isEqualTo(e.createdAt().plus(Duration.ofDays(90)).getEpochSecond());
+      } else if (sk.startsWith("AA#")) {
+        assertThat(Long.parseLong(i.get("expires_at").n())).isGreaterThan(Instant.now().plus(Duration.ofDays(89)).getEpochSecond());
+      } else {
+        assertThat(i).as("%s must not expire", sk).doesNotContainKey("expires_at");
+      }
+    }
+  }
+}
