@@ -15,3 +15,7 @@ build-ProgrammerFunction:
 
 build-ProviderWorkerFunction:
 	$(call build_function,provider-worker)
+
+# The reconciler ships in the programmer's package (same code, another handler).
+build-ReconcilerFunction:
+	$(call build_function,programmer)

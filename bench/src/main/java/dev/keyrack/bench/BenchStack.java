@@ -92,9 +92,10 @@ final class BenchStack implements AutoCloseable {
     return stack.template().functions().stream().filter(f -> !f.queueTriggers().isEmpty()).findFirst().orElseThrow();
   }
 
-  /** The function schedules fire: neither the API nor the queue worker. */
+  /** The function one-time schedules fire: neither the API, the queue worker, nor the rate-scheduled sweep. */
   Template.Function programmerFunction() {
-    return stack.template().functions().stream().filter(f -> f.routes().isEmpty() && f.queueTriggers().isEmpty())
+    return stack.template().functions().stream()
+        .filter(f -> f.routes().isEmpty() && f.queueTriggers().isEmpty() && f.schedules().isEmpty())
         .findFirst().orElseThrow();
   }
 

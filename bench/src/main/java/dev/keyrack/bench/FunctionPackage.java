@@ -27,8 +27,10 @@ public record FunctionPackage(String name, Template.Function function, Path zip)
   public static List<FunctionPackage> all(Path repo) throws IOException {
     Template template = Template.load(repo.resolve("template.yaml"));
     List<FunctionPackage> out = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
     for (Template.Function f : template.functions()) {
-      String name = moduleName(f.id());
+      String name = moduleOf(repo, f);
+      if (!seen.add(name)) continue; // another function of the same package (the reconciler ships in the programmer's)
       Path target = repo.resolve("functions").resolve(name).resolve("target");
       Path zip = null;
       if (Files.isDirectory(target)) {
@@ -43,6 +45,23 @@ public record FunctionPackage(String name, Template.Function function, Path zip)
       out.add(new FunctionPackage(name, f, zip));
     }
     return out;
+  }
+
+  /**
+   * The module under functions/ whose sources hold the function's handler class (one package can
+   * serve several functions); by name ({@link #moduleName}) when no module holds it.
+   */
+  static String moduleOf(Path repo, Template.Function f) throws IOException {
+    Path source = Path.of(f.handlerClass().replace('.', '/') + ".java");
+    Path functions = repo.resolve("functions");
+    if (Files.isDirectory(functions)) {
+      try (Stream<Path> s = Files.list(functions)) {
+        for (Path m : s.sorted().toList()) {
+          if (Files.isRegularFile(m.resolve("src/main/java").resolve(source))) return m.getFileName().toString();
+        }
+      }
+    }
+    return moduleName(f.id());
   }
 
   /** {@code ProviderWorkerFunction} -> {@code provider-worker}. */

@@ -110,6 +110,12 @@ public final class LocalStack implements AutoCloseable {
   private final Map<String, AwsWiring> wirings = new LinkedHashMap<>();
   private final HttpGateway gateway;
   private final List<QueuePoller> pollers = new ArrayList<>();
+  private final java.util.concurrent.ScheduledExecutorService sweeps =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "keyrack-local-rate-schedules");
+        t.setDaemon(true);
+        return t;
+      });
   private final String apiKey;
   private final String secondApiKey;
   private final List<Device> devices;
@@ -168,15 +174,29 @@ public final class LocalStack implements AutoCloseable {
               () -> context(f), Math.max(1, o.pollersPerQueue())));
         }
       }
-      // Queue messages do not survive a restart; the stored codes do. Re-send what they wait for.
-      AwsWiring worker = wirings.get(template.functions().stream().filter(f -> !f.queueTriggers().isEmpty())
-          .findFirst().orElseThrow().id());
-      var reconciler = new dev.keyrack.app.Reconciler(worker.store(), worker.jobQueue(), o.clock());
-      reconciler.reconcile(devices.get(0).workspaceId());
-      reconciler.reconcile(secondDevices.get(0).workspaceId());
+      // The functions on rate schedules (the reconciler's sweep) run as their schedule says. Queue
+      // messages do not survive a restart while the stored codes do, so the first run, now, is told
+      // the queue is empty: it re-sends everything stored codes wait for.
+      for (Template.Function f : template.functions()) {
+        for (Template.Schedule sch : f.schedules()) {
+          Object h = handlers.get(f.id());
+          Map<String, Object> atStart = new LinkedHashMap<>(sch.input());
+          atStart.put("scope", "EMPTY_QUEUE");
+          observer.around(f.id(), Instrumentation.Trigger.SCHEDULE, () -> invokeRaw(h, atStart, context(f)));
+          long every = sch.every().toMillis();
+          sweeps.scheduleAtFixedRate(() -> {
+            try {
+              observer.around(f.id(), Instrumentation.Trigger.SCHEDULE, () -> invokeRaw(h, sch.input(), context(f)));
+            } catch (RuntimeException e) {
+              System.err.println("keyrack-local: scheduled run of " + f.id() + " failed: " + e.getClass().getSimpleName());
+            }
+          }, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+      }
       this.gateway = new HttpGateway(o.host(), o.port(), targets, this::context);
       gateway.start();
     } catch (RuntimeException | IOException e) {
+      sweeps.shutdownNow();
       if (scheduler != null) scheduler.close();
       engines.close();
       throw e;
@@ -295,6 +315,7 @@ public final class LocalStack implements AutoCloseable {
 
   @Override
   public void close() {
+    sweeps.shutdownNow();
     gateway.close();
     scheduler.close();
     pollers.forEach(QueuePoller::close);

@@ -30,8 +30,16 @@ public final class Template {
 
   public record QueueTrigger(String functionId, String queueId, int batchSize, boolean reportsBatchItemFailures) {}
 
+  /** A ScheduleV2 event: the function runs every {@code every} with {@code input} ({@code rate(...)} only). */
+  public record Schedule(String functionId, java.time.Duration every, Map<String, Object> input) {}
+
   public record Function(String id, String handler, int memoryMb, int timeoutSeconds, Map<String, Object> environment,
-                         List<HttpRoute> routes, List<QueueTrigger> queueTriggers) {
+                         List<HttpRoute> routes, List<QueueTrigger> queueTriggers, List<Schedule> schedules) {
+    public Function(String id, String handler, int memoryMb, int timeoutSeconds, Map<String, Object> environment,
+                    List<HttpRoute> routes, List<QueueTrigger> queueTriggers) {
+      this(id, handler, memoryMb, timeoutSeconds, environment, routes, queueTriggers, List.of());
+    }
+
     public String handlerClass() {
       return handler.contains("::") ? handler.substring(0, handler.indexOf("::")) : handler;
     }
@@ -102,6 +110,7 @@ public final class Template {
       env.putAll(map(map(props, "Environment"), "Variables"));
       List<HttpRoute> routes = new ArrayList<>();
       List<QueueTrigger> triggers = new ArrayList<>();
+      List<Schedule> schedules = new ArrayList<>();
       map(props, "Events").forEach((eventId, e) -> {
         Map<String, Object> ev = cast(e);
         Map<String, Object> ep = map(ev, "Properties");
@@ -116,15 +125,31 @@ public final class Template {
             triggers.add(new QueueTrigger(id, queueId, ((Number) ep.getOrDefault("BatchSize", 10)).intValue(),
                 types instanceof List<?> l && l.contains("ReportBatchItemFailures")));
           }
+          case "ScheduleV2" -> schedules.add(new Schedule(id, rate(String.valueOf(ep.get("ScheduleExpression"))),
+              ep.get("Input") == null ? Map.of() : cast(new Yaml().load(String.valueOf(ep.get("Input"))))));
           default -> { }
         }
       });
       Object handler = props.getOrDefault("Handler", globals.get("Handler"));
       out.add(new Function(id, String.valueOf(handler),
           ((Number) props.getOrDefault("MemorySize", globals.getOrDefault("MemorySize", 128))).intValue(),
-          ((Number) props.getOrDefault("Timeout", globals.getOrDefault("Timeout", 3))).intValue(), env, routes, triggers));
+          ((Number) props.getOrDefault("Timeout", globals.getOrDefault("Timeout", 3))).intValue(), env, routes, triggers,
+          schedules));
     });
     return out;
+  }
+
+  /** {@code rate(10 minutes)} as a duration; other expressions (cron, at) are not run locally. */
+  static java.time.Duration rate(String expression) {
+    var m = java.util.regex.Pattern.compile("rate\\((\\d+) (minute|minutes|hour|hours|day|days)\\)").matcher(expression.trim());
+    if (!m.matches()) throw new IllegalStateException("schedule expression " + expression
+        + " is not a rate(N minutes|hours|days); the local stack runs only rate schedules");
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2).charAt(0)) {
+      case 'm' -> java.time.Duration.ofMinutes(n);
+      case 'h' -> java.time.Duration.ofHours(n);
+      default -> java.time.Duration.ofDays(n);
+    };
   }
 
   public Function function(String id) {

@@ -141,4 +141,28 @@ class ProviderWorkerEventsTest {
     assertThat(after.status()).isEqualTo(CodeStatus.setting);
     assertThat(eventTypes(c.accessCodeId())).containsExactly("access_code.failed_to_set_on_device");
   }
+
+  @Test
+  void aJobReceivedManyTimesIsReplacedByAFreshCopyInsteadOfRetriedUntilTheQueueDropsIt() {
+    AccessCode c = storedSettingCode();
+    locks.configure(AUGUST, m -> m.withOnline(false));
+    SQSBatchResponse r;
+    try {
+      SQSEvent event = EventFixtures.sqs("set-access-code.json", c.accessCodeId());
+      event.getRecords().forEach(m -> {
+        var attributes = new java.util.HashMap<>(m.getAttributes());
+        attributes.put("ApproximateReceiveCount", "100"); // a day of retries at the longest backoff
+        m.setAttributes(attributes);
+      });
+      r = handler.handleRequest(event, new LocalContext("keyrack-ProviderWorkerFunction", 1024, 30));
+      assertThat(store.accessCode(workspace, c.accessCodeId()).orElseThrow().status()).isEqualTo(CodeStatus.setting);
+    } finally {
+      locks.configure(AUGUST, m -> m.withOnline(true));
+    }
+    // The old message is done with: a fresh copy, sent to the real queue, carries the retry on.
+    assertThat(r.getBatchItemFailures()).isEmpty();
+    TestStack.await("the fresh copy sets the code", java.time.Duration.ofSeconds(20),
+        () -> store.accessCode(workspace, c.accessCodeId()).orElseThrow().status() == CodeStatus.set);
+    assertThat(locks.memory(AUGUST).slots().get(c.accessCodeId()).pin()).isEqualTo(c.code());
+  }
 }

@@ -29,7 +29,7 @@ class TemplateTest {
   @Test
   void everyHandlerResolvesToARealHandlerClassMethodAndConstructors() throws Exception {
     assertThat(template.functions()).extracting(Template.Function::id)
-        .containsExactlyInAnyOrder("ApiFunction", "ProgrammerFunction", "ProviderWorkerFunction");
+        .containsExactlyInAnyOrder("ApiFunction", "ProgrammerFunction", "ProviderWorkerFunction", "ReconcilerFunction");
     for (Template.Function f : template.functions()) {
       Class<?> c = Class.forName(f.handlerClass());
       assertThat(com.amazonaws.services.lambda.runtime.RequestHandler.class).isAssignableFrom(c);

@@ -333,9 +333,8 @@ public final class AccessCodeService {
 
   private void enqueue(DeviceOperation op) {
     // The state is stored first and the SDK retries the send. If the queue stays unreachable, the code
-    // keeps its pending status (the stored state is the truth) and the Reconciler re-sends it; the
-    // local stack runs it at start, but no periodic sweep is deployed yet (a known gap), so the error
-    // log below is the signal to act on. The caller's request has been accepted either way.
+    // keeps its pending status (the stored state is the truth) and the Reconciler's periodic sweep
+    // (ReconcilerFunction in template.yaml) re-sends it. The caller's request has been accepted either way.
     try {
       queue.enqueue(op);
     } catch (RuntimeException e) {

@@ -17,7 +17,11 @@ public interface Store {
 
   Optional<Workspace> workspaceForKeyHash(String apiKeyHash);
 
+  /** Stores a workspace under one of its API keys (by hash) and lists it among {@link #workspaces()}. */
   void putWorkspace(Workspace w, String apiKeyHash);
+
+  /** Every workspace (for the periodic sweep that re-sends lost device operations). */
+  List<Workspace> workspaces();
 
   Optional<Device> device(UUID workspaceId, UUID deviceId);
 

@@ -39,6 +39,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  *
  * <pre>
  *   KEY#&lt;sha256 of api key&gt;  KEY               the workspace a key belongs to
+ *   WORKSPACES                WS#&lt;workspace&gt;      the list of workspaces (read by the periodic sweep)
  *   WS#&lt;workspace&gt;           DEVICE#&lt;id&gt;         a device
  *   WS#&lt;workspace&gt;           CODE#&lt;id&gt;           an access code (version for optimistic locking)
  *   WS#&lt;workspace&gt;           PIN#&lt;device&gt;#&lt;h&gt;    claim of a PIN on a device (h = hash, never the PIN);
@@ -52,6 +53,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  */
 public final class DynamoStore implements Store {
   static final String PK = "pk", SK = "sk", DOC = "doc", VERSION = "version", EXPIRES = "expires_at";
+  static final String WORKSPACES = "WORKSPACES";
   static final Duration EVENT_RETENTION = Duration.ofDays(90);
 
   private final DynamoDbClient ddb;
@@ -112,7 +114,19 @@ public final class DynamoStore implements Store {
 
   @Override
   public void putWorkspace(Workspace w, String apiKeyHash) {
-    ddb.putItem(b -> b.tableName(table).item(Map.of(PK, s("KEY#" + apiKeyHash), SK, s("KEY"), DOC, s(Json.write(w)))));
+    String doc = Json.write(w);
+    ddb.transactWriteItems(b -> b.transactItems(
+        TransactWriteItem.builder().put(Put.builder().tableName(table)
+            .item(Map.of(PK, s("KEY#" + apiKeyHash), SK, s("KEY"), DOC, s(doc))).build()).build(),
+        TransactWriteItem.builder().put(Put.builder().tableName(table)
+            .item(Map.of(PK, s(WORKSPACES), SK, s(ws(w.workspaceId())), DOC, s(doc))).build()).build()));
+  }
+
+  @Override
+  public List<Workspace> workspaces() {
+    return queryAll(QueryRequest.builder().tableName(table).consistentRead(false)
+        .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", s(WORKSPACES)))).stream()
+        .map(i -> Json.read(i.get(DOC).s(), Workspace.class)).toList();
   }
 
   // --- devices ---------------------------------------------------------------------------------

@@ -48,8 +48,13 @@ public final class Observability {
 
     @Override
     public void count(String metric) {
+      count(metric, 1);
+    }
+
+    @Override
+    public void count(String metric, int n) {
       try {
-        metrics.addMetric(metric, 1, MetricUnit.COUNT);
+        metrics.addMetric(metric, n, MetricUnit.COUNT);
         dirty.set(true);
       } catch (RuntimeException e) {
         LOG.warn("metric {} not recorded: {}", metric, e.getClass().getSimpleName());

@@ -57,9 +57,19 @@ public final class SqsJobQueue implements JobQueue {
 
   @Override
   public void enqueue(DeviceOperation op) {
+    send(op, op.deduplicationId());
+  }
+
+  @Override
+  public void enqueueFreshCopy(DeviceOperation op, String copyOf) {
+    // At most 128 characters: a message id is a UUID.
+    send(op, "copy-" + copyOf);
+  }
+
+  private void send(DeviceOperation op, String deduplicationId) {
     sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(Json.write(op))
         .messageGroupId(op.deviceId().toString())
-        .messageDeduplicationId(op.deduplicationId()));
+        .messageDeduplicationId(deduplicationId));
   }
 
   public static DeviceOperation parse(String body) {

@@ -107,6 +107,7 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
       if (group != null && blockedGroups.contains(group)) {
         // Behind a job of its lock that waits for a retry: it keeps its place and goes back now; the
         // FIFO group stays blocked by the waiting job, so it runs after it and not 180 s later.
+        if (receiveCount(m) >= FRESH_COPY_AFTER && sendFreshCopy(m)) continue;
         failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));
         followers.add(m.getReceiptHandle());
         continue;
@@ -134,16 +135,18 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
       try {
         int attempt = receiveCount(m);
         DeviceWorker.Outcome outcome = worker.process(op, attempt);
+        boolean copied = false;
         switch (outcome) {
           case DONE -> telemetry.count(op.kind() == DeviceOperation.Kind.SET ? "AccessCodesSet" : "AccessCodesRemoved");
           case FAILED_PERMANENTLY -> telemetry.count("AccessCodesFailed");
           case RETRY -> {
             telemetry.count("DeviceJobRetries");
-            backOff(m, attempt);
+            copied = attempt >= FRESH_COPY_AFTER && sendFreshCopy(m);
+            if (!copied) backOff(m, attempt);
           }
           default -> { }
         }
-        ok = outcome != DeviceWorker.Outcome.RETRY;
+        ok = outcome != DeviceWorker.Outcome.RETRY || copied; // a copy took its place: the old message goes
       } catch (RuntimeException e) {
         LOG.error("device job {} failed: {} at {}", m.getMessageId(), e.getClass().getName(),
             e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?");
@@ -157,6 +160,26 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
     }
     release(followers);
     return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+  }
+
+  /**
+   * A job received this many times is replaced by a fresh copy at the end of its lock's queue: a
+   * retry goes on as long as the code needs it (until its window ends; for an ongoing code, until
+   * the lock takes it), which can outlast SQS's 14-day retention and the redrive policy's receive
+   * limit (maxReceiveCount in template.yaml, far above this). At the longest backoff this is about a day.
+   */
+  static final int FRESH_COPY_AFTER = 100;
+
+  /** @return whether the copy was sent (the old message can then be deleted) */
+  private boolean sendFreshCopy(SQSEvent.SQSMessage m) {
+    try {
+      queue.enqueueFreshCopy(SqsJobQueue.parse(m.getBody()), m.getMessageId());
+      telemetry.count("DeviceJobsRefreshed");
+      return true;
+    } catch (RuntimeException e) {
+      LOG.warn("could not refresh device job {}: {}; it is retried as it is", m.getMessageId(), e.getClass().getSimpleName());
+      return false;
+    }
   }
 
   private void release(List<String> receiptHandles) {

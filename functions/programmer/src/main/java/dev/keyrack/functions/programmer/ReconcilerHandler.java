@@ -1,0 +1,49 @@
+package dev.keyrack.functions.programmer;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.keyrack.adapters.AwsWiring;
+import dev.keyrack.adapters.lambda.Observability;
+import dev.keyrack.app.Reconciler;
+import dev.keyrack.ports.Telemetry;
+import java.util.Map;
+
+/**
+ * The periodic sweep (template.yaml's {@code ReconcilerFunction}, on an EventBridge Scheduler rate
+ * schedule): re-sends the device operations that stored codes wait for but whose queue message may
+ * never have been sent (the queue was unreachable after the code was stored, or the api function
+ * stopped between the two). Stored state is the truth and the worker is idempotent, so a re-send is
+ * always safe. It ships in the programmer's package: same dependencies, no extra artifact.
+ *
+ * <p>The input is ignored, except {@code {"scope": "EMPTY_QUEUE"}}, which re-sends every pending
+ * code (after a queue was purged or recreated).
+ */
+public final class ReconcilerHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+  private final Reconciler reconciler;
+  private final Telemetry telemetry;
+
+  public ReconcilerHandler() {
+    this(AwsWiring.fromEnvironment());
+  }
+
+  /** Built from a container's wiring (Lambda: its environment; the local stack: template.yaml). */
+  public ReconcilerHandler(AwsWiring aws) {
+    this(new Reconciler(aws.store(), aws.jobQueue(), aws.clock()), aws.telemetry());
+  }
+
+  public ReconcilerHandler(Reconciler reconciler, Telemetry telemetry) {
+    this.reconciler = reconciler;
+    this.telemetry = telemetry;
+  }
+
+  @Override
+  public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
+    Reconciler.Scope scope = input != null && "EMPTY_QUEUE".equals(input.get("scope"))
+        ? Reconciler.Scope.EMPTY_QUEUE : Reconciler.Scope.LOST_SENDS;
+    return Observability.around(context, telemetry, () -> {
+      int sent = reconciler.reconcileAll(scope);
+      telemetry.count("DeviceJobsResent", sent);
+      return Map.of("resent", sent, "scope", scope.name());
+    });
+  }
+}
