@@ -307,8 +307,8 @@ public final class ColdStart implements Part {
           "package_bytes_with_crt_estimate", p.zip().toFile().length() + crtBytesForOnePlatform()));
       long withCrt = p.zip().toFile().length() + crtBytesForOnePlatform();
       notes.add(String.format("%s: CRT %s than url-connection by %.0f ms (median first event); with CRT its package "
-              + "would be about %.2f MiB (target < 15 MiB)", p.name(), diff < 0 ? "faster" : "slower", Math.abs(diff),
-          withCrt / (1024.0 * 1024.0)));
+              + "would be about %.2f MB = %.2f MiB (target < 15 MB)", p.name(), diff < 0 ? "faster" : "slower", Math.abs(diff),
+          withCrt / 1e6, withCrt / (1024.0 * 1024.0)));
     }
     if (clients.contains(HttpClients.CRT)) {
       notes.add(String.format("CRT measured with %s (%.1f MiB, natives of every platform); a package would ship "

@@ -94,13 +94,16 @@ public final class MillionCodeSimulation implements Part {
     rows.add(row("peak Scheduler invocations due /s", fmt(r.peakFireDemandPerSecond()), fmt(SCHEDULER_INVOCATIONS_PER_SECOND) + "/s",
         ratio(r.peakFireDemandPerSecond(), SCHEDULER_INVOCATIONS_PER_SECOND)));
     rows.add(row("fires delayed by that quota", fmt(r.firesDelayed()) + " (longest " + duration(r.maxFireDelaySeconds()) + ")", "", ""));
-    rows.add(row("peak SQS SendMessage /s", fmt(r.peakSendMessagePerSecond()),
-        SQS_FIFO_CALLS_PER_SECOND_PER_ACTION + "/s FIFO (" + fmt(SQS_FIFO_BATCHED_MESSAGES_PER_SECOND) + " batched); "
-            + fmt(SQS_FIFO_HIGH_THROUGHPUT_PER_SECOND) + "/s high throughput",
-        ratio(r.peakSendMessagePerSecond(), SQS_FIFO_CALLS_PER_SECOND_PER_ACTION) + "; "
-            + ratio(r.peakSendMessagePerSecond(), SQS_FIFO_HIGH_THROUGHPUT_PER_SECOND)));
-    rows.add(row("peak SQS ChangeMessageVisibility /s (retries)", fmt(r.peakRetriesPerSecond()),
-        SQS_FIFO_CALLS_PER_SECOND_PER_ACTION + "/s FIFO", ratio(r.peakRetriesPerSecond(), SQS_FIFO_CALLS_PER_SECOND_PER_ACTION)));
+    // Every SQS action against the FIFO quotas, which are per action: 300 calls/s, 3,000 messages/s
+    // batched, 70,000 messages/s in high-throughput mode. Each call here carries one message.
+    for (Map.Entry<String, SimResult.ServiceRate> e : sqsActions(r).entrySet()) {
+      double peak = e.getValue().peakPerSecond();
+      rows.add(row("peak " + e.getKey() + " /s (calls = messages)", fmt(Math.round(peak)),
+          SQS_FIFO_CALLS_PER_SECOND_PER_ACTION + " calls/s; " + fmt(SQS_FIFO_BATCHED_MESSAGES_PER_SECOND) + " msgs/s batched; "
+              + fmt(SQS_FIFO_HIGH_THROUGHPUT_PER_SECOND) + " msgs/s high throughput",
+          ratio(peak, SQS_FIFO_CALLS_PER_SECOND_PER_ACTION) + "; " + ratio(peak, SQS_FIFO_BATCHED_MESSAGES_PER_SECOND) + "; "
+              + ratio(peak, SQS_FIFO_HIGH_THROUGHPUT_PER_SECOND)));
+    }
     for (Map.Entry<String, SimResult.ServiceRate> e : r.services().entrySet()) {
       // Only the HTTP API has a per-service request quota; the others' quotas are per action or in other units (above).
       boolean api = e.getKey().equals("ApiGateway");
@@ -108,8 +111,12 @@ public final class MillionCodeSimulation implements Part {
               + " per code)", fmt(Math.round(e.getValue().peakPerSecond())), api ? fmt(HTTP_API_REQUESTS_PER_SECOND) + "/s HTTP API" : "",
           api ? ratio(e.getValue().peakPerSecond(), HTTP_API_REQUESTS_PER_SECOND) : ""));
     }
-    rows.add(row("cost per million codes (part 3, this mix)", usdPerMillion == null ? "n/a" : usd(usdPerMillion), "", ""));
-    rows.add(row("+ retries and backups (estimated)", usd(r.extraUsdPerMillion()), "", ""));
+    rows.add(row("happy-path cost per million codes (" + (model.measured() ? "part 3" : "default estimate") + ", this mix)",
+        usdPerMillion == null ? "n/a" : usd(usdPerMillion), "", ""));
+    rows.add(row("lifecycle steps as simulated (" + fmt(r.dueAtCreate()) + " due at create, "
+        + fmt(r.activationsRecorded()) + " activations without the worker)", usd(r.stepUsdPerMillion()), "", ""));
+    rows.add(row("+ retries, delay reports, backups, dropped fires (estimated calls, price table)", usd(r.extraUsdPerMillion()), "", ""));
+    rows.add(row("= cost per million codes as simulated", usd(r.usdPerMillion()), "", ""));
     rows.add(row("wall time of the simulation", String.format(Locale.ROOT, "%.1f s (%,d events)", r.wallSeconds(), r.events()), "", ""));
 
     notes.add("Seed " + seed + " (set KEYRACK_SIM_SEED for another run); the same seed gives the same figures.");
@@ -145,9 +152,11 @@ public final class MillionCodeSimulation implements Part {
           fmt(r.peakFireDemandPerSecond()), r.peakFireDemandPerSecond() / (double) SCHEDULER_INVOCATIONS_PER_SECOND,
           duration(r.maxFireDelaySeconds())));
     }
-    if (r.peakSendMessagePerSecond() > SQS_FIFO_CALLS_PER_SECOND_PER_ACTION) {
-      notes.add("SendMessage peaks above the 300/s FIFO quota: the queue needs high-throughput mode, which template.yaml sets "
-          + "(FifoThroughputLimit: perMessageGroupId, DeduplicationScope: messageGroup).");
+    List<String> over = sqsActions(r).entrySet().stream()
+        .filter(e -> e.getValue().peakPerSecond() > SQS_FIFO_CALLS_PER_SECOND_PER_ACTION).map(Map.Entry::getKey).toList();
+    if (!over.isEmpty()) {
+      notes.add(String.join(", ", over) + " peak above the 300/s per-action FIFO quota: the queue needs high-throughput mode, "
+          + "which template.yaml sets (FifoThroughputLimit: perMessageGroupId, DeduplicationScope: messageGroup).");
     }
     if (r.codesOnDeadLocks() > 0) {
       notes.add("On a lock offline for good, the first stuck message blocks the lock's FIFO group until it is dead-lettered, "
@@ -191,12 +200,14 @@ public final class MillionCodeSimulation implements Part {
     json.put("max_fire_delay_seconds", r.maxFireDelaySeconds());
     Map<String, Object> peaks = new LinkedHashMap<>();
     peaks.put("Scheduler.Invocation", quota(r.peakFireDemandPerSecond(), SCHEDULER_INVOCATIONS_PER_SECOND));
-    Map<String, Object> send = quota(r.peakSendMessagePerSecond(), SQS_FIFO_CALLS_PER_SECOND_PER_ACTION);
-    send.put("quota_fifo_batched_messages", SQS_FIFO_BATCHED_MESSAGES_PER_SECOND);
-    send.put("quota_high_throughput", SQS_FIFO_HIGH_THROUGHPUT_PER_SECOND);
-    send.put("ratio_high_throughput", r.peakSendMessagePerSecond() / (double) SQS_FIFO_HIGH_THROUGHPUT_PER_SECOND);
-    peaks.put("Sqs.SendMessage", send);
-    peaks.put("Sqs.ChangeMessageVisibility", quota(r.peakRetriesPerSecond(), SQS_FIFO_CALLS_PER_SECOND_PER_ACTION));
+    sqsActions(r).forEach((op, rate) -> {
+      Map<String, Object> q = quota(rate.peakPerSecond(), SQS_FIFO_CALLS_PER_SECOND_PER_ACTION);
+      q.put("quota_fifo_batched_messages", SQS_FIFO_BATCHED_MESSAGES_PER_SECOND);
+      q.put("ratio_fifo_batched_messages", rate.peakPerSecond() / SQS_FIFO_BATCHED_MESSAGES_PER_SECOND);
+      q.put("quota_high_throughput", SQS_FIFO_HIGH_THROUGHPUT_PER_SECOND);
+      q.put("ratio_high_throughput", rate.peakPerSecond() / SQS_FIFO_HIGH_THROUGHPUT_PER_SECOND);
+      peaks.put(op, q);
+    });
     peaks.put("pending_schedules", quota(r.peakPendingSchedules(), SCHEDULER_SCHEDULES_PER_ACCOUNT));
     peaks.put("worker_concurrency", quota(r.peakWorkersBusy(), workers));
     json.put("peaks", peaks);
@@ -209,13 +220,30 @@ public final class MillionCodeSimulation implements Part {
       services.put(k, s);
     });
     json.put("services", services);
+    Map<String, Object> operations = new LinkedHashMap<>();
+    r.operations().forEach((k, v) -> operations.put(k, Map.of("peak_per_second", v.peakPerSecond(), "total", v.total(),
+        "per_code", v.total() / r.codes())));
+    json.put("operations", operations);
+    json.put("due_at_create", r.dueAtCreate());
+    json.put("activations_recorded_by_programmer", r.activationsRecorded());
     json.put("call_model", model.measured() ? "measured (aws_calls)" : "default estimate");
     if (usdPerMillion != null) json.put("usd_per_million_codes", usdPerMillion);
+    json.put("usd_per_million_codes_steps_as_simulated", r.stepUsdPerMillion());
     json.put("usd_per_million_codes_retries_and_backups_estimated", r.extraUsdPerMillion());
+    json.put("usd_per_million_codes_as_simulated", r.usdPerMillion());
     json.put("invariant_violations", r.invariantViolations());
     json.put("events", r.events());
     json.put("wall_seconds", r.wallSeconds());
     return new PartResult(List.of("figure", "value", "default quota", "ratio"), rows, json, notes);
+  }
+
+  /** The SQS actions the run made (every {@code Sqs.*} operation with calls), by peak calls per second. */
+  static Map<String, SimResult.ServiceRate> sqsActions(SimResult r) {
+    Map<String, SimResult.ServiceRate> out = new LinkedHashMap<>();
+    r.operations().forEach((op, rate) -> {
+      if (op.startsWith("Sqs.") && rate.total() > 0) out.put(op, rate);
+    });
+    return out;
   }
 
   private static long seed() {
@@ -239,8 +267,8 @@ public final class MillionCodeSimulation implements Part {
     if (awsCalls != null) {
       try {
         AwsCallModel m = AwsCallModel.fromJson(awsCalls.json());
-        notes.add("AWS requests per step and the cost per million codes are part 3's measurement (aws_calls); "
-            + "retries and backups are priced by the default estimate.");
+        notes.add("AWS requests per step and their dollars are part 3's measurement (aws_calls); retries, delay reports, "
+            + "backups and dropped fires are estimated calls (AwsCallModel.EXTRAS) priced from the checked-in price table.");
         return m;
       } catch (IllegalArgumentException e) {
         notes.add("aws_calls ran but its JSON could not be read (" + e.getMessage() + "); using the default call model.");

@@ -28,6 +28,27 @@ class MillionCodeSimulationTest {
   }
 
   @Test
+  void everySqsActionIsComparedWithTheFifoQuotasAndTheCostIncludesTheExtras() throws Exception {
+    Files.writeString(repo.resolve("template.yaml"), "MaximumConcurrency: 50\n");
+
+    PartResult r = new MillionCodeSimulation().run(new BenchContext(repo, true));
+
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> peaks = (Map<String, Map<String, Object>>) r.json().get("peaks");
+    for (String op : List.of("Sqs.SendMessage", "Sqs.ReceiveMessage", "Sqs.DeleteMessageBatch", "Sqs.ChangeMessageVisibility")) {
+      assertThat(peaks).containsKey(op);
+      assertThat(peaks.get(op)).containsEntry("quota", 300L).containsEntry("quota_fifo_batched_messages", 3_000L)
+          .containsEntry("quota_high_throughput", 70_000L);
+      assertThat(r.rows()).anyMatch(row -> row.get(0).startsWith("peak " + op + " /s"));
+    }
+    double steps = (double) r.json().get("usd_per_million_codes_steps_as_simulated");
+    double extras = (double) r.json().get("usd_per_million_codes_retries_and_backups_estimated");
+    assertThat(extras).isPositive();
+    assertThat((double) r.json().get("usd_per_million_codes_as_simulated")).isCloseTo(steps + extras, within(1e-9));
+    assertThat(r.rows()).anyMatch(row -> row.get(0).startsWith("= cost per million codes"));
+  }
+
+  @Test
   void withPartThreeItUsesTheMeasuredCostWeightedByTheMix() throws Exception {
     Files.writeString(repo.resolve("template.yaml"), "MaximumConcurrency: 50\n");
     BenchContext context = new BenchContext(repo, true);

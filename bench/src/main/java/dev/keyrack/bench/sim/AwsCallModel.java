@@ -1,5 +1,6 @@
 package dev.keyrack.bench.sim;
 
+import dev.keyrack.bench.PriceTable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,8 +14,11 @@ import java.util.TreeSet;
  * estimate read off the adapters. The simulation attributes a step's calls to the virtual second in
  * which the step happens, which gives the peak request rate per service.
  *
- * <p>Retries and backup pulls are not part of a happy-path lifecycle, so their calls always come
- * from {@link #EXTRAS} (also an estimate from reading the code).
+ * <p>Retries, delay reports, backups and dropped fires are not part of a happy-path lifecycle, so
+ * their calls always come from {@link #EXTRAS} (an estimate from reading the code), priced from the
+ * checked-in price table ({@link PriceTable}). Each step carries its dollars per occurrence (part
+ * 3's {@code usd_per_million} of the step, or the default's calls priced from the table), so the
+ * simulation can add up what actually happened.
  *
  * @param steps         the calls of each step of each lifecycle
  * @param usdPerMillion dollars per million codes of each lifecycle
@@ -29,16 +33,20 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
   public enum Lifecycle { time_bound_native, time_bound_jit, ongoing }
 
   /** Calls that happen outside a happy-path lifecycle, per occurrence. */
-  public enum Extra { retry, backup_pull, backup_fill, backup_remove }
+  public enum Extra { retry, delay_report, pool_check, backup_pull, backup_pool_empty, backup_fill, backup_remove, dropped_fire, worker_nothing_to_do }
 
   /**
    * One step: when it happens, for which lifecycle, and its calls by {@code Service.Operation}.
    * {@code onWorker}: the calls happen when the provider worker carries out the device operation
    * (paced by the worker's concurrency), not when the moment fires.
    */
-  public record Step(String name, At at, Lifecycle lifecycle, Map<String, Double> calls, boolean onWorker) {
+  public record Step(String name, At at, Lifecycle lifecycle, Map<String, Double> calls, boolean onWorker, double usd) {
     public Step {
       calls = Map.copyOf(calls);
+    }
+
+    public Step(String name, At at, Lifecycle lifecycle, Map<String, Double> calls, boolean onWorker) {
+      this(name, at, lifecycle, calls, onWorker, 0);
     }
   }
 
@@ -57,7 +65,15 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
   public List<String> services() {
     TreeSet<String> s = new TreeSet<>();
     steps.forEach(st -> st.calls().keySet().forEach(k -> s.add(service(k))));
-    EXTRAS.values().forEach(m -> m.keySet().forEach(k -> s.add(service(k))));
+    EXTRAS.values().forEach(m -> m.calls().keySet().forEach(k -> s.add(service(k))));
+    return List.copyOf(s);
+  }
+
+  /** Every call key ({@code Service.Operation}) named by the steps and the extras, sorted. */
+  public List<String> operations() {
+    TreeSet<String> s = new TreeSet<>();
+    steps.forEach(st -> s.addAll(st.calls().keySet()));
+    EXTRAS.values().forEach(m -> s.addAll(m.calls().keySet()));
     return List.copyOf(s);
   }
 
@@ -77,6 +93,12 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
       }
     }
     return sum;
+  }
+
+  /** Dollars of one occurrence of the steps of {@code lifecycle} at {@code at} made by the worker or not. */
+  public double usdAt(Lifecycle lifecycle, At at, boolean onWorker) {
+    return steps.stream().filter(st -> st.lifecycle() == lifecycle && st.at() == at && st.onWorker() == onWorker)
+        .mapToDouble(Step::usd).sum();
   }
 
   /** Total calls of one code of {@code lifecycle} on its happy path. */
@@ -113,7 +135,8 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
       }
       boolean onWorker = step.get("lambda") instanceof Map<?, ?> lambda
           && String.valueOf(lambda.get("function")).toLowerCase(java.util.Locale.ROOT).contains("worker");
-      steps.add(new Step(String.valueOf(e.getKey()), at, lifecycle, calls, onWorker));
+      double usd = step.get("usd_per_million") instanceof Number n ? n.doubleValue() / 1e6 : 0;
+      steps.add(new Step(String.valueOf(e.getKey()), at, lifecycle, calls, onWorker, usd));
     }
     Map<Lifecycle, Double> usd = new LinkedHashMap<>();
     usdJson.forEach((k, v) -> {
@@ -131,102 +154,160 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
   }
 
   // ---------------------------------------------------------------------------------------------
-  // The default estimate: the one place where calls are assumed rather than measured.
-  // Read off the adapters: DynamoStore (GetItem per read, one TransactWriteItems per change),
-  // EventBridgeScheduler (one CreateSchedule per later moment, one invocation per fire),
-  // SqsJobQueue (one SendMessage per device operation, ChangeMessageVisibility per retry), and the
-  // event source mapping's ReceiveMessage/DeleteMessage, which SQS bills although our code does not
-  // make them. Lambda keys carry the function: one invocation each.
+  // The default estimate: the one place where calls are assumed rather than measured. Read off the
+  // app services and adapters (and matching what part 3 counts):
+  //  - api create: the API key and device reads (GetItem 2), the device's codes (Query), the action
+  //    attempt (PutItem), the code with its PIN claim and event (TransactWriteItems, 3 items), one
+  //    CreateSchedule per later moment (AccessCodeService.create);
+  //  - a fire: the code and device reads (GetItem 2, ProgrammingService.fire); a just-in-time PROGRAM
+  //    also stores status setting (one item: a plain PutItem); the native ACTIVATE of a preloaded
+  //    code stores the activation with its event (TransactWriteItems) and sends nothing to the
+  //    queue; a REMOVE writes nothing (the worker removes a code whose window has ended);
+  //  - a worker operation: the event source mapping's ReceiveMessage and DeleteMessageBatch, the
+  //    device and code reads, the code with its event (TransactWriteItems; a removal deletes the code
+  //    and writes two events).
+  // Lambda keys carry the function: one invocation each, billed at ASSUMED_LAMBDA's memory and time.
 
-  private static final Map<String, Double> FIRE_AND_ENQUEUE = Map.of(
-      "Scheduler.Invocation", 1.0, "Lambda.programmer", 1.0, "DynamoDb.GetItem", 2.0, "Sqs.SendMessage", 1.0);
-  /** The programmer also writes status {@code setting} (just-in-time PROGRAM) or {@code removing} (REMOVE). */
-  private static final Map<String, Double> FIRE_WRITE_AND_ENQUEUE = plus(FIRE_AND_ENQUEUE, Map.of("DynamoDb.TransactWriteItems", 1.0));
-  private static final Map<String, Double> WORKER_OP = Map.of(
-      "Sqs.ReceiveMessage", 1.0, "Sqs.DeleteMessage", 1.0, "Lambda.worker", 1.0, "DynamoDb.GetItem", 2.0,
-      "DynamoDb.TransactWriteItems", 1.0);
+  /**
+   * Calls of one occurrence of something, with the DynamoDB units they consume and the function
+   * invoked (if any), priced by {@link #usd(PriceTable)} from the checked-in price table.
+   */
+  public record Cost(Map<String, Double> calls, double wcu, double rcu) {
+    public Cost {
+      calls = Map.copyOf(calls);
+    }
 
-  private static Map<String, Double> plus(Map<String, Double> a, Map<String, Double> b) {
+    Cost plus(Cost o) {
+      return new Cost(AwsCallModel.plus(calls, o.calls), wcu + o.wcu, rcu + o.rcu);
+    }
+
+    /** Dollars of one occurrence at {@code prices}: requests, Lambda GB-s (at {@link #ASSUMED_LAMBDA}) and DynamoDB units. */
+    public double usd(PriceTable prices) {
+      double usd = 0;
+      for (Map.Entry<String, Double> c : calls.entrySet()) {
+        String k = c.getKey();
+        double n = c.getValue();
+        String svc = service(k);
+        switch (svc) {
+          case "ApiGateway" -> usd += n * prices.apiGatewayPerMillionRequests() / 1e6;
+          case "Sqs" -> usd += n * prices.sqsPerMillionRequests() / 1e6;
+          case "Scheduler" -> usd += n * (k.equals("Scheduler.Invocation") ? prices.schedulerPerMillionInvocations()
+              : prices.schedulerPerMillionApiCalls()) / 1e6;
+          case "Lambda" -> {
+            double[] mbMs = ASSUMED_LAMBDA.getOrDefault(k, new double[] {1024, 100});
+            usd += n * (prices.lambdaPerMillionRequests() / 1e6 + mbMs[0] / 1024.0 * Math.ceil(mbMs[1]) / 1000.0 * prices.lambdaPerGbSecond());
+          }
+          default -> { }
+        }
+      }
+      return usd + wcu * prices.dynamoPerMillionWriteUnits() / 1e6 + rcu * prices.dynamoPerMillionReadUnits() / 1e6;
+    }
+  }
+
+  /**
+   * Memory (MB, template.yaml) and warm handler time (ms, assumed: about what part 3 measures
+   * here) of each function's invocation in the default estimate and the extras.
+   */
+  static final Map<String, double[]> ASSUMED_LAMBDA = Map.of(
+      "Lambda.api", new double[] {1024, 100},
+      "Lambda.programmer", new double[] {512, 60},
+      "Lambda.worker", new double[] {1024, 130});
+
+  private static Cost cost(double wcu, double rcu, Object... kv) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) m.merge((String) kv[i], ((Number) kv[i + 1]).doubleValue(), Double::sum);
+    return new Cost(m, wcu, rcu);
+  }
+
+  /** A fire read: the code (consistent, 1 RRU) and the device (eventually consistent, 0.5 RRU). */
+  static final Cost FIRE = cost(0, 1.5, "Scheduler.Invocation", 1, "Lambda.programmer", 1, "DynamoDb.GetItem", 2);
+  static final Cost FIRE_AND_ENQUEUE = FIRE.plus(cost(0, 0, "Sqs.SendMessage", 1));
+  /** The worker's set: the code with its event (2 items in a transaction, 2 WRU each). */
+  static final Cost WORKER_SET = cost(4, 1.5, "Sqs.ReceiveMessage", 1, "Sqs.DeleteMessageBatch", 1, "Lambda.worker", 1,
+      "DynamoDb.GetItem", 2, "DynamoDb.TransactWriteItems", 1);
+  /** The worker's removal: the code deleted with two events (3 items). */
+  static final Cost WORKER_REMOVE = cost(6, 1.5, "Sqs.ReceiveMessage", 1, "Sqs.DeleteMessageBatch", 1, "Lambda.worker", 1,
+      "DynamoDb.GetItem", 2, "DynamoDb.TransactWriteItems", 1);
+
+  static Map<String, Double> plus(Map<String, Double> a, Map<String, Double> b) {
     Map<String, Double> m = new LinkedHashMap<>(a);
     b.forEach((k, v) -> m.merge(k, v, Double::sum));
     return m;
   }
 
-  private static Map<String, Double> create(int schedules) {
-    return Map.of("ApiGateway.Request", 1.0, "Lambda.api", 1.0, "DynamoDb.GetItem", 3.0,
-        "DynamoDb.TransactWriteItems", 1.0, "Scheduler.CreateSchedule", (double) schedules);
+  /** The api's create: key and device reads, the device's codes, the action attempt, the code with PIN claim and event. */
+  private static Cost create(int schedules) {
+    return cost(7, 1.0, "ApiGateway.Request", 1, "Lambda.api", 1, "DynamoDb.GetItem", 2, "DynamoDb.Query", 1,
+        "DynamoDb.PutItem", 1, "DynamoDb.TransactWriteItems", 1, "Scheduler.CreateSchedule", schedules);
   }
 
-
   /**
-   * Estimated price of one call in USD (us-east-1 list prices as issue 5 gives them), used only to
-   * turn the default calls into dollars: DynamoDB reads 1 RRU ($0.125/M), a transaction of two
-   * items 4 WRU ($0.625/M each), SQS FIFO $0.50/M, Scheduler $1.00/M invocations (API calls free),
-   * HTTP API $1.00/M, Lambda $0.20/M plus GB-s at $0.0000133334 (api 1 GB × 60 ms, programmer
-   * 0.5 GB × 40 ms, worker 1 GB × 100 ms, durations assumed).
+   * Calls outside the happy path, per occurrence (always estimated; part 3 measures happy paths),
+   * each checked against the code that makes them.
    */
-  static final Map<String, Double> DEFAULT_USD_PER_CALL = Map.ofEntries(
-      Map.entry("ApiGateway.Request", 1.00e-6),
-      Map.entry("Lambda.api", 0.20e-6 + 1.0 * 0.060 * 0.0000133334),
-      Map.entry("Lambda.programmer", 0.20e-6 + 0.5 * 0.040 * 0.0000133334),
-      Map.entry("Lambda.worker", 0.20e-6 + 1.0 * 0.100 * 0.0000133334),
-      Map.entry("DynamoDb.GetItem", 0.125e-6),
-      Map.entry("DynamoDb.Query", 0.125e-6),
-      Map.entry("DynamoDb.TransactWriteItems", 4 * 0.625e-6),
-      Map.entry("Sqs.SendMessage", 0.50e-6),
-      Map.entry("Sqs.ReceiveMessage", 0.50e-6),
-      Map.entry("Sqs.DeleteMessage", 0.50e-6),
-      Map.entry("Sqs.ChangeMessageVisibility", 0.50e-6),
-      Map.entry("Scheduler.Invocation", 1.00e-6),
-      Map.entry("Scheduler.CreateSchedule", 0.0));
+  public static final Map<Extra, Cost> EXTRAS = extras();
 
-  /** Calls outside the happy path, per occurrence (always estimated; part 3 measures happy paths). */
-  public static final Map<Extra, Map<String, Double>> EXTRAS = Map.of(
-      // A failed attempt: the worker's invocation and reads, then the message's visibility is pushed back.
-      Extra.retry, Map.of("Sqs.ReceiveMessage", 1.0, "Lambda.worker", 1.0, "DynamoDb.GetItem", 2.0,
-          "Sqs.ChangeMessageVisibility", 1.0),
-      // BackupPools.pull: read the code and the device's codes, link both in one transaction, schedule the backup's removal.
-      Extra.backup_pull, Map.of("DynamoDb.GetItem", 3.0, "DynamoDb.Query", 2.0, "DynamoDb.TransactWriteItems", 1.0,
-          "Scheduler.CreateSchedule", 1.0),
-      // BackupPools.fill, per backup made: store it, enqueue it, and the worker sets it.
-      Extra.backup_fill, plus(Map.of("DynamoDb.TransactWriteItems", 1.0, "Sqs.SendMessage", 1.0), WORKER_OP),
-      // A pulled backup leaves the lock at the original's ends_at.
-      Extra.backup_remove, plus(FIRE_WRITE_AND_ENQUEUE, WORKER_OP));
-
-  /** Estimated dollars of {@code calls}, at {@link #DEFAULT_USD_PER_CALL} (unknown calls cost nothing). */
-  public static double estimatedUsd(Map<String, Double> calls) {
-    double usd = 0;
-    for (Map.Entry<String, Double> c : calls.entrySet()) usd += c.getValue() * DEFAULT_USD_PER_CALL.getOrDefault(c.getKey(), 0.0);
-    return usd;
+  private static Map<Extra, Cost> extras() {
+    Map<Extra, Cost> m = new java.util.EnumMap<>(Extra.class);
+    // ProviderWorkerHandler on a failed attempt: the invocation, DeviceWorker's device and code reads, then
+    // retryLater's ChangeMessageVisibility; the message is not deleted.
+    m.put(Extra.retry, cost(0, 1.5, "Sqs.ReceiveMessage", 1, "Lambda.worker", 1, "DynamoDb.GetItem", 2,
+        "Sqs.ChangeMessageVisibility", 1));
+    // DeviceWorker.reportDelay when a warning or an error is new: the code with its event(s).
+    m.put(Extra.delay_report, cost(4, 0, "DynamoDb.TransactWriteItems", 1));
+    // BackupPools.onSetFailure once BackupPolicy says pull: the pool flag (eventually consistent).
+    m.put(Extra.pool_check, cost(0, 0.5, "DynamoDb.GetItem", 1));
+    // BackupPools.pull: the code, the device and the pool flag again, the device's codes, both codes linked with
+    // the pull event (3 items), the backup's removal scheduled; then fill's query of the device's codes.
+    m.put(Extra.backup_pull, cost(6, 4.0, "DynamoDb.GetItem", 3, "DynamoDb.Query", 2, "DynamoDb.TransactWriteItems", 1,
+        "Scheduler.CreateSchedule", 1));
+    // BackupPools.pull finding no programmed backup: the same reads and fill's query, no write (a 409).
+    m.put(Extra.backup_pool_empty, cost(0, 4.0, "DynamoDb.GetItem", 3, "DynamoDb.Query", 2));
+    // BackupPools.fill, per backup made: the code with its PIN claim (2 items), its SET enqueued, the worker's set.
+    m.put(Extra.backup_fill, cost(4, 0, "DynamoDb.TransactWriteItems", 1, "Sqs.SendMessage", 1).plus(WORKER_SET));
+    // A pulled backup leaves at the original's ends_at: a removal fire (writes nothing) and the worker's removal.
+    m.put(Extra.backup_remove, FIRE_AND_ENQUEUE.plus(WORKER_REMOVE));
+    // ProgrammingService.fire dropping a fire (code deleted, or a duplicate): the two reads only.
+    m.put(Extra.dropped_fire, FIRE);
+    // DeviceWorker finding nothing to do (a duplicate, or a set whose window has ended): receive, reads, delete; no write.
+    m.put(Extra.worker_nothing_to_do, cost(0, 1.5, "Sqs.ReceiveMessage", 1, "Sqs.DeleteMessageBatch", 1, "Lambda.worker", 1,
+        "DynamoDb.GetItem", 2));
+    return Map.copyOf(m);
   }
 
   /** The estimated lifecycles, used when part 3 was not run. */
   public static final AwsCallModel DEFAULT = defaultModel();
 
   private static AwsCallModel defaultModel() {
+    PriceTable prices = PriceTable.load();
+    Cost jitProgramFire = FIRE_AND_ENQUEUE.plus(cost(1, 0, "DynamoDb.PutItem", 1));
+    Cost activateFire = FIRE.plus(cost(4, 0, "DynamoDb.TransactWriteItems", 1));
     List<Step> steps = List.of(
-        new Step("native.create", At.create, Lifecycle.time_bound_native, create(3), false),
-        new Step("native.preload_fire", At.program, Lifecycle.time_bound_native, FIRE_AND_ENQUEUE, false),
-        new Step("native.worker_preload", At.program, Lifecycle.time_bound_native, WORKER_OP, true),
-        new Step("native.activate_fire", At.starts_at, Lifecycle.time_bound_native, FIRE_AND_ENQUEUE, false),
-        new Step("native.worker_activate", At.starts_at, Lifecycle.time_bound_native, WORKER_OP, true),
-        new Step("native.remove_fire", At.ends_at, Lifecycle.time_bound_native, FIRE_WRITE_AND_ENQUEUE, false),
-        new Step("native.worker_remove", At.ends_at, Lifecycle.time_bound_native, WORKER_OP, true),
-        new Step("jit.create", At.create, Lifecycle.time_bound_jit, create(2), false),
-        new Step("jit.program_fire", At.program, Lifecycle.time_bound_jit, FIRE_WRITE_AND_ENQUEUE, false),
-        new Step("jit.worker_set", At.program, Lifecycle.time_bound_jit, WORKER_OP, true),
-        new Step("jit.remove_fire", At.ends_at, Lifecycle.time_bound_jit, FIRE_WRITE_AND_ENQUEUE, false),
-        new Step("jit.worker_remove", At.ends_at, Lifecycle.time_bound_jit, WORKER_OP, true),
-        new Step("ongoing.create", At.create, Lifecycle.ongoing, plus(create(0), Map.of("Sqs.SendMessage", 1.0)), false),
-        new Step("ongoing.set", At.program, Lifecycle.ongoing, WORKER_OP, true),
-        new Step("ongoing.delete", At.ends_at, Lifecycle.ongoing, Map.of("ApiGateway.Request", 1.0, "Lambda.api", 1.0,
-            "DynamoDb.GetItem", 2.0, "DynamoDb.TransactWriteItems", 1.0, "Sqs.SendMessage", 1.0), false),
-        new Step("ongoing.worker_remove", At.ends_at, Lifecycle.ongoing, WORKER_OP, true));
+        step(prices, "native.create", At.create, Lifecycle.time_bound_native, create(3), false),
+        step(prices, "native.preload_fire", At.program, Lifecycle.time_bound_native, FIRE_AND_ENQUEUE, false),
+        step(prices, "native.worker_preload", At.program, Lifecycle.time_bound_native, WORKER_SET, true),
+        // The programmer records the activation itself: no queue message, no worker.
+        step(prices, "native.activate_fire", At.starts_at, Lifecycle.time_bound_native, activateFire, false),
+        step(prices, "native.remove_fire", At.ends_at, Lifecycle.time_bound_native, FIRE_AND_ENQUEUE, false),
+        step(prices, "native.worker_remove", At.ends_at, Lifecycle.time_bound_native, WORKER_REMOVE, true),
+        step(prices, "jit.create", At.create, Lifecycle.time_bound_jit, create(2), false),
+        step(prices, "jit.program_fire", At.program, Lifecycle.time_bound_jit, jitProgramFire, false),
+        step(prices, "jit.worker_set", At.program, Lifecycle.time_bound_jit, WORKER_SET, true),
+        step(prices, "jit.remove_fire", At.ends_at, Lifecycle.time_bound_jit, FIRE_AND_ENQUEUE, false),
+        step(prices, "jit.worker_remove", At.ends_at, Lifecycle.time_bound_jit, WORKER_REMOVE, true),
+        step(prices, "ongoing.create", At.create, Lifecycle.ongoing, create(0).plus(cost(0, 0, "Sqs.SendMessage", 1)), false),
+        step(prices, "ongoing.set", At.program, Lifecycle.ongoing, WORKER_SET, true),
+        step(prices, "ongoing.delete", At.ends_at, Lifecycle.ongoing, cost(2, 1.5, "ApiGateway.Request", 1, "Lambda.api", 1,
+            "DynamoDb.GetItem", 2, "DynamoDb.PutItem", 2, "Sqs.SendMessage", 1), false),
+        step(prices, "ongoing.worker_remove", At.ends_at, Lifecycle.ongoing, WORKER_REMOVE, true));
     Map<Lifecycle, Double> usd = new LinkedHashMap<>();
     for (Lifecycle l : Lifecycle.values()) {
-      double perCode = steps.stream().filter(s -> s.lifecycle() == l).mapToDouble(s -> estimatedUsd(s.calls())).sum();
-      usd.put(l, perCode * 1_000_000);
+      usd.put(l, steps.stream().filter(s -> s.lifecycle() == l).mapToDouble(Step::usd).sum() * 1_000_000);
     }
     return new AwsCallModel(steps, usd, false);
+  }
+
+  private static Step step(PriceTable prices, String name, At at, Lifecycle l, Cost c, boolean onWorker) {
+    return new Step(name, at, l, c.calls(), onWorker, c.usd(prices));
   }
 }

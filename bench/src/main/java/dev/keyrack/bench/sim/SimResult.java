@@ -35,8 +35,13 @@ import java.util.Map;
  * @param peakWorkersBusy         provider-worker invocations busy at once
  * @param maxWorkerWaitSeconds    the longest a deliverable message waited for a free worker
  * @param services                per AWS service: peak requests in one virtual second and total
- * @param extraUsdPerMillion      estimated dollars per million codes of retries and backups
+ * @param extraUsdPerMillion      dollars per million codes of retries, delay reports, backups and dropped fires
+ *                                (estimated calls, priced from the checked-in price table)
  * @param invariantViolations     name → count; all zero in a correct run
+ * @param operations              per call ({@code Service.Operation}): peak in one virtual second and total
+ * @param stepUsdPerMillion       dollars per million codes of the lifecycle steps that happened (their priced calls)
+ * @param dueAtCreate             codes whose first trip to the lock was due at create (the api enqueued them)
+ * @param activationsRecorded     native activations the programmer recorded itself (no queue, no worker)
  */
 public record SimResult(
     long seed,
@@ -77,7 +82,11 @@ public record SimResult(
     long maxWorkerWaitSeconds,
     Map<String, ServiceRate> services,
     double extraUsdPerMillion,
-    Map<String, Long> invariantViolations) {
+    Map<String, Long> invariantViolations,
+    Map<String, ServiceRate> operations,
+    double stepUsdPerMillion,
+    int dueAtCreate,
+    int activationsRecorded) {
 
   /** Requests to one AWS service: the busiest virtual second and the total. */
   public record ServiceRate(double peakPerSecond, double total) {}
@@ -85,6 +94,12 @@ public record SimResult(
   public SimResult {
     services = Collections.unmodifiableMap(new LinkedHashMap<>(services));
     invariantViolations = Collections.unmodifiableMap(new LinkedHashMap<>(invariantViolations));
+    operations = Collections.unmodifiableMap(new LinkedHashMap<>(operations));
+  }
+
+  /** Dollars per million codes of everything simulated: the steps that happened plus the extras. */
+  public double usdPerMillion() {
+    return stepUsdPerMillion + extraUsdPerMillion;
   }
 
   /** Share of codes on their lock by their starts_at. */

@@ -2,6 +2,7 @@ package dev.keyrack.bench.sim;
 
 
 import dev.keyrack.app.Planner;
+import dev.keyrack.bench.PriceTable;
 import dev.keyrack.bench.sim.AwsCallModel.At;
 import dev.keyrack.bench.sim.AwsCallModel.Extra;
 import dev.keyrack.bench.sim.AwsCallModel.Lifecycle;
@@ -35,6 +36,13 @@ import java.util.SplittableRandom;
  * fail thresholds, and a set that fails for good pulls a backup code when the lock has a pool
  * ({@code BackupPools.onSetFailure}), which is then refilled. Brands, their latency, native
  * scheduling and pool support come from {@link BrandProfile}.
+ *
+ * <p>What is called and what is mirrored: {@link Planner}, {@link SchedulePolicy}, {@link RetryPolicy},
+ * {@link BackupPolicy} and {@link BrandProfile} are the project's own classes, called directly. The
+ * order of the checks in {@code ProgrammingService.fire/program}, {@code DeviceWorker.set/remove/
+ * reportDelay} and {@code BackupPools.onSetFailure/pull/fill} exists only inside those app services
+ * (they need a Store, a queue and a lock provider; {@code DeviceWorker.preloaded} is package-private),
+ * so it is mirrored here, step for step, over primitive state.
  *
  * <p>Per-code state is kept in primitive arrays; one run of a million codes needs a few tens of MB.
  */
@@ -121,14 +129,19 @@ public final class Simulation {
   private int readySize;
   private int freeWorkers;
 
-  // call model: per service
+  // call model: per operation (Service.Operation), and per service
+  private final List<String> operations;
+  private final int[] serviceOf;        // [operation] -> index in services
   private final List<String> services;
-  private final double[][][][] stepCalls; // [lifecycle][at][on worker 0/1][service]
-  private final double[][] extraCalls;  // [extra][service]
-  private final double[] curCalls;
-  private final double[] peakCalls;
-  private final double[] totalCalls;
-  private double extraUsd;
+  private final double[][][][] stepCalls; // [lifecycle][at][on worker 0/1][operation]
+  private final double[][][] stepUsdOf;   // [lifecycle][at][on worker 0/1]
+  private final double[][] createCalls;   // [lifecycle][operation]: the create step without its CreateSchedule calls
+  private final double[][] extraCalls;  // [extra][operation]
+  private final double[] curCalls, peakCalls, totalCalls;
+  private final double[] curServiceCalls, peakServiceCalls;
+  private final int createScheduleOp, sendMessageOp;
+  private final double sendMessageUsd;
+  private double extraUsd, stepUsd;
   private final double[] extraUsdOf = new double[Extra.values().length];
 
   // figures
@@ -144,6 +157,9 @@ public final class Simulation {
   private long lastMs;
   private long lastLiveRemovalMs;
   private long concurrentOps, removedBeforeStart, setAfterRemoval;
+  private int dueAtCreate, activationsRecorded;
+  /** The worker's last operation found nothing to do (DeviceWorker's NOTHING_TO_DO): no write. */
+  private boolean nothingToDo;
 
   public Simulation(SimConfig cfg, AwsCallModel model, Observer observer, Progress progress) {
     this.cfg = cfg;
@@ -188,28 +204,47 @@ public final class Simulation {
     Arrays.sort(createdMs);
 
     freeWorkers = cfg.workerConcurrency();
-    services = model.services();
-    int n = services.size();
+    java.util.TreeSet<String> opSet = new java.util.TreeSet<>(model.operations());
+    opSet.add(CREATE_SCHEDULE);
+    opSet.add(SEND_MESSAGE);
+    operations = List.copyOf(opSet);
+    services = operations.stream().map(AwsCallModel::service).distinct().sorted().toList();
+    serviceOf = operations.stream().mapToInt(o -> services.indexOf(AwsCallModel.service(o))).toArray();
+    createScheduleOp = operations.indexOf(CREATE_SCHEDULE);
+    sendMessageOp = operations.indexOf(SEND_MESSAGE);
+    int n = operations.size();
     curCalls = new double[n];
     peakCalls = new double[n];
     totalCalls = new double[n];
+    curServiceCalls = new double[services.size()];
+    peakServiceCalls = new double[services.size()];
     stepCalls = new double[Lifecycle.values().length][At.values().length][2][];
+    stepUsdOf = new double[Lifecycle.values().length][At.values().length][2];
+    createCalls = new double[Lifecycle.values().length][];
     for (Lifecycle l : Lifecycle.values()) {
       for (At at : At.values()) {
-        stepCalls[l.ordinal()][at.ordinal()][0] = perService(model.callsAt(l, at, false));
-        stepCalls[l.ordinal()][at.ordinal()][1] = perService(model.callsAt(l, at, true));
+        for (int w = 0; w < 2; w++) {
+          stepCalls[l.ordinal()][at.ordinal()][w] = perOperation(model.callsAt(l, at, w == 1));
+          stepUsdOf[l.ordinal()][at.ordinal()][w] = model.usdAt(l, at, w == 1);
+        }
       }
+      createCalls[l.ordinal()] = stepCalls[l.ordinal()][At.create.ordinal()][0].clone();
+      createCalls[l.ordinal()][createScheduleOp] = 0;
     }
+    PriceTable prices = PriceTable.load();
+    sendMessageUsd = prices.sqsPerMillionRequests() / 1e6;
     extraCalls = new double[Extra.values().length][];
     for (Extra e : Extra.values()) {
-      extraCalls[e.ordinal()] = perService(AwsCallModel.EXTRAS.get(e));
-      extraUsdOf[e.ordinal()] = AwsCallModel.estimatedUsd(AwsCallModel.EXTRAS.get(e));
+      extraCalls[e.ordinal()] = perOperation(AwsCallModel.EXTRAS.get(e).calls());
+      extraUsdOf[e.ordinal()] = AwsCallModel.EXTRAS.get(e).usd(prices);
     }
   }
 
-  private double[] perService(Map<String, Double> calls) {
-    double[] v = new double[services.size()];
-    calls.forEach((k, c) -> v[services.indexOf(AwsCallModel.service(k))] += c);
+  private static final String CREATE_SCHEDULE = "Scheduler.CreateSchedule", SEND_MESSAGE = "Sqs.SendMessage";
+
+  private double[] perOperation(Map<String, Double> calls) {
+    double[] v = new double[operations.size()];
+    calls.forEach((k, c) -> v[operations.indexOf(k)] += c);
     return v;
   }
 
@@ -308,13 +343,19 @@ public final class Simulation {
       peakCalls[i] = Math.max(peakCalls[i], curCalls[i]);
       curCalls[i] = 0;
     }
+    for (int i = 0; i < curServiceCalls.length; i++) {
+      peakServiceCalls[i] = Math.max(peakServiceCalls[i], curServiceCalls[i]);
+      curServiceCalls[i] = 0;
+    }
     curFireDemand = curFireDelivered = curSends = curRetries = 0;
   }
 
-  private void calls(double[] perService) {
-    for (int i = 0; i < perService.length; i++) {
-      curCalls[i] += perService[i];
-      totalCalls[i] += perService[i];
+  private void calls(double[] perOperation) {
+    for (int i = 0; i < perOperation.length; i++) {
+      if (perOperation[i] == 0) continue;
+      curCalls[i] += perOperation[i];
+      totalCalls[i] += perOperation[i];
+      curServiceCalls[serviceOf[i]] += perOperation[i];
     }
   }
 
@@ -325,8 +366,20 @@ public final class Simulation {
 
   /** The calls of a code's step: those made when the moment fires, or those of the worker's operation. */
   private void step(int code, At at, boolean onWorker) {
-    Lifecycle l = (flags[code] & NATIVE) != 0 ? Lifecycle.time_bound_native : Lifecycle.time_bound_jit;
+    Lifecycle l = lifecycle(code);
     calls(stepCalls[l.ordinal()][at.ordinal()][onWorker ? 1 : 0]);
+    stepUsd += stepUsdOf[l.ordinal()][at.ordinal()][onWorker ? 1 : 0];
+  }
+
+  private Lifecycle lifecycle(int code) {
+    return (flags[code] & NATIVE) != 0 ? Lifecycle.time_bound_native : Lifecycle.time_bound_jit;
+  }
+
+  /** {@code n} calls of one operation, in this second. */
+  private void calls(int operation, double n) {
+    curCalls[operation] += n;
+    totalCalls[operation] += n;
+    curServiceCalls[serviceOf[operation]] += n;
   }
 
   // ------------------------------------------------------------------------------------------- create
@@ -359,13 +412,19 @@ public final class Simulation {
     flags[c] = nativeScheduling ? NATIVE : 0;
     if (nativeScheduling) nativeCodes++;
     if (lockDead[lock]) codesOnDeadLocks++;
-    status[c] = plan.programNow() && !Planner.preloadOnly(code, brand, nowI) ? SETTING : UNSET;
-    step(c, At.create, false);
+    status[c] = Planner.initialStatus(code, brand, nowI) == CodeStatus.setting ? SETTING : UNSET;
+    // AccessCodeService.create: one CreateSchedule per later moment, the code stored, and when its first
+    // trip to the lock is due now the api enqueues it itself (no Scheduler invocation, no programmer).
+    Lifecycle l = lifecycle(c);
+    calls(createCalls[l.ordinal()]);
+    calls(createScheduleOp, plan.later().size());
+    stepUsd += stepUsdOf[l.ordinal()][At.create.ordinal()][0];
     if (observer != null) observer.codeCreated(c, lock, now, starts, ends, nativeScheduling);
     for (Fire f : plan.later()) schedule(c, f.transition(), f.at().toEpochMilli() - T0_MS);
     if (plan.programNow()) {
-      // Due at once: the api enqueues it (counted as the program step's fire, although no Scheduler invocation happens).
-      step(c, At.program, false);
+      dueAtCreate++;
+      calls(sendMessageOp, 1);
+      stepUsd += sendMessageUsd;
       enqueue(lock, c, OP_SET, At.program);
     }
   }
@@ -403,11 +462,14 @@ public final class Simulation {
       case ACTIVATE -> At.starts_at;
       default -> At.program;
     };
-    if (backup) extra(Extra.backup_remove);
-    else step(c, at, false);
     byte s = status[c];
-    if (s == DELETED) return; // the code is gone: the fire is dropped
+    if (s == DELETED) { // the code is gone: the fire is dropped
+      extra(Extra.dropped_fire);
+      return;
+    }
     if (t == Transition.REMOVE) {
+      if (backup) extra(Extra.backup_remove);
+      else step(c, at, false);
       if (s != REMOVING) {
         if ((f & (BACKUP | EVER_ON_LOCK)) == 0) {
           neverSet++;
@@ -418,10 +480,32 @@ public final class Simulation {
       enqueue(codeLock[c], c, OP_REMOVE, backup ? null : at);
       return;
     }
+    // ProgrammingService.program's checks, in its order.
     boolean done = t == Transition.PRELOAD ? (f & ON_LOCK) != 0 || s == SET : s == SET;
-    if (done || s == REMOVING) return; // a duplicate
-    if (t == Transition.PROGRAM && s == UNSET) status[c] = SETTING;
-    enqueue(codeLock[c], c, OP_SET, at);
+    if (done || s == REMOVING) { // a duplicate
+      extra(Extra.dropped_fire);
+      return;
+    }
+    step(c, at, false);
+    if (t == Transition.ACTIVATE && preloaded(c) && endsSec[c] * 1000L > now) {
+      // A preloaded code on a natively scheduling lock: the lock turns it on by itself, so the programmer
+      // records the activation (DeviceWorker.programmed(c, false, true)); nothing is enqueued, no worker runs.
+      status[c] = SET;
+      flags[c] &= ~(SET_WARNED | SET_FAILED);
+      activationsRecorded++;
+      return;
+    }
+    if ((t == Transition.PROGRAM || t == Transition.ACTIVATE) && s == UNSET) status[c] = SETTING;
+    // A native code whose preload never made it goes to the lock now: the worker's set costs what a preload does.
+    enqueue(codeLock[c], c, OP_SET, t == Transition.ACTIVATE ? At.program : at);
+  }
+
+  /**
+   * DeviceWorker.preloaded (package-private in dev.keyrack.app, so mirrored here): on the lock,
+   * scheduled on it, and no pending mutation (a sim code has one only until it reaches its lock).
+   */
+  private boolean preloaded(int c) {
+    return (flags[c] & (ON_LOCK | SCHEDULED)) == (ON_LOCK | SCHEDULED);
   }
 
   // ------------------------------------------------------------------------------------------- queue
@@ -510,9 +594,11 @@ public final class Simulation {
     int m = headMsg[lock];
     int c = msgCode[m];
     int attempt = msgReceives[m];
+    nothingToDo = false;
     boolean ok = msgKind[m] == OP_SET ? workerSet(c, lock, now, attempt) : workerRemove(c, lock, now, attempt);
     if (ok) {
-      if (msgAt[m] >= 0) step(c, At.values()[msgAt[m]], true);
+      if (nothingToDo) extra(Extra.worker_nothing_to_do);
+      else if (msgAt[m] >= 0) step(c, At.values()[msgAt[m]], true);
       popHead(lock, now);
       return;
     }
@@ -531,22 +617,42 @@ public final class Simulation {
 
   // ------------------------------------------------------------------------------------------- worker
 
-  /** DeviceWorker.set's checks: what a SET finds to do now. */
+  /**
+   * DeviceWorker.set's checks, in its order, with the project's {@link Planner} deciding whether the
+   * code is due and whether this is a preload: what a SET finds to do now.
+   */
   private int setAction(int c, long now) {
     byte s = status[c];
     if (s != SETTING && s != UNSET) return NOTHING;
-    int f = flags[c];
-    if (endsSec[c] >= 0 && endsSec[c] * 1000L <= now) return NOTHING; // its removal takes over
-    boolean preload = (f & NATIVE) != 0 && (f & BACKUP) == 0 && now < startsSec[c] * 1000L;
-    boolean preloaded = (f & ON_LOCK) != 0 && (f & SCHEDULED) != 0;
-    if (preload) return preloaded ? NOTHING : PRELOAD;
-    return preloaded ? STORE_ONLY : ACTIVE;
+    AccessCode code = view(c);
+    BrandProfile brand = brands.get(lockBrand[codeLock[c]]);
+    Instant at = Instant.ofEpochMilli(T0_MS + now);
+    if (!Planner.due(code, brand, at)) return NOTHING;
+    if (code.endsAt() != null && !code.endsAt().isAfter(at)) return NOTHING; // its removal takes over
+    boolean preload = Planner.preloadOnly(code, brand, at);
+    if (preload) return preloaded(c) ? NOTHING : PRELOAD;
+    return preloaded(c) ? STORE_ONLY : ACTIVE;
+  }
+
+  /** The code as the project's own policies see it (a backup waiting in a pool is an ongoing code). */
+  private AccessCode view(int c) {
+    boolean window = startsSec[c] >= 0 && endsSec[c] >= 0;
+    CodeStatus st = switch (status[c]) {
+      case SETTING -> CodeStatus.setting;
+      case SET -> CodeStatus.set;
+      case REMOVING, DELETED -> CodeStatus.removing;
+      default -> CodeStatus.unset;
+    };
+    return new AccessCode(null, null, null, null, null, null, window ? CodeType.time_bound : CodeType.ongoing, st,
+        window ? Instant.ofEpochMilli(T0_MS + startsSec[c] * 1000L) : null,
+        window ? Instant.ofEpochMilli(T0_MS + endsSec[c] * 1000L) : null, Instant.ofEpochMilli(T0_MS), List.of(),
+        List.of(), List.of(), (flags[c] & SCHEDULED) != 0, false, false, false, true, (flags[c] & ON_LOCK) != 0, 1);
   }
 
   /** @return false when the operation must be retried */
   private boolean workerSet(int c, int lock, long now, int attempt) {
     int action = setAction(c, now);
-    if (action == NOTHING) return true;
+    if (action == NOTHING) return nothingToDo = true;
     if (action != STORE_ONLY) {
       boolean ok = providerCall(lock, c, true, now);
       if (status[c] == DELETED) setAfterRemoval++;
@@ -578,7 +684,7 @@ public final class Simulation {
 
   /** DeviceWorker.remove: the provider removal, then the code is deleted. */
   private boolean workerRemove(int c, int lock, long now, int attempt) {
-    if (status[c] != REMOVING) return true;
+    if (status[c] != REMOVING) return nothingToDo = true;
     if (!providerCall(lock, c, false, now)) {
       reportDelay(c, lock, now, attempt, false);
       return false;
@@ -633,6 +739,7 @@ public final class Simulation {
       flags[c] |= failedFlag;
       if (setting) setFailures++;
     }
+    if (warn || fail) extra(Extra.delay_report); // the code with its new warning or error, and their events
     if (setting && retry.fails(attempt)) onSetFailure(c, lock, now); // every failed attempt after the threshold
   }
 
@@ -641,12 +748,15 @@ public final class Simulation {
   /** BackupPools.onSetFailure and pull, deciding by the project's own {@link BackupPolicy}. */
   private void onSetFailure(int c, int lock, long now) {
     int f = flags[c];
-    if (!lockPool[lock] || !BackupPolicy.pullOnSetFailure(true, (f & BACKUP) != 0, (f & PULLED) != 0,
+    if (!BackupPolicy.pullOnSetFailure(true, (f & BACKUP) != 0, (f & PULLED) != 0,
         Instant.ofEpochSecond(startsSec[c]), Instant.ofEpochSecond(endsSec[c]), Instant.ofEpochMilli(now))) {
       return;
     }
+    extra(Extra.pool_check); // store.backupPoolEnabled
+    if (!lockPool[lock]) return;
     if (poolReadySet[lock] == 0) {
       backupPoolEmpty++;
+      extra(Extra.backup_pool_empty);
       fill(lock);
       return;
     }
@@ -697,7 +807,13 @@ public final class Simulation {
     int removalsNotDone = 0;
     for (int c = 0; c < cfg.codes(); c++) if (status[c] != DELETED) removalsNotDone++;
     Map<String, SimResult.ServiceRate> rates = new LinkedHashMap<>();
-    for (int i = 0; i < services.size(); i++) rates.put(services.get(i), new SimResult.ServiceRate(peakCalls[i], totalCalls[i]));
+    for (int i = 0; i < services.size(); i++) {
+      double total = 0;
+      for (int o = 0; o < operations.size(); o++) if (serviceOf[o] == i) total += totalCalls[o];
+      rates.put(services.get(i), new SimResult.ServiceRate(peakServiceCalls[i], total));
+    }
+    Map<String, SimResult.ServiceRate> opRates = new LinkedHashMap<>();
+    for (int o = 0; o < operations.size(); o++) opRates.put(operations.get(o), new SimResult.ServiceRate(peakCalls[o], totalCalls[o]));
     Map<String, Long> violations = new LinkedHashMap<>();
     violations.put("lock_handed_to_two_workers", concurrentOps);
     violations.put("removed_before_starts_at", removedBeforeStart);
@@ -707,6 +823,7 @@ public final class Simulation {
         lastLiveRemovalMs / (double) DAY_MS, wallSeconds, eventCount, codesOnDeadLocks, onTime, onTimeOnLiveLocks, setLate, neverSet, neverSetCovered, maxLateMs / 1000, backupsPulled,
         backupsPulledBeforeStart, backupPoolEmpty, retries, setFailures, delayWarnings, deadLettered, removalsNotDone,
         providerCalls, fires, firesDelayed, maxFireDelayMs / 1000, peakFireDemand, peakSends, peakRetries, peakPendingSchedules,
-        peakQueueDepth, peakLocksWaiting, peakWorkersBusy, maxWorkerWaitMs / 1000, rates, extraUsd / cfg.codes() * 1_000_000, violations);
+        peakQueueDepth, peakLocksWaiting, peakWorkersBusy, maxWorkerWaitMs / 1000, rates, extraUsd / cfg.codes() * 1_000_000, violations,
+        opRates, stepUsd / cfg.codes() * 1_000_000, dueAtCreate, activationsRecorded);
   }
 }

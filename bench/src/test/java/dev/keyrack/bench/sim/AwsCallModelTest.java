@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.keyrack.bench.PriceTable;
 import dev.keyrack.bench.sim.AwsCallModel.At;
 import dev.keyrack.bench.sim.AwsCallModel.Lifecycle;
 import java.util.Map;
@@ -40,20 +41,55 @@ class AwsCallModelTest {
   }
 
   @Test
-  void theDefaultPricesItsOwnCalls() {
+  void theDefaultPricesItsOwnCallsFromThePriceTable() {
     AwsCallModel d = AwsCallModel.DEFAULT;
 
     assertThat(d.measured()).isFalse();
     // A just-in-time code: create, program, remove; no activation step.
     assertThat(d.callsAt(Lifecycle.time_bound_jit, At.starts_at)).isEmpty();
     assertThat(d.callsAt(Lifecycle.time_bound_native, At.starts_at)).containsEntry("Scheduler.Invocation", 1.0);
-    double perCode = 0;
-    for (AwsCallModel.Step s : d.steps()) {
-      if (s.lifecycle() == Lifecycle.time_bound_native) perCode += AwsCallModel.estimatedUsd(s.calls());
-    }
+    double perCode = d.steps().stream().filter(s -> s.lifecycle() == Lifecycle.time_bound_native)
+        .mapToDouble(AwsCallModel.Step::usd).sum();
     assertThat(d.usdPerMillion().get(Lifecycle.time_bound_native)).isCloseTo(perCode * 1e6, within(1e-9));
     // Three Scheduler invocations ($1/M each) and one HTTP API request ($1/M) are part of every native code.
     assertThat(d.usdPerMillion().get(Lifecycle.time_bound_native)).isGreaterThan(4.0);
+  }
+
+  @Test
+  void theDefaultFollowsTheCode() {
+    AwsCallModel d = AwsCallModel.DEFAULT;
+
+    // ProgrammingService records a preloaded code's activation itself: no queue message, no worker.
+    assertThat(d.callsAt(Lifecycle.time_bound_native, At.starts_at, true)).isEmpty();
+    assertThat(d.callsAt(Lifecycle.time_bound_native, At.starts_at)).doesNotContainKey("Sqs.SendMessage")
+        .containsEntry("DynamoDb.TransactWriteItems", 1.0);
+    // A removal fire writes nothing.
+    for (Lifecycle l : new Lifecycle[] {Lifecycle.time_bound_native, Lifecycle.time_bound_jit}) {
+      assertThat(d.callsAt(l, At.ends_at, false)).as(l.name())
+          .doesNotContainKeys("DynamoDb.PutItem", "DynamoDb.TransactWriteItems").containsEntry("Sqs.SendMessage", 1.0);
+    }
+  }
+
+  @Test
+  void extrasFollowTheCodeAndArePricedFromThePriceTable() {
+    PriceTable prices = PriceTable.load();
+    AwsCallModel.Cost remove = AwsCallModel.EXTRAS.get(AwsCallModel.Extra.backup_remove);
+    // The pulled backup's removal fire writes nothing; only the worker's removal writes (one transaction).
+    assertThat(remove.calls()).containsEntry("DynamoDb.TransactWriteItems", 1.0).doesNotContainKey("DynamoDb.PutItem");
+    // BackupPools: onSetFailure's pool read, then pull's code, device and pool reads.
+    assertThat(AwsCallModel.EXTRAS.get(AwsCallModel.Extra.pool_check).calls()).containsEntry("DynamoDb.GetItem", 1.0);
+    assertThat(AwsCallModel.EXTRAS.get(AwsCallModel.Extra.backup_pull).calls()).containsEntry("DynamoDb.GetItem", 3.0)
+        .containsEntry("DynamoDb.Query", 2.0).containsEntry("Scheduler.CreateSchedule", 1.0);
+    // A retry: receive, invocation (assumed 1024 MB x 130 ms), two reads (1.5 RRU), visibility change.
+    double retry = 2 * prices.sqsPerMillionRequests() / 1e6 + prices.lambdaPerMillionRequests() / 1e6
+        + 0.130 * prices.lambdaPerGbSecond() + 1.5 * prices.dynamoPerMillionReadUnits() / 1e6;
+    assertThat(AwsCallModel.EXTRAS.get(AwsCallModel.Extra.retry).usd(prices)).isCloseTo(retry, within(1e-15));
+    // Prices come from the table: doubling the SQS price moves a retry by two SQS requests' worth.
+    PriceTable dearSqs = new PriceTable(prices.region(), prices.lambdaPerMillionRequests(), prices.lambdaPerGbSecond(),
+        prices.apiGatewayPerMillionRequests(), prices.schedulerPerMillionInvocations(), prices.schedulerPerMillionApiCalls(),
+        2 * prices.sqsPerMillionRequests(), prices.dynamoPerMillionWriteUnits(), prices.dynamoPerMillionReadUnits());
+    assertThat(AwsCallModel.EXTRAS.get(AwsCallModel.Extra.retry).usd(dearSqs) - retry)
+        .isCloseTo(2 * prices.sqsPerMillionRequests() / 1e6, within(1e-15));
   }
 
   @Test

@@ -162,10 +162,14 @@ class SimulationTest {
     SimResult harsh = new Simulation(HARSH, model, null, null).run();
 
     assertThat(model.steps()).filteredOn(AwsCallModel.Step::onWorker).hasSize(3);
-    assertThat(calm.services().get("Work").total()).isEqualTo(3.0 * calm.nativeCodes());
+    // A preloaded code's activation is recorded by the programmer: the worker runs for the preload and the removal only.
+    assertThat(calm.activationsRecorded()).isEqualTo(calm.nativeCodes());
+    assertThat(calm.services().get("Work").total()).isEqualTo(2.0 * calm.nativeCodes());
     assertThat(calm.services().get("Fire").total()).isEqualTo(calm.nativeCodes());
-    // Failed attempts cost the retry estimate instead; operations dead-lettered never succeed.
-    assertThat(harsh.services().get("Work").total()).isLessThan(3.0 * harsh.nativeCodes());
+    // Failed attempts cost the retry estimate instead; operations dead-lettered never succeed, and a set that
+    // finds its window ended does nothing (no write): neither costs the step.
+    assertThat(harsh.services().get("Work").total()).isLessThan(2.0 * harsh.nativeCodes());
+    assertThat(harsh.operations().get("Lambda.worker").total()).isPositive();
   }
 
   @Test
@@ -184,9 +188,45 @@ class SimulationTest {
 
     SimResult r = new Simulation(NO_FAILURES, AwsCallModel.fromJson(json), null, null).run();
 
-    assertThat(r.services().get("Test").total()).isEqualTo(4.0 * r.nativeCodes());
-    assertThat(r.services().get("Jit").total()).isEqualTo(3.0 * r.jitCodes());
+    // A code due at create is enqueued by the api: its program step's fire never happens.
+    assertThat(r.dueAtCreate()).isPositive();
+    assertThat(r.services().get("Test").total() + r.services().get("Jit").total())
+        .isEqualTo(4.0 * r.nativeCodes() + 3.0 * r.jitCodes() - r.dueAtCreate());
     assertThat(r.services().get("Test").peakPerSecond()).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void schedulesAndQueueMessagesAreCountedAsTheCodeMakesThem() {
+    SimResult r = run(NO_FAILURES);
+
+    // One CreateSchedule per later moment, each fired once; a code due at create costs no Scheduler invocation.
+    assertThat(r.operations().get("Scheduler.CreateSchedule").total()).isEqualTo(r.fires());
+    assertThat(r.operations().get("Scheduler.Invocation").total()).isEqualTo(r.fires());
+    // Two queue messages per code (its set or preload, its removal): a native activation sends none.
+    assertThat(r.operations().get("Sqs.SendMessage").total()).isEqualTo(2.0 * r.codes());
+    assertThat(r.operations().get("Sqs.ReceiveMessage").total()).isEqualTo(2.0 * r.codes());
+    assertThat(r.operations().get("Lambda.worker").total()).isEqualTo(2.0 * r.codes());
+    // Per-operation peaks never exceed their service's peak, and the service's is at most their sum.
+    double sqsPeaks = r.operations().entrySet().stream().filter(e -> e.getKey().startsWith("Sqs."))
+        .mapToDouble(e -> e.getValue().peakPerSecond()).sum();
+    assertThat(r.services().get("Sqs").peakPerSecond()).isLessThanOrEqualTo(sqsPeaks)
+        .isGreaterThanOrEqualTo(r.operations().get("Sqs.SendMessage").peakPerSecond());
+  }
+
+  @Test
+  void theCostAddsTheStepsThatHappenedAndTheExtras() {
+    SimResult calm = run(NO_FAILURES);
+    SimResult harsh = run(HARSH);
+
+    assertThat(calm.extraUsdPerMillion()).isZero();
+    assertThat(calm.usdPerMillion()).isEqualTo(calm.stepUsdPerMillion()).isPositive();
+    // Without failures every code runs its happy path, minus the fires that due-at-create codes skip.
+    double nativeShare = calm.nativeShare();
+    double happy = nativeShare * AwsCallModel.DEFAULT.usdPerMillion().get(AwsCallModel.Lifecycle.time_bound_native)
+        + (1 - nativeShare) * AwsCallModel.DEFAULT.usdPerMillion().get(AwsCallModel.Lifecycle.time_bound_jit);
+    assertThat(calm.stepUsdPerMillion()).isLessThan(happy).isGreaterThan(happy * 0.8);
+    assertThat(harsh.extraUsdPerMillion()).isPositive();
+    assertThat(harsh.usdPerMillion()).isEqualTo(harsh.stepUsdPerMillion() + harsh.extraUsdPerMillion());
   }
 
   private record Call(int lock, int code, boolean set, long startMs, long endMs, boolean ok) {}
