@@ -1,6 +1,7 @@
 package dev.keyrack.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.keyrack.adapters.sandbox.SandboxLockProvider;
@@ -260,5 +261,79 @@ class ProgrammerEventsTest {
     assertThat(fire("fire-program.json", c.accessCodeId())).isEqualTo("dropped_duplicate");
     assertThat(code(c.accessCodeId()).version()).isEqualTo(version);
     assertThat(sentFor(c.accessCodeId())).hasSize(1);
+  }
+
+  @Test
+  void anUnreadableOrIncompleteInputFailsTheInvocationWithoutEchoingIt() {
+    var ctx = new LocalContext("keyrack-ProgrammerFunction", 512, 30);
+    UUID code = UUID.randomUUID();
+    Map<String, Object> noPlan = new java.util.HashMap<>(Map.of("workspaceId", workspace.toString(),
+        "deviceId", AUGUST.toString(), "accessCodeId", code.toString(), "transition", "PROGRAM", "at", "2026-12-01T14:00:00Z"));
+    assertThatThrownBy(() -> handler.handleRequest(noPlan, ctx))
+        .isInstanceOf(dev.keyrack.functions.programmer.ProgrammerHandler.UnreadableFire.class)
+        .hasMessageContaining("missing [plan]").hasMessageNotContaining(code.toString());
+    Map<String, Object> garbled = Map.of("workspaceId", "not-a-uuid-4821", "transition", "EXPLODE", "pin", "4821");
+    assertThatThrownBy(() -> handler.handleRequest(garbled, ctx))
+        .isInstanceOf(dev.keyrack.functions.programmer.ProgrammerHandler.UnreadableFire.class)
+        .hasMessageNotContaining("4821").hasMessageNotContaining("EXPLODE").hasMessageNotContaining("pin")
+        .hasNoCause();
+    assertThat(org.slf4j.MDC.get("workspace_id")).isNull();
+  }
+
+  @Test
+  void anUnreadableScheduleIsRetriedThenDeadLetteredNotLost() throws Exception {
+    // A schedule whose input is not a complete fire (no plan), made through the real adapter and SDK.
+    UUID id = UUID.randomUUID();
+    Instant due = clock.instant().plusSeconds(5);
+    stack.wiring("ApiFunction").scheduler().schedule(new Fire(workspace, AUGUST, id,
+        dev.keyrack.domain.SchedulePolicy.Transition.PROGRAM, due, null));
+    String name = Fire.scheduleName(id, dev.keyrack.domain.SchedulePolicy.Transition.PROGRAM);
+    clock.advance(Duration.ofSeconds(5));
+    TestStack.await("a first failed try", Duration.ofSeconds(10),
+        () -> stack.scheduler().schedules().values().stream().anyMatch(s -> s.name().equals(name) && s.attempts() > 0));
+    assertThat(stack.scheduler().deadLettered()).noneMatch(d -> d.schedule().equals(name));
+    clock.advance(Duration.ofDays(1)); // past the schedules' MaximumEventAgeInSeconds (one day)
+    TestStack.await("the dead letter", Duration.ofSeconds(10),
+        () -> stack.scheduler().deadLettered().stream().anyMatch(d -> d.schedule().equals(name)));
+    assertThat(stack.scheduler().schedules().keySet()).noneMatch(k -> k.endsWith(name));
+    var sqs = stack.engines().sqs();
+    String dlq = stack.resources().queueUrl("SchedulerDeadLetterQueue");
+    List<software.amazon.awssdk.services.sqs.model.Message> parked = new java.util.ArrayList<>();
+    TestStack.await("the fire in the Scheduler dead-letter queue", Duration.ofSeconds(10), () -> {
+      parked.addAll(sqs.receiveMessage(b -> b.queueUrl(dlq).maxNumberOfMessages(10).messageAttributeNames("All")
+          .waitTimeSeconds(1)).messages());
+      return parked.stream().anyMatch(m -> m.body().contains(id.toString()));
+    });
+    var m = parked.stream().filter(x -> x.body().contains(id.toString())).findFirst().orElseThrow();
+    assertThat(m.messageAttributes().get("ERROR_CODE").stringValue()).isEqualTo("UnreadableFire");
+    assertThat(sentFor(id)).isEmpty();
+  }
+
+  @Test
+  void aFireRunsWithItsWorkspaceAndCodeInTheLoggingContext() throws Exception {
+    AccessCode c = timeBound(LOCKLY, STARTS, ENDS, "fire-program-jit.json");
+    List<String> seen = new CopyOnWriteArrayList<>();
+    Store spying = (Store) java.lang.reflect.Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("accessCode")) {
+            seen.add(org.slf4j.MDC.get("workspace_id") + " " + org.slf4j.MDC.get("access_code_id"));
+          }
+          try {
+            return method.invoke(store, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    var wiring = stack.wiring("ProgrammerFunction");
+    var programmer = new dev.keyrack.functions.programmer.ProgrammerHandler(
+        new dev.keyrack.app.ProgrammingService(spying, wiring.jobQueue(), clock), dev.keyrack.ports.Telemetry.NONE);
+    clockAt(sample("fire-program-jit.json", c.accessCodeId()).at());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> event = Json.MAPPER.readValue(EventFixtures.text("programmer/fire-program-jit.json", c.accessCodeId()), Map.class);
+    assertThat(programmer.handleRequest(event, new LocalContext("keyrack-ProgrammerFunction", 512, 30)).get("outcome"))
+        .isEqualTo("enqueued");
+    assertThat(seen).isNotEmpty().allMatch((workspace + " " + c.accessCodeId())::equals);
+    assertThat(org.slf4j.MDC.get("workspace_id")).isNull();
+    assertThat(org.slf4j.MDC.get("access_code_id")).isNull();
   }
 }
