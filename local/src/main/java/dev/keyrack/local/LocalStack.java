@@ -147,9 +147,22 @@ public final class LocalStack implements AutoCloseable {
         scheduler.target(LocalResources.functionArn(f.id()),
             input -> observer.around(f.id(), Instrumentation.Trigger.SCHEDULE, () -> invokeRaw(h, input, context(f))));
       }
-      template.resourcesOfType("AWS::SQS::Queue").keySet().stream().filter(id -> id.startsWith("Scheduler"))
-          .findFirst().ifPresent(dlq -> scheduler.deadLetter(body ->
-              engines.sqs().sendMessage(b -> b.queueUrl(resources.queueUrl(dlq)).messageBody(body))));
+      // A fire Scheduler gives up on goes to the queue its schedule's DeadLetterConfig names, with the
+      // attributes Scheduler's dead-letter events carry.
+      Map<String, String> queueByArn = new LinkedHashMap<>();
+      for (String id : template.resourcesOfType("AWS::SQS::Queue").keySet()) {
+        String url = resources.queueUrl(id);
+        queueByArn.put(engines.sqs().getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+            .attributes().get(QueueAttributeName.QUEUE_ARN), url);
+      }
+      scheduler.deadLetter((arn, d) -> {
+        String url = queueByArn.get(arn);
+        if (url == null) throw new IllegalStateException("no local queue with the dead-letter ARN " + arn);
+        engines.sqs().sendMessage(b -> b.queueUrl(url).messageBody(d.input()).messageAttributes(Map.of(
+            "ERROR_CODE", stringAttribute(d.errorCode()),
+            "RETRY_ATTEMPTS", stringAttribute(String.valueOf(d.attempts() - 1)),
+            "SCHEDULE_ARN", stringAttribute("arn:aws:scheduler:us-east-1:000000000000:schedule/" + d.group() + "/" + d.schedule()))));
+      });
       List<HttpGateway.Target> targets = new ArrayList<>();
       for (Template.Function f : template.functions()) {
         if (f.routes().isEmpty()) continue;
@@ -201,6 +214,10 @@ public final class LocalStack implements AutoCloseable {
       engines.close();
       throw e;
     }
+  }
+
+  private static software.amazon.awssdk.services.sqs.model.MessageAttributeValue stringAttribute(String v) {
+    return software.amazon.awssdk.services.sqs.model.MessageAttributeValue.builder().dataType("String").stringValue(v).build();
   }
 
   private static Map<String, String> parameters(Options o) {

@@ -29,7 +29,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,8 +37,13 @@ import java.util.regex.Pattern;
  * A small emulator of the EventBridge Scheduler API (REST-JSON, as the AWS SDK v2 SchedulerClient
  * speaks it): schedule groups and one-time {@code at(...)} schedules. When a schedule comes due on
  * the stack's clock it invokes the target function in process with the schedule's input, retries
- * per the retry policy, sends what keeps failing to the dead-letter queue, and honours
- * {@code ActionAfterCompletion: DELETE}. Schedules are kept in a file when the stack has a data
+ * per the retry policy ({@code MaximumRetryAttempts}, and {@code MaximumEventAgeInSeconds} counted
+ * from the schedule's moment), then hands what keeps failing to the dead-letter queue its
+ * {@code DeadLetterConfig} names (dropped, as Scheduler does, when it names none) and keeps it in
+ * {@link #deadLettered()}; and honours {@code ActionAfterCompletion: DELETE}. A target that throws
+ * counts as a failed invocation. (On AWS, Scheduler invokes a Lambda function asynchronously: an
+ * error the function returns is retried by Lambda and lands in the function's own dead-letter
+ * queue, which template.yaml points at the same queue; here both paths end in that queue.) Schedules are kept in a file when the stack has a data
  * directory, so they survive a restart. Every request is recorded for tests to inspect.
  */
 public final class SchedulerEmulator implements AutoCloseable {
@@ -62,7 +66,12 @@ public final class SchedulerEmulator implements AutoCloseable {
   private final List<Recorded> recorded = new CopyOnWriteArrayList<>();
   private final Map<String, Function<Map<String, Object>, Object>> targets = new ConcurrentHashMap<>();
   private final ScheduledExecutorService ticker;
-  private Consumer<String> deadLetter = s -> { };
+  /** A fire that kept failing: what Scheduler puts in the dead-letter queue, and where. */
+  public record DeadLettered(String schedule, String group, String input, String deadLetterArn, int attempts,
+                             String errorCode, Instant at) {}
+
+  private final List<DeadLettered> deadLettered = new CopyOnWriteArrayList<>();
+  private java.util.function.BiConsumer<String, DeadLettered> deadLetter = (arn, d) -> { };
   private volatile int fired;
 
   public SchedulerEmulator(Clock clock, Path dataDir) throws IOException {
@@ -98,8 +107,14 @@ public final class SchedulerEmulator implements AutoCloseable {
     targets.put(arn, invoke);
   }
 
-  public void deadLetter(Consumer<String> sink) {
+  /** Where dead-lettered fires go: called with the schedule's dead-letter queue ARN and the fire. */
+  public void deadLetter(java.util.function.BiConsumer<String, DeadLettered> sink) {
     this.deadLetter = sink;
+  }
+
+  /** Every fire given up on since the emulator started (sent to its dead-letter queue, or dropped if it had none). */
+  public List<DeadLettered> deadLettered() {
+    return List.copyOf(deadLettered);
   }
 
   public List<Recorded> recorded() {
@@ -219,6 +234,7 @@ public final class SchedulerEmulator implements AutoCloseable {
       String input = textOr(target == null ? null : target.get("Input"), "{}");
       Function<Map<String, Object>, Object> invoke = targets.get(arn);
       boolean ok;
+      String error = null;
       try {
         if (invoke == null) throw new IllegalStateException("no function at " + arn);
         @SuppressWarnings("unchecked")
@@ -226,7 +242,8 @@ public final class SchedulerEmulator implements AutoCloseable {
         invoke.apply(payload);
         ok = true;
       } catch (Exception ex) {
-        System.err.println("local scheduler: schedule " + s.name() + " failed: " + ex.getClass().getSimpleName());
+        error = ex.getClass().getSimpleName();
+        System.err.println("local scheduler: schedule " + s.name() + " failed: " + error);
         ok = false;
       }
       if (ok) {
@@ -238,8 +255,23 @@ public final class SchedulerEmulator implements AutoCloseable {
         }
       } else {
         int max = target != null && target.has("RetryPolicy") ? target.at("/RetryPolicy/MaximumRetryAttempts").asInt(185) : 185;
-        if (s.attempts() >= max) {
-          deadLetter.accept(input);
+        long maxAge = target != null && target.has("RetryPolicy")
+            ? target.at("/RetryPolicy/MaximumEventAgeInSeconds").asLong(86_400) : 86_400;
+        if (s.attempts() >= max || !now.isBefore(s.due().plusSeconds(maxAge))) {
+          String dlq = target == null ? null : textOr(target.at("/DeadLetterConfig/Arn"), null);
+          if (dlq != null && dlq.isEmpty()) dlq = null;
+          DeadLettered d = new DeadLettered(s.name(), s.group(), input, dlq, s.attempts() + 1,
+              error == null ? "TargetInvocationFailed" : error, now);
+          deadLettered.add(d);
+          System.err.println("local scheduler: schedule " + s.name() + " given up after " + d.attempts() + " attempt(s)"
+              + (dlq == null ? "; no dead-letter queue, dropped" : "; sent to its dead-letter queue"));
+          if (dlq != null) {
+            try {
+              deadLetter.accept(dlq, d);
+            } catch (RuntimeException sinkFailed) {
+              System.err.println("local scheduler: dead-letter queue unreachable: " + sinkFailed.getClass().getSimpleName());
+            }
+          }
           schedules.remove(e.getKey(), s);
         } else {
           long backoff = Math.min(60, 1L << Math.min(6, s.attempts()));

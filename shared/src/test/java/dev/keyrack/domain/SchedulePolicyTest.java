@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -103,6 +104,205 @@ class SchedulePolicyTest {
                                                                   @ForAll boolean preferNative) {
     assertThat(SchedulePolicy.usesNativeScheduling(brand, preferNative))
         .isEqualTo(brand.nativeScheduling() && preferNative);
+  }
+
+  // ------------------------------------------------------------ properties against an independent model
+  //
+  // The properties below do not restate the implementation. They take the rules from CONTRACT.md
+  // (Lifecycle; Native scheduling by provider) and check the plan by simulating what the lock
+  // would do if each moment were carried out at its time, in the plan's order:
+  //   PROGRAM  puts the code on the lock, usable at once (just in time);
+  //   PRELOAD  puts the code on the lock, not usable until starts_at (the lock holds the window);
+  //   ACTIVATE makes a preloaded code usable (and programs it if the preload never arrived);
+  //   REMOVE   takes the code off the lock.
+  // The contract's windows: a natively scheduled code is usable only within [starts_at, ends_at);
+  // a just-in-time code is "programmed 60 min before starts_at (setting then set)", so it is usable
+  // from starts_at - 60 min (or from now, when that is later) until ends_at, and no earlier.
+
+  /** Providers the contract lists as supporting native scheduling (by device type). */
+  static final java.util.Set<String> NATIVE_BY_CONTRACT = java.util.Set.of("two_n_intercom", "august_lock",
+      "igloohome_lock", "kwikset_lock", "nuki_lock", "salto_lock", "schlage_lock", "tedee_lock", "ttlock_lock",
+      "yale_lock", "wyze_lock");
+  static final Duration H72 = Duration.ofHours(72);
+  static final Duration M60 = Duration.ofMinutes(60);
+
+  /** A time-bound window and a clock placed in one of the regions that matter. */
+  record Case(Instant now, Instant startsAt, Instant endsAt, String region) {}
+
+  @Provide
+  Arbitrary<Case> cases() {
+    Arbitrary<Instant> start = Arbitraries.longs().between(1_000_000_000L, 4_000_000_000L).map(Instant::ofEpochSecond);
+    // window lengths from a millisecond to 30 days, with a bias to short ones
+    Arbitrary<Duration> length = Arbitraries.oneOf(
+        Arbitraries.longs().between(1, 2_000).map(Duration::ofMillis),
+        Arbitraries.longs().between(1, 7_200).map(Duration::ofSeconds),
+        Arbitraries.longs().between(1, 2_592_000).map(Duration::ofSeconds));
+    Arbitrary<String> region = Arbitraries.of("before_native_lead", "at_native_lead", "inside_native_lead",
+        "at_jit_lead", "inside_jit_lead", "at_start", "inside_window", "at_end", "after_end");
+    Arbitrary<Long> jitter = Arbitraries.longs().between(0, 10_000_000L); // up to ~115 days, in ms, cut to the region
+    Arbitrary<Integer> shape = Arbitraries.integers().between(0, 9); // mostly both ends; some start-only, end-only
+    return Combinators.combine(start, length, region, jitter, shape).as((s, len, r, j, sh) -> {
+      Instant e = s.plus(len);
+      Instant now = switch (r) {
+        case "before_native_lead" -> s.minus(H72).minusMillis(1 + j);
+        case "at_native_lead" -> s.minus(H72);
+        case "inside_native_lead" -> s.minus(H72).plusMillis(1 + j % (H72.minus(M60).toMillis() - 1));
+        case "at_jit_lead" -> s.minus(M60);
+        case "inside_jit_lead" -> s.minus(M60).plusMillis(1 + j % (M60.toMillis() - 1));
+        case "at_start" -> s;
+        case "inside_window" -> s.plusMillis(j % len.toMillis());
+        case "at_end" -> e;
+        default -> e.plusMillis(1 + j);
+      };
+      return switch (sh) {
+        case 8 -> new Case(now, s, null, r);
+        case 9 -> new Case(now, null, e, r);
+        default -> new Case(now, s, e, r);
+      };
+    });
+  }
+
+  /** One stretch of time during which the simulated lock lets the code open the door: [from, to). */
+  record Active(Instant from, Instant to) {
+    boolean nonEmpty() {
+      return to == null || to.isAfter(from);
+    }
+  }
+
+  /** What the lock does, carrying out the plan's moments in time order (ties in the plan's order). */
+  record Simulation(Instant firstOnLock, List<Active> active, boolean onLockAtEnd) {}
+
+  static Simulation simulate(List<Moment> plan) {
+    List<Moment> ordered = new ArrayList<>(plan);
+    ordered.sort(java.util.Comparator.comparing(Moment::at)); // stable: ties keep the plan's order
+    boolean onLock = false, usable = false;
+    Instant firstOnLock = null, since = null;
+    List<Active> active = new ArrayList<>();
+    for (Moment m : ordered) {
+      switch (m.transition()) {
+        case PROGRAM -> { onLock = true; if (!usable) { usable = true; since = m.at(); } }
+        case PRELOAD -> onLock = true;
+        case ACTIVATE -> { onLock = true; if (!usable) { usable = true; since = m.at(); } }
+        case REMOVE -> { onLock = false; if (usable) { active.add(new Active(since, m.at())); usable = false; } }
+      }
+      if (onLock && firstOnLock == null) firstOnLock = m.at();
+    }
+    if (usable) active.add(new Active(since, null));
+    return new Simulation(firstOnLock, active, onLock);
+  }
+
+  static boolean nativeByContract(BrandProfile brand, boolean preferNative) {
+    return NATIVE_BY_CONTRACT.contains(brand.deviceType()) && preferNative;
+  }
+
+  static Instant later(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
+  }
+
+  @Property(tries = 3000)
+  void theBrandsThatScheduleNativelyAreTheOnesTheContractLists(@ForAll("brands") BrandProfile brand) {
+    assertThat(brand.nativeScheduling()).as(brand.deviceType()).isEqualTo(NATIVE_BY_CONTRACT.contains(brand.deviceType()));
+  }
+
+  /** (a) Nothing needed is skipped: the code is on the lock and usable for the whole window still ahead, and taken off at or after ends_at. */
+  @Property(tries = 3000)
+  void noNeededMomentIsSkipped(@ForAll("brands") BrandProfile brand, @ForAll boolean preferNative, @ForAll("cases") Case k) {
+    List<Moment> plan = SchedulePolicy.plan(brand, preferNative, k.startsAt(), k.endsAt(), k.now());
+    Instant start = k.startsAt() == null ? k.now() : k.startsAt(); // an end-only code starts at once
+    Instant from = later(start, k.now());
+    Simulation sim = simulate(plan);
+    if (k.endsAt() != null) {
+      assertThat(plan).as("a removal at or after ends_at: %s", plan)
+          .anyMatch(m -> m.transition() == REMOVE && !m.at().isBefore(k.endsAt()));
+      assertThat(sim.onLockAtEnd()).as("left on the lock after its end: %s", plan).isFalse();
+    } else {
+      assertThat(plan).as("no removal without an end").noneMatch(m -> m.transition() == REMOVE);
+    }
+    assertThat(sim.firstOnLock()).as("never reaches the lock: %s", plan).isNotNull();
+    assertThat(sim.firstOnLock()).as("reaches the lock by starts_at (or now, if later): %s", plan).isBeforeOrEqualTo(from);
+    if (k.endsAt() == null || k.endsAt().isAfter(from)) {
+      assertThat(sim.active()).as("usable for the whole window ahead [%s, %s): %s", from, k.endsAt(), plan)
+          .anyMatch(a -> !a.from().isAfter(from) && (a.to() == null ? k.endsAt() == null : a.to().equals(k.endsAt())));
+    }
+    if (nativeByContract(brand, preferNative)) {
+      // preloaded by starts_at - 72h, or at once inside the lead
+      assertThat(plan).as("preload: %s", plan).anyMatch(m -> m.transition() == PRELOAD
+          && !m.at().isAfter(later(start.minus(H72), k.now())));
+    }
+  }
+
+  /** (b) No moment is scheduled twice: one of each transition at most, so one schedule name each. */
+  @Property(tries = 3000)
+  void noMomentIsScheduledTwice(@ForAll("brands") BrandProfile brand, @ForAll boolean preferNative, @ForAll("cases") Case k) {
+    List<Moment> plan = SchedulePolicy.plan(brand, preferNative, k.startsAt(), k.endsAt(), k.now());
+    UUID id = UUID.nameUUIDFromBytes(k.toString().getBytes());
+    assertThat(plan.stream().map(m -> Fire.scheduleName(id, m.transition())).toList()).as("%s", plan).doesNotHaveDuplicates();
+    // and a code is put on its lock once: never both programmed just in time and preloaded
+    assertThat(plan.stream().filter(m -> m.transition() == PROGRAM || m.transition() == PRELOAD).count()).as("%s", plan)
+        .isEqualTo(1);
+    assertThat(plan.stream().anyMatch(m -> m.transition() == ACTIVATE)).as("%s", plan)
+        .isEqualTo(plan.stream().anyMatch(m -> m.transition() == PRELOAD));
+  }
+
+  /** (c) Never usable outside its window, as the contract draws it for the code's scheduling mode. */
+  @Property(tries = 3000)
+  void neverActiveOutsideItsWindow(@ForAll("brands") BrandProfile brand, @ForAll boolean preferNative, @ForAll("cases") Case k) {
+    List<Moment> plan = SchedulePolicy.plan(brand, preferNative, k.startsAt(), k.endsAt(), k.now());
+    Instant start = k.startsAt() == null ? k.now() : k.startsAt();
+    boolean nativeMode = nativeByContract(brand, preferNative);
+    // native: from starts_at; just in time: programmed (and so usable) from starts_at - 60 min
+    Instant earliest = nativeMode ? start : start.minus(M60);
+    for (Active a : simulate(plan).active()) {
+      if (!a.nonEmpty()) continue; // programmed and removed in the same instant: never usable
+      assertThat(a.from()).as("usable from %s, before %s (%s): %s", a.from(), earliest, nativeMode ? "native" : "jit", plan)
+          .isAfterOrEqualTo(earliest);
+      if (k.endsAt() != null) {
+        assertThat(a.to()).as("usable after ends_at %s: %s", k.endsAt(), plan).isNotNull();
+        assertThat(a.to()).as("usable after ends_at %s: %s", k.endsAt(), plan).isBeforeOrEqualTo(k.endsAt());
+      }
+    }
+    if (nativeMode) {
+      // a preload is on the lock but not usable: nothing opens the door before starts_at
+      assertThat(simulate(plan).active()).filteredOn(Active::nonEmpty).allMatch(a -> !a.from().isBefore(start));
+    }
+  }
+
+  /** (d) Removal is never before activation (nor before programming or preloading). */
+  @Property(tries = 3000)
+  void removalIsNeverBeforeActivation(@ForAll("brands") BrandProfile brand, @ForAll boolean preferNative, @ForAll("cases") Case k) {
+    List<Moment> plan = SchedulePolicy.plan(brand, preferNative, k.startsAt(), k.endsAt(), k.now());
+    int removeAt = -1;
+    for (int i = 0; i < plan.size(); i++) if (plan.get(i).transition() == REMOVE) removeAt = i;
+    if (removeAt < 0) return;
+    Moment remove = plan.get(removeAt);
+    for (int i = 0; i < plan.size(); i++) {
+      Moment m = plan.get(i);
+      if (i == removeAt) continue;
+      assertThat(remove.at()).as("%s before %s: %s", REMOVE, m.transition(), plan).isAfterOrEqualTo(m.at());
+      if (remove.at().equals(m.at())) {
+        assertThat(i).as("%s listed before %s at the same instant: %s", REMOVE, m.transition(), plan).isLessThan(removeAt);
+      }
+    }
+  }
+
+  /** (e) A moment already past happens now; one still ahead happens at its own time, never early or late. */
+  @Property(tries = 3000)
+  void momentsAlreadyPastHappenNow(@ForAll("brands") BrandProfile brand, @ForAll boolean preferNative, @ForAll("cases") Case k) {
+    List<Moment> plan = SchedulePolicy.plan(brand, preferNative, k.startsAt(), k.endsAt(), k.now());
+    Instant start = k.startsAt() == null ? k.now() : k.startsAt();
+    for (Moment m : plan) {
+      Instant own = switch (m.transition()) { // the moment's own time, from CONTRACT.md's lifecycle
+        case PRELOAD -> start.minus(H72);
+        case ACTIVATE -> start;
+        case PROGRAM -> start.minus(M60);
+        case REMOVE -> k.endsAt();
+      };
+      if (own.isAfter(k.now())) {
+        assertThat(m.at()).as("%s ahead at %s: %s", m.transition(), own, plan).isEqualTo(own);
+      } else {
+        assertThat(m.at()).as("%s past (%s) happens now: %s", m.transition(), own, plan).isEqualTo(k.now());
+      }
+    }
   }
 
   // ------------------------------------------------------------------------------------------ examples

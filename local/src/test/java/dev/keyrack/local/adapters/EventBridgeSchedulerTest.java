@@ -121,14 +121,41 @@ class EventBridgeSchedulerTest {
   @Test
   void aTargetThatKeepsFailingEndsInTheDeadLetterQueue() throws Exception {
     List<String> dlq = new CopyOnWriteArrayList<>();
-    emulator.deadLetter(dlq::add);
+    List<String> arns = new CopyOnWriteArrayList<>();
+    emulator.deadLetter((arn, d) -> { arns.add(arn); dlq.add(d.input()); });
     emulator.target(FN, input -> { throw new IllegalStateException("programmer down"); });
-    scheduler.schedule(fire(UUID.randomUUID(), Transition.PROGRAM, clock.instant()));
+    UUID id = UUID.randomUUID();
+    scheduler.schedule(fire(id, Transition.PROGRAM, clock.instant()));
     for (int i = 0; i < 20 && dlq.isEmpty(); i++) {
       clock.advance(Duration.ofMinutes(2)); // past each retry's backoff
       Thread.sleep(150);
     }
     assertThat(dlq).hasSize(1);
+    assertThat(dlq.get(0)).contains(id.toString());
+    assertThat(arns).containsExactly("arn:aws:sqs:us-east-1:000000000000:SchedulerDeadLetterQueue");
+    assertThat(emulator.deadLettered()).singleElement().satisfies(d -> {
+      assertThat(d.attempts()).isEqualTo(4); // the first try and its 3 retries
+      assertThat(d.errorCode()).isEqualTo("IllegalStateException");
+      assertThat(d.schedule()).isEqualTo(Fire.scheduleName(id, Transition.PROGRAM));
+    });
+    assertThat(emulator.schedules()).isEmpty();
+  }
+
+  @Test
+  void aFireOlderThanItsMaximumEventAgeIsDeadLetteredWhateverRetriesAreLeft() throws Exception {
+    EventBridgeScheduler patient = new EventBridgeScheduler(client, new EventBridgeScheduler.Config("CodeSchedules", FN,
+        "arn:aws:iam::000000000000:role/SchedulerRole", "arn:aws:sqs:us-east-1:000000000000:SchedulerDeadLetterQueue", 185, 3600));
+    List<String> dlq = new CopyOnWriteArrayList<>();
+    emulator.deadLetter((arn, d) -> dlq.add(d.input()));
+    emulator.target(FN, input -> { throw new IllegalStateException("programmer down"); });
+    patient.schedule(fire(UUID.randomUUID(), Transition.REMOVE, clock.instant()));
+    Thread.sleep(300); // the first try fails
+    assertThat(dlq).isEmpty();
+    assertThat(emulator.schedules()).hasSize(1);
+    clock.advance(Duration.ofHours(1)); // the event's age reaches MaximumEventAgeInSeconds
+    for (int i = 0; i < 20 && dlq.isEmpty(); i++) Thread.sleep(100);
+    assertThat(dlq).hasSize(1);
+    assertThat(emulator.deadLettered()).singleElement().satisfies(d -> assertThat(d.attempts()).isEqualTo(2));
     assertThat(emulator.schedules()).isEmpty();
   }
 

@@ -9,18 +9,25 @@ import dev.keyrack.app.ProgrammingService;
 import dev.keyrack.domain.Fire;
 import dev.keyrack.json.Json;
 import dev.keyrack.ports.Telemetry;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.crac.Core;
 import org.crac.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The EventBridge Scheduler target. The schedule's input is a {@link Fire} (code, transition,
  * plan version); {@link ProgrammingService} drops stale and duplicate fires, records the activation
- * of a preloaded code, and enqueues the rest on the device's FIFO message group. A fire that cannot be read is logged and dropped (retrying
- * it cannot help); a failure to reach DynamoDB or SQS throws, so Scheduler retries and finally
- * dead-letters it.
+ * of a preloaded code, and enqueues the rest on the device's FIFO message group. A schedule input
+ * that is not a complete fire is logged (its field names only, never its values) and thrown as
+ * {@link UnreadableFire}, like a failure to reach DynamoDB or SQS: the invocation fails, so the
+ * input is retried and finally dead-lettered (Scheduler invokes the function asynchronously, so
+ * Lambda's retries and the function's dead-letter queue take it; template.yaml points that at the
+ * Scheduler dead-letter queue) instead of vanishing. While a fire is handled, {@code workspace_id}
+ * and {@code access_code_id} are in the logging MDC, so every line of it names the code.
  *
  * <p>SnapStart: the no-argument constructor registers the handler as a CRaC {@link Resource};
  * before the snapshot it handles a fire for a code that does not exist (parsing, two DynamoDB
@@ -29,6 +36,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProgrammerHandler implements RequestHandler<Map<String, Object>, Map<String, Object>>, Resource {
   private static final Logger LOG = LoggerFactory.getLogger(ProgrammerHandler.class);
+  private static final List<String> REQUIRED = List.of("workspaceId", "deviceId", "accessCodeId", "transition", "plan");
+
+  /**
+   * A schedule input that is not a fire. Its message names what is wrong, never a value of the
+   * input, and it carries no cause (a parser's message quotes the input).
+   */
+  public static final class UnreadableFire extends RuntimeException {
+    public UnreadableFire(String message) {
+      super(message, null, false, false);
+    }
+  }
 
   private final ProgrammingService programming;
   private final Telemetry telemetry;
@@ -83,16 +101,47 @@ public final class ProgrammerHandler implements RequestHandler<Map<String, Objec
     try {
       f = Json.MAPPER.convertValue(input, Fire.class);
     } catch (IllegalArgumentException e) {
-      LOG.error("unreadable schedule input dropped: {}", e.getClass().getSimpleName());
-      return "dropped_unreadable";
+      // the parser's message quotes the input: log its type and the input's field names only
+      LOG.error("unreadable schedule input (fields {}): {}; failing the invocation so it is retried and dead-lettered",
+          fieldNames(input), e.getClass().getSimpleName());
+      telemetry.count("ScheduleFiresUnreadable");
+      throw new UnreadableFire("unreadable schedule input: " + e.getClass().getSimpleName() + ", fields " + fieldNames(input));
     }
-    if (f.workspaceId() == null || f.accessCodeId() == null || f.deviceId() == null || f.transition() == null || f.plan() == null) {
-      LOG.error("incomplete schedule input dropped");
-      return "dropped_unreadable";
+    if (f == null) f = new Fire(null, null, null, null, null, null);
+    List<String> missing = new ArrayList<>();
+    if (f.workspaceId() == null) missing.add("workspaceId");
+    if (f.deviceId() == null) missing.add("deviceId");
+    if (f.accessCodeId() == null) missing.add("accessCodeId");
+    if (f.transition() == null) missing.add("transition");
+    if (f.plan() == null) missing.add("plan");
+    if (!missing.isEmpty()) {
+      LOG.error("incomplete schedule input, missing {}; failing the invocation so it is retried and dead-lettered", missing);
+      telemetry.count("ScheduleFiresUnreadable");
+      throw new UnreadableFire("incomplete schedule input, missing " + missing);
     }
-    String outcome = programming.fire(f).name().toLowerCase(java.util.Locale.ROOT);
-    if (outcome.equals("enqueued")) telemetry.count("ScheduleFiresEnqueued");
-    if (outcome.equals("activated")) telemetry.count("AccessCodesActivated");
-    return outcome;
+    MDC.put("workspace_id", f.workspaceId().toString());
+    MDC.put("access_code_id", f.accessCodeId().toString());
+    try {
+      String outcome = programming.fire(f).name().toLowerCase(java.util.Locale.ROOT);
+      if (outcome.equals("enqueued")) telemetry.count("ScheduleFiresEnqueued");
+      if (outcome.equals("activated")) telemetry.count("AccessCodesActivated");
+      return outcome;
+    } finally {
+      MDC.remove("workspace_id");
+      MDC.remove("access_code_id");
+    }
+  }
+
+  /** The input's known field names (an unknown name is counted, not echoed: it is caller data too). */
+  private static List<String> fieldNames(Map<String, Object> input) {
+    if (input == null) return List.of();
+    List<String> names = new ArrayList<>();
+    int unknown = 0;
+    for (String k : new java.util.TreeSet<>(input.keySet())) {
+      if (REQUIRED.contains(k) || k.equals("at")) names.add(k);
+      else unknown++;
+    }
+    if (unknown > 0) names.add(unknown + " other");
+    return names;
   }
 }
