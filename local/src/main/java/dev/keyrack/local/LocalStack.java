@@ -123,8 +123,7 @@ public final class LocalStack implements AutoCloseable {
   private final Clock clock;
 
   private LocalStack(Options o) throws IOException {
-    Path templatePath = o.template() != null ? o.template() : Template.locate(Path.of(""));
-    this.template = Template.load(templatePath);
+    this.template = o.template() != null ? Template.load(o.template()) : Template.find(Path.of(""));
     this.clock = o.clock();
     Instrumentation instrumentation = o.instrumentation();
     Instrumentation.InvocationObserver observer = instrumentation.invocations();

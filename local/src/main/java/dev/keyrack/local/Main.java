@@ -2,6 +2,12 @@ package dev.keyrack.local;
 
 import dev.keyrack.domain.Device;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -33,11 +39,32 @@ public final class Main implements Callable<Integer> {
       description = "Multiplier on each sandbox brand's programming latency; 0 programs instantly (default ${DEFAULT-VALUE})")
   double latencyScale;
 
-  @Option(names = "--template", description = "Path to template.yaml (default: found from the current directory)")
+  @Option(names = "--template", description = "Path to template.yaml (default: the checkout's, found from the current directory or from the jar's own "
+      + "location; else the copy bundled in the jar)")
   Path template;
 
   @Option(names = "--parameter", description = "Override a template.yaml parameter, e.g. --parameter RetryBaseSeconds=1 (repeatable)")
-  java.util.Map<String, String> parameters = new java.util.LinkedHashMap<>();
+  Map<String, String> parameters = new LinkedHashMap<>();
+
+  /** The seeded sandbox locks, one line per device type: its device id in each workspace. */
+  static String deviceTable(List<Device> first, List<Device> second) {
+    Map<String, List<String>> one = idsByType(first), two = idsByType(second);
+    Set<String> types = new LinkedHashSet<>(one.keySet());
+    types.addAll(two.keySet());
+    StringBuilder out = new StringBuilder();
+    out.append(String.format("  sandbox locks:       %-22s %-36s   %s%n", "device_type", "workspace 1", "workspace 2"));
+    for (String type : types) {
+      out.append(String.format("                       %-22s %-36s   %s%n", type,
+          String.join(",", one.getOrDefault(type, List.of("-"))), String.join(",", two.getOrDefault(type, List.of("-")))));
+    }
+    return out.toString();
+  }
+
+  private static Map<String, List<String>> idsByType(List<Device> devices) {
+    Map<String, List<String>> byType = new LinkedHashMap<>();
+    for (Device d : devices) byType.computeIfAbsent(d.deviceType(), t -> new ArrayList<>()).add(d.deviceId().toString());
+    return byType;
+  }
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new Main()).execute(args));
@@ -57,6 +84,9 @@ public final class Main implements Callable<Integer> {
     } catch (IllegalStateException e) {
       System.err.println("Could not start: " + e.getMessage());
       return 2;
+    } catch (java.nio.file.NoSuchFileException e) {
+      System.err.println("Could not start: no file " + e.getFile() + "; pass --template FILE with the path of template.yaml");
+      return 2;
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -70,10 +100,8 @@ public final class Main implements Callable<Integer> {
     System.out.println("  workspace 1 API key: " + stack.apiKey());
     System.out.println("  workspace 2 API key: " + stack.secondApiKey());
     System.out.println("  data:                " + (dataDir == null ? "in memory (gone on exit; --data-dir keeps it)" : dataDir.toAbsolutePath()));
-    System.out.println("  sandbox locks in workspace 1:");
-    for (Device d : stack.devices()) {
-      System.out.printf("    %-24s %s  %s%n", d.deviceType(), d.deviceId(), d.displayName());
-    }
+    System.out.println("  template:            " + stack.template().source());
+    System.out.print(deviceTable(stack.devices(), stack.secondDevices()));
     System.out.println();
     System.out.println("Try: curl -s " + stack.endpoint() + "/locks/list -H 'Authorization: Bearer " + stack.apiKey() + "'");
     System.out.println("Press Ctrl-C to stop.");

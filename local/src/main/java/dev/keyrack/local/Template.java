@@ -1,13 +1,17 @@
 package dev.keyrack.local;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.AbstractConstruct;
@@ -49,26 +53,88 @@ public final class Template {
     }
   }
 
-  private Template(Map<String, Object> root) {
+  /** The copy of the checkout's template.yaml that the local jar carries (local/pom.xml bundles it). */
+  static final String BUNDLED = "keyrack/template.yaml";
+
+  private final String source;
+
+  private Template(Map<String, Object> root, String source) {
     this.root = root;
+    this.source = source;
   }
 
   public static Template load(Path file) throws IOException {
     try (Reader r = Files.newBufferedReader(file)) {
-      Object parsed = new Yaml(new CfnConstructor()).load(r);
-      if (!(parsed instanceof Map)) throw new IOException(file + " is not a CloudFormation template");
-      return new Template(cast(parsed));
+      return parse(r, file.toAbsolutePath().normalize().toString());
     }
   }
 
-  /** Finds template.yaml in the given directory or the nearest parent that has one. */
-  public static Path locate(Path start) {
-    for (Path p = start.toAbsolutePath(); p != null; p = p.getParent()) {
-      Path t = p.resolve("template.yaml");
-      if (Files.isRegularFile(t)) return t;
+  private static Template parse(Reader r, String source) throws IOException {
+    Object parsed = new Yaml(new CfnConstructor()).load(r);
+    if (!(parsed instanceof Map)) throw new IOException(source + " is not a CloudFormation template");
+    return new Template(cast(parsed), source);
+  }
+
+  /** Where this template was read from: a file, or the copy bundled in the local jar. */
+  public String source() {
+    return source;
+  }
+
+  /**
+   * The template the local stack runs when none is named: the checkout's template.yaml (see
+   * {@link #locate}), or, when there is none to be found (the jar was copied out of the checkout),
+   * the copy bundled in the jar at build time.
+   */
+  public static Template find(Path start) throws IOException {
+    Optional<Path> file = search(start);
+    if (file.isPresent()) return load(file.get());
+    try (InputStream in = Template.class.getClassLoader().getResourceAsStream(BUNDLED)) {
+      if (in == null) throw notFound(start);
+      try (Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+        return parse(r, "the copy of template.yaml bundled in keyrack-local.jar");
+      }
     }
-    throw new IllegalStateException("template.yaml not found in " + start.toAbsolutePath()
-        + " or its parents; run from the Keyrack checkout or pass --template");
+  }
+
+  /**
+   * Finds template.yaml in the given directory or the nearest parent that has one; failing that,
+   * next to the running code (the local jar in local/target, or its classes) or in its nearest
+   * parent that has one, so {@code java -jar local/target/keyrack-local.jar} finds the checkout's
+   * template from any directory.
+   */
+  public static Path locate(Path start) {
+    return search(start).orElseThrow(() -> notFound(start));
+  }
+
+  private static Optional<Path> search(Path start) {
+    Optional<Path> found = upwardFrom(start.toAbsolutePath());
+    return found.isPresent() ? found : codeLocation().flatMap(Template::upwardFrom);
+  }
+
+  private static Optional<Path> upwardFrom(Path dir) {
+    for (Path p = dir; p != null; p = p.getParent()) {
+      Path t = p.resolve("template.yaml");
+      if (Files.isRegularFile(t)) return Optional.of(t);
+    }
+    return Optional.empty();
+  }
+
+  /** The directory holding the jar (or the classes directory) this class was loaded from. */
+  private static Optional<Path> codeLocation() {
+    try {
+      var cs = Template.class.getProtectionDomain().getCodeSource();
+      if (cs == null || cs.getLocation() == null) return Optional.empty();
+      Path p = Path.of(cs.getLocation().toURI()).toAbsolutePath();
+      return Optional.ofNullable(Files.isDirectory(p) ? p : p.getParent());
+    } catch (RuntimeException | java.net.URISyntaxException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static IllegalStateException notFound(Path start) {
+    return new IllegalStateException("template.yaml not found in " + start.toAbsolutePath()
+        + " or its parents, nor above " + codeLocation().map(Path::toString).orElse("the local jar")
+        + "; run from the Keyrack checkout or pass --template FILE");
   }
 
   @SuppressWarnings("unchecked")

@@ -99,6 +99,51 @@ class TemplateTest {
     }
   }
 
+  /** Every action a function's policies allow, for the services the adapters call. */
+  static Set<String> allowedActions(String functionId) {
+    Set<String> actions = new TreeSet<>();
+    Object policies = template.properties(functionId).get("Policies");
+    for (Object p : (List<?>) policies) {
+      Object statements = Template.cast(p).get("Statement");
+      for (Object st : (List<?>) statements) {
+        Map<String, Object> statement = Template.cast(st);
+        assertThat(statement.get("Effect")).isEqualTo("Allow");
+        Object a = statement.get("Action");
+        if (a instanceof List<?> list) list.forEach(x -> actions.add(String.valueOf(x)));
+        else actions.add(String.valueOf(a));
+      }
+    }
+    return actions;
+  }
+
+  /**
+   * Least privilege: exactly the calls each function's code path makes through the adapters in
+   * shared/src/main/java/dev/keyrack/adapters (DynamoStore, DynamoLockMemoryStore, SqsJobQueue,
+   * EventBridgeScheduler, AwsWiring.primeClients). Transactions hold only Puts and Deletes, so no
+   * function needs dynamodb:ConditionCheckItem or dynamodb:UpdateItem; ChangeMessageVisibilityBatch
+   * is authorised by sqs:ChangeMessageVisibility.
+   */
+  @Test
+  void eachFunctionIsAllowedExactlyTheCallsItsCodeMakes() {
+    Set<String> dynamo = Set.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:TransactWriteItems",
+        "dynamodb:DeleteItem");
+    Set<String> api = new TreeSet<>(dynamo);
+    // send device jobs; priming reads the queue's attributes and a schedule that does not exist
+    api.addAll(Set.of("sqs:SendMessage", "sqs:GetQueueAttributes", "scheduler:CreateSchedule", "scheduler:UpdateSchedule",
+        "scheduler:DeleteSchedule", "scheduler:GetSchedule", "iam:PassRole"));
+    assertThat(allowedActions("ApiFunction")).isEqualTo(api);
+
+    Set<String> programmer = new TreeSet<>(dynamo);
+    programmer.addAll(Set.of("sqs:SendMessage", "sqs:GetQueueAttributes"));
+    assertThat(allowedActions("ProgrammerFunction")).isEqualTo(programmer);
+
+    Set<String> worker = new TreeSet<>(dynamo);
+    // retry later / release early, dead-letter; a pulled backup code schedules its removal (never cancels one)
+    worker.addAll(Set.of("sqs:SendMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes",
+        "scheduler:CreateSchedule", "scheduler:UpdateSchedule", "scheduler:GetSchedule", "iam:PassRole"));
+    assertThat(allowedActions("ProviderWorkerFunction")).isEqualTo(worker);
+  }
+
   @Test
   void tableIsOnDemandWithPointInTimeRecoveryAndTtl() {
     Map<String, Object> t = template.properties("KeyrackTable");

@@ -20,10 +20,13 @@ public record RetryPolicy(Duration base, Duration max, int warnAfter, int failAf
 
   /** The wait before attempt {@code failedAttempts + 1}, given that many attempts have failed (1 or more). */
   public Duration backoff(int failedAttempts) {
-    int n = Math.max(1, failedAttempts);
-    long factor = n >= 31 ? Long.MAX_VALUE : 1L << (n - 1);
-    long seconds = base.getSeconds() > Long.MAX_VALUE / Math.max(1, factor) ? Long.MAX_VALUE : base.getSeconds() * factor;
-    Duration d = Duration.ofSeconds(seconds).plusNanos(base.getNano());
+    // base * 2^(n-1), the whole of it (a fraction of a second doubles too), capped at max; the
+    // doubling stops at the cap, so no attempt count overflows.
+    Duration d = base;
+    for (int i = Math.max(1, failedAttempts); i > 1; i--) {
+      if (d.compareTo(max.dividedBy(2)) > 0) return max;
+      d = d.multipliedBy(2);
+    }
     return d.compareTo(max) > 0 ? max : d;
   }
 

@@ -74,6 +74,10 @@ public final class Api {
 
   public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
     String requestId = event.getRequestContext() != null ? event.getRequestContext().getRequestId() : null;
+    // The gateway's request id, the one the response hands the caller, goes on every log line as
+    // Powertools' correlation_id (what its API_GATEWAY_HTTP correlation path would capture, without
+    // the JMESPath library), so an id a caller reports finds its log lines.
+    if (requestId != null) MDC.put("correlation_id", requestId);
     try {
       String method = method(event);
       String path = event.getRawPath() == null ? "/" : event.getRawPath();
@@ -106,6 +110,7 @@ public final class Api {
           List.of(), requestId), requestId);
     } finally {
       MDC.remove("workspace_id");
+      MDC.remove("correlation_id");
     }
   }
 

@@ -22,6 +22,7 @@ import org.crac.Core;
 import org.crac.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The provider worker: takes batches from the device-job FIFO queue and carries each operation
@@ -132,6 +133,10 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
           continue;
         }
       }
+      // Every log line of this job names its workspace, lock and code (cleared before the next job).
+      MDC.put("workspace_id", op.workspaceId().toString());
+      MDC.put("device_id", op.deviceId().toString());
+      MDC.put("access_code_id", op.accessCodeId().toString());
       try {
         int attempt = receiveCount(m);
         DeviceWorker.Outcome outcome = worker.process(op, attempt);
@@ -152,6 +157,10 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
             e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?");
         backOff(m, receiveCount(m));
         ok = false;
+      } finally {
+        MDC.remove("workspace_id");
+        MDC.remove("device_id");
+        MDC.remove("access_code_id");
       }
       if (!ok) {
         failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));
