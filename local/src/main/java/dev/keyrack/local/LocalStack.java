@@ -168,6 +168,12 @@ public final class LocalStack implements AutoCloseable {
               () -> context(f), Math.max(1, o.pollersPerQueue())));
         }
       }
+      // A seeded run (template parameter SandboxSeed, which also seeds the sandbox locks) seeds the
+      // pollers' injected crashes too.
+      String seed = parameters(o).get("SandboxSeed");
+      if (seed != null && !seed.isBlank()) {
+        for (int i = 0; i < pollers.size(); i++) pollers.get(i).seed(Long.parseLong(seed.trim()) + 1 + i);
+      }
       // Queue messages do not survive a restart; the stored codes do. Re-send what they wait for.
       AwsWiring worker = wirings.get(template.functions().stream().filter(f -> !f.queueTriggers().isEmpty())
           .findFirst().orElseThrow().id());

@@ -43,7 +43,7 @@ public final class QueuePoller implements AutoCloseable {
   private final AtomicLong redeliveries = new AtomicLong();
   private final AtomicLong crashes = new AtomicLong();
   private volatile double crashRate;
-  private final java.util.Random random = new java.util.Random();
+  private volatile java.util.Random random = new java.util.Random();
 
   public QueuePoller(SqsClient sqs, String queueUrl, String queueArn, Template.QueueTrigger trigger,
                      RequestHandler<SQSEvent, SQSBatchResponse> handler, Supplier<Context> context, int pollers) {
@@ -140,6 +140,11 @@ public final class QueuePoller implements AutoCloseable {
     InjectedCrash() {
       super("injected worker crash", null, false, false);
     }
+  }
+
+  /** Seeds this mapping's crash decisions (its pollers share them, so threads still interleave as they may). */
+  public void seed(long seed) {
+    this.random = new java.util.Random(seed);
   }
 
   /** Fault injection: the probability that an invocation "crashes" after doing its work. */

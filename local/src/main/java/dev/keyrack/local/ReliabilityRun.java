@@ -56,15 +56,16 @@ public final class ReliabilityRun implements Callable<Integer> {
   double crashRate;
   @Option(names = "--hours", defaultValue = "3", description = "virtual hours over which windows start (default ${DEFAULT-VALUE})")
   int hours;
-  @Option(names = "--seed", defaultValue = "42", description = "random seed (default ${DEFAULT-VALUE})")
+  @Option(names = "--seed", defaultValue = "42", description = "random seed of the run, the sandbox locks' failures and the workers' crashes (default ${DEFAULT-VALUE})")
   long seed;
 
   /** What the run saw. */
-  public record Report(int codes, int locks, double failureRate, long retries, long crashes, int duplicateMessages,
+  public record Report(long seed, int codes, int locks, double failureRate, long retries, long crashes, int duplicateMessages,
                        int duplicateFires, int backupsPulled, int outages, List<String> violations) {
     public void print() {
       System.out.println();
       System.out.println("Reliability run");
+      System.out.printf("  seed                    %d%n", seed);
       System.out.printf("  codes created           %d%n", codes);
       System.out.printf("  locks                   %d%n", locks);
       System.out.printf("  failure rate injected   %.0f%%%n", failureRate * 100);
@@ -92,7 +93,9 @@ public final class ReliabilityRun implements Callable<Integer> {
     MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
     String key = "seam_reliability_" + seed;
     LocalStack.Options o = LocalStack.Options.defaults().withKeys(key, key + "_2").withClock(clock).withPollers(4)
-        .withParameters(Map.of("RetryBaseSeconds", "1", "RetryMaxSeconds", "2", "BackupPoolSize", "2"));
+        .withParameters(Map.of("RetryBaseSeconds", "1", "RetryMaxSeconds", "2", "BackupPoolSize", "2",
+            // the same seed drives the sandbox locks' failures and the pollers' crashes
+            "SandboxSeed", Long.toString(seed)));
     try (LocalStack stack = LocalStack.start(o)) {
       // A crashed invocation's batch comes back after the queue's visibility timeout (180 s in
       // template.yaml); like the retry delays, the run shortens it so that a crash costs less. It
@@ -251,7 +254,7 @@ public final class ReliabilityRun implements Callable<Integer> {
       int pulled = checkCodes(store, ws, created, deletedAt, windows, violations);
       long retries = stack.pollers().stream().mapToLong(QueuePoller::redeliveries).sum();
       long crashes = stack.pollers().stream().mapToLong(QueuePoller::crashes).sum();
-      return new Report(created.size(), lockCount, failureRate, retries, crashes, duplicateMessages, duplicateFires, pulled,
+      return new Report(seed, created.size(), lockCount, failureRate, retries, crashes, duplicateMessages, duplicateFires, pulled,
           outages, violations);
     }
   }
