@@ -137,13 +137,15 @@ public final class AccessCodeService {
     // other way round, a stored code could miss its schedules.
     plan.later().forEach(scheduler::schedule);
     try {
-      store.create(code, List.of(Event.forCode(ids, "access_code.created", code, device.connectedAccountId(), now, null)));
+      // The pool is turned on in the same write as the code: nothing after this write may fail the request.
+      store.create(code, List.of(Event.forCode(ids, "access_code.created", code, device.connectedAccountId(), now, null)),
+          usePool);
     } catch (Conflict.DuplicatePin e) {
       scheduler.cancelAll(id);
       throw duplicate();
     }
     if (plan.programNow()) enqueue(new DeviceOperation(DeviceOperation.Kind.SET, workspaceId, device.deviceId(), id, code.version()));
-    if (usePool) pools.enable(device);
+    if (usePool) pools.fillQuietly(device); // a failure is logged; the next create with the pool or a pull fills it
     LOG.info("access code created id={} device={} type={} status={} scheduled={}", id, device.deviceId(), type,
         code.status(), plan.later().size());
     return new Created(code, actionAttempt(workspaceId, "CREATE_ACCESS_CODE"));
