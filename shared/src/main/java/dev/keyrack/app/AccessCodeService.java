@@ -236,8 +236,20 @@ public final class AccessCodeService {
       mutations.removeIf(m -> !m.mutationCode().equals("deferring_creation"));
     }
     next = next.withPendingMutations(mutations).withVersion(current.version() + 1);
+    // A pulled backup lasts as long as its code: a new ends_at moves the backup's end too, in the same write.
+    AccessCode backup = null, backupNext = null;
+    if (current.pulledBackupAccessCodeId() != null && end != null && !Objects.equals(end, current.endsAt())) {
+      backup = store.accessCode(workspaceId, current.pulledBackupAccessCodeId())
+          .filter(b -> b.backupRole() == AccessCode.BackupRole.PULLED && b.status() != CodeStatus.removing).orElse(null);
+      if (backup != null) backupNext = backup.withWindow(CodeType.time_bound, backup.startsAt(), end).withVersion(backup.version() + 1);
+    }
     try {
-      store.update(current, next, List.of(Event.forCode(ids, "access_code.changed", next, device.connectedAccountId(), now, null)));
+      List<Event> events = List.of(Event.forCode(ids, "access_code.changed", next, device.connectedAccountId(), now, null));
+      if (backup == null) {
+        store.update(current, next, events);
+      } else {
+        store.updateAll(List.of(new Store.Change(current, next), new Store.Change(backup, backupNext)), events);
+      }
     } catch (Conflict.DuplicatePin e) {
       throw duplicate();
     } catch (Conflict.StaleVersion e) {
@@ -247,6 +259,9 @@ public final class AccessCodeService {
       scheduler.cancelAll(next.accessCodeId());
       plan.later().forEach(scheduler::schedule);
     }
+    // The backup's removal moves with it (its schedule, named by code and transition, is replaced;
+    // a fire of the old one would find its plan changed and be dropped).
+    if (backupNext != null) pools.scheduleRemoval(device, backupNext);
     boolean program = op != null;
     if (program) enqueue(new DeviceOperation(op, workspaceId, next.deviceId(), next.accessCodeId(), next.version()));
     LOG.info("access code updated id={} reprogram={}", next.accessCodeId(), program);
