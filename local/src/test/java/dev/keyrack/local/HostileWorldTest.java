@@ -397,4 +397,19 @@ class HostileWorldTest {
     clock.advance(Duration.ofDays(1));
     await("backup removed at the new end", () -> !locks.memory(d.deviceId()).slots().containsKey(backup) && code(backup) == null);
   }
+
+  @Test
+  void aCreateThatTurnsThePoolOnNeverFailsAfterTheCodeIsStored() {
+    Device d = extraLock("yale_lock", 4);
+    dev.keyrack.ports.JobQueue down = op -> { throw new IllegalStateException("queue unreachable"); };
+    var pools = new dev.keyrack.app.BackupPools(store, down, dev.keyrack.ports.Scheduler.NONE, clock, 2);
+    var service = new dev.keyrack.app.AccessCodeService(store, down, dev.keyrack.ports.Scheduler.NONE, pools, clock);
+    Instant start = clock.instant().plus(Duration.ofDays(5));
+    var created = service.create(env.ws, new dev.keyrack.app.CreateRequest(d.deviceId(), "Guest", null, start,
+        start.plus(Duration.ofDays(1)), null, null, null, null, null, null, true));
+    UUID id = created.accessCode().accessCodeId();
+    assertThat(code(id)).isNotNull();
+    assertThat(store.backupPoolEnabled(env.ws, d.deviceId())).as("turned on in the code's own write").isTrue();
+    assertThat(readyBackups(d)).as("stored, waiting to be sent again").hasSize(2);
+  }
 }
