@@ -52,7 +52,8 @@ public final class ReliabilityRun implements Callable<Integer> {
   double failureRate;
   @Option(names = "--outage-share", defaultValue = "0.1", description = "share of locks that go offline for a while (default ${DEFAULT-VALUE})")
   double outageShare;
-  @Option(names = "--crash-rate", defaultValue = "0.05", description = "probability that a worker invocation crashes after its work (default ${DEFAULT-VALUE})")
+  @Option(names = "--crash-rate", defaultValue = "0.05", description = "probability that a worker invocation crashes part-way through its batch, and that a worker "
+      + "crashes right after writing a lock, before the store (default ${DEFAULT-VALUE})")
   double crashRate;
   @Option(names = "--hours", defaultValue = "3", description = "virtual hours over which windows start (default ${DEFAULT-VALUE})")
   int hours;
@@ -60,7 +61,8 @@ public final class ReliabilityRun implements Callable<Integer> {
   long seed;
 
   /** What the run saw. */
-  public record Report(long seed, int codes, int locks, double failureRate, long retries, long crashes, int duplicateMessages,
+  public record Report(long seed, int codes, int locks, double failureRate, long retries, long crashes,
+                       long crashesAfterLockWrite, int duplicateMessages,
                        int duplicateFires, int backupsPulled, int outages, List<String> violations) {
     public void print() {
       System.out.println();
@@ -70,7 +72,8 @@ public final class ReliabilityRun implements Callable<Integer> {
       System.out.printf("  locks                   %d%n", locks);
       System.out.printf("  failure rate injected   %.0f%%%n", failureRate * 100);
       System.out.printf("  lock outages            %d%n", outages);
-      System.out.printf("  worker crashes          %d%n", crashes);
+      System.out.printf("  worker crashes          %d (%d right after a lock write, before the store)%n", crashes,
+          crashesAfterLockWrite);
       System.out.printf("  duplicate messages      %d%n", duplicateMessages);
       System.out.printf("  duplicate fires         %d%n", duplicateFires);
       System.out.printf("  retries (redeliveries)  %d%n", retries);
@@ -166,6 +169,13 @@ public final class ReliabilityRun implements Callable<Integer> {
         }
       }
       stack.pollers().forEach(p -> p.crashRate(crashRate));
+      // Workers also die inside an operation: the lock is written, the store not yet. The
+      // redelivered job must finish it exactly once (checked below: no PIN twice, no second
+      // set_on_device, the code ends set).
+      Random crashRandom = new Random(seed * 31 + 7);
+      sandbox.afterChange((deviceId, codeId, set) -> {
+        if (crashRandom.nextDouble() < crashRate) throw new QueuePoller.WorkerCrash();
+      });
 
       List<UUID> createdList = new ArrayList<>(created);
       java.util.Collections.shuffle(createdList, random);
@@ -240,13 +250,14 @@ public final class ReliabilityRun implements Callable<Integer> {
         Thread.sleep(150); // one virtual minute: retries (1 to 2 real seconds) span several virtual minutes
         if (step % 10 == 0) checkLocks(store, sandbox, ws, devices, now, violations, false);
         if (progress && step % 60 == 0) {
-          System.out.printf("  ... %s virtual, %d violations so far%n", Duration.between(end.minus(Duration.ofHours(hours + 3)), now), violations.size());
+          System.out.printf("  ... %s virtual, %d violations so far%n", Duration.between(end.minus(Duration.ofHours(hours + 3).plusMinutes(5)), now), violations.size());
         }
       }
 
       say(progress, "healing every lock and draining the queues ...");
       long drainStart = System.currentTimeMillis();
       stack.pollers().forEach(p -> p.crashRate(0));
+      sandbox.afterChange(SandboxLockProvider.AfterChange.NONE);
       for (Device d : devices) sandbox.configure(d.deviceId(), m -> m.withFaults(0, 0, 0).withOnline(true));
       drain(stack, store, ws, clock, 150, violations);
       say(progress, "drained in " + (System.currentTimeMillis() - drainStart) / 1000 + " s; checking the invariants ...");
@@ -254,7 +265,8 @@ public final class ReliabilityRun implements Callable<Integer> {
       int pulled = checkCodes(store, ws, created, deletedAt, windows, violations);
       long retries = stack.pollers().stream().mapToLong(QueuePoller::redeliveries).sum();
       long crashes = stack.pollers().stream().mapToLong(QueuePoller::crashes).sum();
-      return new Report(seed, created.size(), lockCount, failureRate, retries, crashes, duplicateMessages, duplicateFires, pulled,
+      long lockWriteCrashes = stack.pollers().stream().mapToLong(QueuePoller::operationCrashes).sum();
+      return new Report(seed, created.size(), lockCount, failureRate, retries, crashes, lockWriteCrashes, duplicateMessages, duplicateFires, pulled,
           outages, violations);
     }
   }
