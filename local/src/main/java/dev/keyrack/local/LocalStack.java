@@ -186,6 +186,12 @@ public final class LocalStack implements AutoCloseable {
               () -> context(f), Math.max(1, o.pollersPerQueue())));
         }
       }
+      // A seeded run (template parameter SandboxSeed, which also seeds the sandbox locks) seeds the
+      // pollers' injected crashes too.
+      String seed = parameters(o).get("SandboxSeed");
+      if (seed != null && !seed.isBlank()) {
+        for (int i = 0; i < pollers.size(); i++) pollers.get(i).seed(Long.parseLong(seed.trim()) + 1 + i);
+      }
       // The functions on rate schedules (the reconciler's sweep) run as their schedule says. Queue
       // messages do not survive a restart while the stored codes do, so the first run, now, is told
       // the queue is empty: it re-sends everything stored codes wait for.

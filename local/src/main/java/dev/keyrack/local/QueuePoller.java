@@ -42,8 +42,9 @@ public final class QueuePoller implements AutoCloseable {
   private final AtomicLong inFlight = new AtomicLong();
   private final AtomicLong redeliveries = new AtomicLong();
   private final AtomicLong crashes = new AtomicLong();
+  private final AtomicLong operationCrashes = new AtomicLong();
   private volatile double crashRate;
-  private final java.util.Random random = new java.util.Random();
+  private volatile java.util.Random random = new java.util.Random();
 
   public QueuePoller(SqsClient sqs, String queueUrl, String queueArn, Template.QueueTrigger trigger,
                      RequestHandler<SQSEvent, SQSBatchResponse> handler, Supplier<Context> context, int pollers) {
@@ -121,6 +122,12 @@ public final class QueuePoller implements AutoCloseable {
       }
     } catch (InjectedCrash e) {
       messages.forEach(m -> failed.add(m.messageId()));
+    } catch (WorkerCrash e) {
+      // The worker died in the middle of an operation (a fault-injection hook threw this): nothing
+      // of the batch is acknowledged, and it all comes back after the visibility timeout.
+      crashes.incrementAndGet();
+      operationCrashes.incrementAndGet();
+      messages.forEach(m -> failed.add(m.messageId()));
     } catch (RuntimeException e) {
       System.err.println("local poller " + trigger.queueId() + ": handler threw " + e.getClass().getSimpleName()
           + "; the whole batch will be retried");
@@ -136,10 +143,26 @@ public final class QueuePoller implements AutoCloseable {
     if (!done.isEmpty()) sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(done));
   }
 
+  /**
+   * Thrown by a fault-injection hook to kill a worker invocation where it stands (say, right after
+   * a lock was written and before the store was). An {@link Error}, so that no handler code catches
+   * it as a failure of its own: like a dead process, the invocation simply ends unacknowledged.
+   */
+  public static final class WorkerCrash extends Error {
+    public WorkerCrash() {
+      super("injected worker crash in the middle of an operation", null, false, false);
+    }
+  }
+
   private static final class InjectedCrash extends RuntimeException {
     InjectedCrash() {
       super("injected worker crash", null, false, false);
     }
+  }
+
+  /** Seeds this mapping's crash decisions (its pollers share them, so threads still interleave as they may). */
+  public void seed(long seed) {
+    this.random = new java.util.Random(seed);
   }
 
   /** Fault injection: the probability that an invocation "crashes" after doing its work. */
@@ -151,8 +174,14 @@ public final class QueuePoller implements AutoCloseable {
     return redeliveries.get();
   }
 
+  /** Every injected crash: between records of a batch, and inside an operation ({@link #operationCrashes}). */
   public long crashes() {
     return crashes.get();
+  }
+
+  /** Crashes inside an operation ({@link WorkerCrash}), e.g. after a lock was written and before the store. */
+  public long operationCrashes() {
+    return operationCrashes.get();
   }
 
   public long batchesHandled() {

@@ -52,24 +52,28 @@ public final class ReliabilityRun implements Callable<Integer> {
   double failureRate;
   @Option(names = "--outage-share", defaultValue = "0.1", description = "share of locks that go offline for a while (default ${DEFAULT-VALUE})")
   double outageShare;
-  @Option(names = "--crash-rate", defaultValue = "0.05", description = "probability that a worker invocation crashes after its work (default ${DEFAULT-VALUE})")
+  @Option(names = "--crash-rate", defaultValue = "0.05", description = "probability that a worker invocation crashes part-way through its batch, and that a worker "
+      + "crashes right after writing a lock, before the store (default ${DEFAULT-VALUE})")
   double crashRate;
   @Option(names = "--hours", defaultValue = "3", description = "virtual hours over which windows start (default ${DEFAULT-VALUE})")
   int hours;
-  @Option(names = "--seed", defaultValue = "42", description = "random seed (default ${DEFAULT-VALUE})")
+  @Option(names = "--seed", defaultValue = "42", description = "random seed of the run, the sandbox locks' failures and the workers' crashes (default ${DEFAULT-VALUE})")
   long seed;
 
   /** What the run saw. */
-  public record Report(int codes, int locks, double failureRate, long retries, long crashes, int duplicateMessages,
+  public record Report(long seed, int codes, int locks, double failureRate, long retries, long crashes,
+                       long crashesAfterLockWrite, int duplicateMessages,
                        int duplicateFires, int backupsPulled, int outages, List<String> violations) {
     public void print() {
       System.out.println();
       System.out.println("Reliability run");
+      System.out.printf("  seed                    %d%n", seed);
       System.out.printf("  codes created           %d%n", codes);
       System.out.printf("  locks                   %d%n", locks);
       System.out.printf("  failure rate injected   %.0f%%%n", failureRate * 100);
       System.out.printf("  lock outages            %d%n", outages);
-      System.out.printf("  worker crashes          %d%n", crashes);
+      System.out.printf("  worker crashes          %d (%d right after a lock write, before the store)%n", crashes,
+          crashesAfterLockWrite);
       System.out.printf("  duplicate messages      %d%n", duplicateMessages);
       System.out.printf("  duplicate fires         %d%n", duplicateFires);
       System.out.printf("  retries (redeliveries)  %d%n", retries);
@@ -92,7 +96,9 @@ public final class ReliabilityRun implements Callable<Integer> {
     MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
     String key = "seam_reliability_" + seed;
     LocalStack.Options o = LocalStack.Options.defaults().withKeys(key, key + "_2").withClock(clock).withPollers(4)
-        .withParameters(Map.of("RetryBaseSeconds", "1", "RetryMaxSeconds", "2", "BackupPoolSize", "2"));
+        .withParameters(Map.of("RetryBaseSeconds", "1", "RetryMaxSeconds", "2", "BackupPoolSize", "2",
+            // the same seed drives the sandbox locks' failures and the pollers' crashes
+            "SandboxSeed", Long.toString(seed)));
     try (LocalStack stack = LocalStack.start(o)) {
       // A crashed invocation's batch comes back after the queue's visibility timeout (180 s in
       // template.yaml); like the retry delays, the run shortens it so that a crash costs less. It
@@ -118,7 +124,8 @@ public final class ReliabilityRun implements Callable<Integer> {
       Map<UUID, Instant[]> windows = new HashMap<>();
       Set<UUID> created = new HashSet<>();
       List<String> violations = new ArrayList<>();
-      Instant end = clock.instant().plus(Duration.ofHours(hours + 3));
+      // every window has ended by then: starts up to hours*60+4 minutes in, windows of up to 179 minutes
+      Instant end = clock.instant().plus(Duration.ofHours(hours + 3).plusMinutes(5));
       int duplicateMessages = 0, duplicateFires = 0, outages = 0;
 
       // A few locks with a backup pool break down completely once their pools are programmed: every
@@ -129,7 +136,11 @@ public final class ReliabilityRun implements Callable<Integer> {
         JsonNode res = post(http, stack, key, "/access_codes/create", "{\"device_id\":\"" + d.deviceId()
             + "\",\"name\":\"Pool opener\",\"starts_at\":\"" + s + "\",\"ends_at\":\"" + s.plus(Duration.ofHours(1))
             + "\",\"use_backup_access_code_pool\":true}");
-        if (res.path("ok").asBoolean()) created.add(UUID.fromString(res.at("/access_code/access_code_id").asText()));
+        if (res.path("ok").asBoolean()) {
+          UUID id = UUID.fromString(res.at("/access_code/access_code_id").asText());
+          created.add(id);
+          windows.put(id, new Instant[] {s, s.plus(Duration.ofHours(1))});
+        }
       }
       long poolDeadline = System.currentTimeMillis() + 30_000;
       while (System.currentTimeMillis() < poolDeadline && !broken.stream().allMatch(d -> store.accessCodes(ws, d.deviceId()).stream()
@@ -163,6 +174,13 @@ public final class ReliabilityRun implements Callable<Integer> {
         }
       }
       stack.pollers().forEach(p -> p.crashRate(crashRate));
+      // Workers also die inside an operation: the lock is written, the store not yet. The
+      // redelivered job must finish it exactly once (checked below: no PIN twice, no second
+      // set_on_device, the code ends set).
+      Random crashRandom = new Random(seed * 31 + 7);
+      sandbox.afterChange((deviceId, codeId, set) -> {
+        if (crashRandom.nextDouble() < crashRate) throw new QueuePoller.WorkerCrash();
+      });
 
       List<UUID> createdList = new ArrayList<>(created);
       java.util.Collections.shuffle(createdList, random);
@@ -237,13 +255,14 @@ public final class ReliabilityRun implements Callable<Integer> {
         Thread.sleep(150); // one virtual minute: retries (1 to 2 real seconds) span several virtual minutes
         if (step % 10 == 0) checkLocks(store, sandbox, ws, devices, now, violations, false);
         if (progress && step % 60 == 0) {
-          System.out.printf("  ... %s virtual, %d violations so far%n", Duration.between(end.minus(Duration.ofHours(hours + 3)), now), violations.size());
+          System.out.printf("  ... %s virtual, %d violations so far%n", Duration.between(end.minus(Duration.ofHours(hours + 3).plusMinutes(5)), now), violations.size());
         }
       }
 
       say(progress, "healing every lock and draining the queues ...");
       long drainStart = System.currentTimeMillis();
       stack.pollers().forEach(p -> p.crashRate(0));
+      sandbox.afterChange(SandboxLockProvider.AfterChange.NONE);
       for (Device d : devices) sandbox.configure(d.deviceId(), m -> m.withFaults(0, 0, 0).withOnline(true));
       drain(stack, store, ws, clock, 150, violations);
       say(progress, "drained in " + (System.currentTimeMillis() - drainStart) / 1000 + " s; checking the invariants ...");
@@ -251,7 +270,8 @@ public final class ReliabilityRun implements Callable<Integer> {
       int pulled = checkCodes(store, ws, created, deletedAt, windows, violations);
       long retries = stack.pollers().stream().mapToLong(QueuePoller::redeliveries).sum();
       long crashes = stack.pollers().stream().mapToLong(QueuePoller::crashes).sum();
-      return new Report(created.size(), lockCount, failureRate, retries, crashes, duplicateMessages, duplicateFires, pulled,
+      long lockWriteCrashes = stack.pollers().stream().mapToLong(QueuePoller::operationCrashes).sum();
+      return new Report(seed, created.size(), lockCount, failureRate, retries, crashes, lockWriteCrashes, duplicateMessages, duplicateFires, pulled,
           outages, violations);
     }
   }
@@ -345,12 +365,57 @@ public final class ReliabilityRun implements Callable<Integer> {
             && now.isBefore(c.startsAt().minus(SchedulePolicy.JUST_IN_TIME_LEAD).minusSeconds(1))) {
           violations.add("code " + c.accessCodeId() + " is on a just-in-time lock before its programming moment");
         }
+        // A natively scheduled code sits on the lock with its own window (inactive until starts_at,
+        // off at ends_at by the lock itself): a different window on the lock is access outside it.
+        LockMemory.Slot slot = e.getValue();
+        if (c.backupRole() == null && c.type() == dev.keyrack.domain.CodeType.time_bound
+            && SchedulePolicy.usesNativeScheduling(d.profile(), c.preferNativeScheduling())
+            && (!java.util.Objects.equals(slot.startsAt(), c.startsAt()) || !java.util.Objects.equals(slot.endsAt(), c.endsAt()))) {
+          violations.add("code " + c.accessCodeId() + " is on native lock " + d.deviceId() + " with window " + slot.startsAt()
+              + " to " + slot.endsAt() + ", not its own " + c.startsAt() + " to " + c.endsAt());
+        }
         // While locks fail, a code past its end may still be waiting for its removal (its status
         // does not say so: a removal fire stores nothing); once healed and drained, none may be left.
         if (healed && c.endsAt() != null && now.isAfter(c.endsAt())) {
           violations.add("code " + c.accessCodeId() + " is still on its lock " + Duration.between(c.endsAt(), now)
               + " after its end (status " + c.status() + ")");
         }
+      }
+    }
+  }
+
+  /**
+   * The order of one code's events: deleted last; each removed_from_device after what put the code
+   * on the lock (set_on_device or scheduled_on_device); no programming event twice in a row with no
+   * change or removal between (a redelivered job repeating its effect); a delay warning before the
+   * failure error of the same operation (a permanent refusal comes with no delay, and never after one).
+   */
+  static void checkOrder(String what, List<String> types, List<String> violations) {
+    int gone = types.indexOf("access_code.deleted");
+    if (gone >= 0 && gone != types.size() - 1) violations.add(what + ": events after access_code.deleted: " + types);
+    boolean on = false;
+    String lastProgramming = null;
+    for (String t : types) {
+      switch (t) {
+        case "access_code.set_on_device", "access_code.scheduled_on_device" -> {
+          if (t.equals(lastProgramming)) violations.add(what + ": " + t + " twice with nothing between: " + types);
+          lastProgramming = t;
+          on = true;
+        }
+        case "access_code.removed_from_device" -> {
+          if (!on) violations.add(what + ": removed_from_device without set_on_device or scheduled_on_device before it: " + types);
+          on = false;
+          lastProgramming = null;
+        }
+        case "access_code.changed" -> lastProgramming = null;
+        default -> { }
+      }
+    }
+    for (String op : List.of("setting_on_device", "removing_from_device")) {
+      int delay = types.indexOf("access_code.delay_in_" + op);
+      int failed = types.indexOf("access_code.failed_to_" + op.replace("setting_on", "set_on").replace("removing_from", "remove_from"));
+      if (delay >= 0 && failed >= 0 && failed < delay) {
+        violations.add(what + ": " + types.get(failed) + " before " + types.get(delay) + ": " + types);
       }
     }
   }
@@ -364,10 +429,15 @@ public final class ReliabilityRun implements Callable<Integer> {
     int pulled = 0;
     Map<UUID, AccessCode> stored = new LinkedHashMap<>();
     store.accessCodes(ws, null).forEach(c -> stored.put(c.accessCodeId(), c));
+    Map<UUID, Instant> pulledBackups = new LinkedHashMap<>(); // backup -> the ends_at it was given
     for (UUID id : created) {
       List<Event> events = store.events(ws, new Store.EventQuery(null, id, null, null, null, 1000)).reversed();
       List<String> types = events.stream().map(Event::eventType).toList();
       Instant[] window = windows.get(id);
+      for (Event e : events) {
+        Object b = e.eventType().equals("access_code.backup_access_code_pulled") ? e.extra().get("backup_access_code_id") : null;
+        if (b != null && window != null) pulledBackups.put(UUID.fromString(b.toString()), window[1]);
+      }
       if (window != null && !deleted.containsKey(id)) {
         // A guest's code works for its whole window: it leaves the lock at ends_at, not before.
         events.stream().filter(e -> e.eventType().equals("access_code.removed_from_device")
@@ -386,19 +456,28 @@ public final class ReliabilityRun implements Callable<Integer> {
       int failed = types.indexOf("access_code.failed_to_set_on_device");
       int removed = types.indexOf("access_code.removed_from_device");
       int gone = types.indexOf("access_code.deleted");
-      if (gone >= 0 && gone != types.size() - 1) violations.add("code " + id + ": events after access_code.deleted: " + types);
       if (removed >= 0 && gone >= 0 && removed > gone) violations.add("code " + id + ": removed_from_device after deleted");
       if (scheduled >= 0 && set >= 0 && scheduled > set && types.lastIndexOf("access_code.scheduled_on_device") > set
           && types.indexOf("access_code.changed") < 0) {
         violations.add("code " + id + ": scheduled_on_device after set_on_device: " + types);
       }
+      checkOrder("code " + id, types, violations);
       boolean deletedByUs = deleted.containsKey(id);
+      if (c != null && c.status() == CodeStatus.set && (c.errors().stream().anyMatch(n -> n.code().equals("failed_to_set_on_device"))
+          || c.warnings().stream().anyMatch(n -> n.code().equals("delay_in_setting_on_device")))) {
+        violations.add("code " + id + " is set but still carries its setting error or warning");
+      }
       if (c == null) {
         if (gone < 0) violations.add("code " + id + " vanished without access_code.deleted");
       } else if (c.endsAt() != null) {
         violations.add("code " + id + " outlived its window (status " + c.status() + ")");
-      } else if (!deletedByUs && c.status() != CodeStatus.set && c.errors().isEmpty()) {
-        violations.add("ongoing code " + id + " is " + c.status() + " with no error saying why");
+      } else if (deletedByUs) {
+        // after healing and draining, a removal has had every chance to finish
+        violations.add("deleted code " + id + " is still stored (status " + c.status() + ", errors "
+            + c.errors().stream().map(n -> n.code()).toList() + ")");
+      } else if (c.status() != CodeStatus.set && c.errors().isEmpty()) {
+        // a code still being retried (or given up on) must say why it is not set
+        violations.add("ongoing code " + id + " is " + c.status() + " with no error saying why: " + types);
       }
       // On the lock means active (set_on_device) or preloaded with its window on a natively scheduling
       // lock (scheduled_on_device: the lock activates it at starts_at by itself).
@@ -406,6 +485,24 @@ public final class ReliabilityRun implements Callable<Integer> {
         violations.add("code " + id + " never reached its lock and no error says why: " + types);
       }
       if (types.contains("access_code.backup_access_code_pulled")) pulled++;
+    }
+    // Every pulled backup lasted its original's whole window, then left the lock at its ends_at:
+    // gone from the store (the lock side is checked by checkLocks), removed no earlier.
+    for (var pb : pulledBackups.entrySet()) {
+      UUID b = pb.getKey();
+      List<Event> events = store.events(ws, new Store.EventQuery(null, b, null, null, null, 1000)).reversed();
+      List<String> types = events.stream().map(Event::eventType).toList();
+      if (stored.containsKey(b)) {
+        violations.add("pulled backup " + b + " is still stored after its ends_at " + pb.getValue());
+      } else if (!types.contains("access_code.deleted")) {
+        violations.add("pulled backup " + b + " vanished without access_code.deleted: " + types);
+      }
+      events.stream().filter(e -> e.eventType().equals("access_code.removed_from_device")
+              || e.eventType().equals("access_code.deleted"))
+          .filter(e -> e.occurredAt().isBefore(pb.getValue())).findFirst()
+          .ifPresent(e -> violations.add("pulled backup " + b + ": " + e.eventType() + " at " + e.occurredAt()
+              + ", before its ends_at " + pb.getValue()));
+      checkOrder("pulled backup " + b, types, violations);
     }
     // every pulled backup still stored is linked from its original
     for (AccessCode c : stored.values()) {

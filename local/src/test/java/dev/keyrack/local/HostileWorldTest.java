@@ -6,8 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.keyrack.adapters.sandbox.SandboxLockProvider;
 import dev.keyrack.domain.AccessCode;
 import dev.keyrack.domain.CodeStatus;
+import dev.keyrack.domain.CodeType;
 import dev.keyrack.domain.Device;
+import dev.keyrack.domain.DeviceOperation;
+import dev.keyrack.domain.Event;
+import dev.keyrack.domain.Fire;
+import dev.keyrack.domain.Ids;
 import dev.keyrack.domain.Notice;
+import dev.keyrack.domain.PendingMutation;
+import dev.keyrack.domain.SchedulePolicy;
 import dev.keyrack.ports.Store;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,6 +54,34 @@ class HostileWorldTest {
 
   static Device lock(String type) {
     return env.lock(type);
+  }
+
+  /** The {@code n}-th extra sandbox lock of a brand (seeded on first use; each test takes its own n). */
+  static Device extraLock(String type, int n) {
+    return env.stack.seedExtraLocks(type, n).get(n - 1);
+  }
+
+  /** A code stored as the API would store it, without the API's checks (a lock stricter than its brand's rules). */
+  static UUID storeAndSend(Device d, String pin, AccessCode.BackupRole role) {
+    Instant now = clock.instant();
+    UUID id = UUID.randomUUID();
+    AccessCode c = new AccessCode(id, env.ws, d.deviceId(), role == null ? "Stored directly" : "Backup code", pin, null,
+        CodeType.ongoing, CodeStatus.setting, null, null, now, List.of(), List.of(),
+        List.of(PendingMutation.of("creating", "Keyrack is setting the access code on the device.", now)), false, false, false,
+        false, true, false, 1, role, null);
+    store.create(c, role == null ? List.of(Event.forCode(Ids.shared(), "access_code.created", c, d.connectedAccountId(), now, null))
+        : List.of());
+    env.stack.wiring("ApiFunction").jobQueue().enqueue(new DeviceOperation(DeviceOperation.Kind.SET, env.ws, d.deviceId(), id, 1));
+    return id;
+  }
+
+  static List<AccessCode> readyBackups(Device d) {
+    return store.accessCodes(env.ws, d.deviceId()).stream().filter(c -> c.backupRole() == AccessCode.BackupRole.READY).toList();
+  }
+
+  static SchedulerEmulator.Schedule removal(UUID codeId) {
+    String name = Fire.scheduleName(codeId, SchedulePolicy.Transition.REMOVE);
+    return env.stack.scheduler().schedules().values().stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
   }
 
   static ClockedStack.Answer call(String path, String body) throws Exception {
@@ -282,5 +317,99 @@ class HostileWorldTest {
     await("pool ready once the lock is back", () -> poolReady(id));
     assertThat(ok("/devices/get", "{\"device_id\":\"" + d.deviceId() + "\"}").at("/device/errors").findValuesAsText("error_code"))
         .doesNotContain("empty_backup_access_code_pool");
+  }
+
+  @Test
+  void aPinTheLocksOwnRulesRefuseIsAProviderIssueReportedAtOnce() throws Exception {
+    Device d = lock("lockly_lock"); // 6 to 8 digits: "1234" breaks the lock's rule
+    UUID id = storeAndSend(d, "1234", null);
+    await("refusal reported", () -> codes(code(id), true).contains("provider_issue"));
+    assertThat(codes(code(id), true)).doesNotContain("failed_to_set_on_device");
+    assertThat(code(id).warnings()).isEmpty();
+    assertThat(code(id).status()).isEqualTo(CodeStatus.setting);
+    assertThat(events(id)).containsExactly("access_code.created", "access_code.failed_to_set_on_device");
+    assertThat(locks.memory(d.deviceId()).slots()).doesNotContainKey(id);
+    JsonNode wire = ok("/access_codes/get", "{\"access_code_id\":\"" + id + "\"}").path("access_code");
+    assertThat(wire.path("errors").findValuesAsText("error_code")).containsExactly("provider_issue");
+  }
+
+  @Test
+  void aBackupTheLockAlreadyHoldsIsRetiredAndReplacedWithANewPin() throws Exception {
+    Device d = extraLock("yale_lock", 1);
+    configure(d, "\"external_codes\":[\"246810\"]");
+    store.enableBackupPool(env.ws, d.deviceId());
+    UUID refused = storeAndSend(d, "246810", AccessCode.BackupRole.READY);
+    await("refused backup gone, pool full again", () -> code(refused) == null
+        && readyBackups(d).size() == 2 && readyBackups(d).stream().allMatch(c -> c.status() == CodeStatus.set));
+    assertThat(readyBackups(d)).extracting(AccessCode::code).doesNotContain("246810");
+    assertThat(locks.memory(d.deviceId()).slots()).doesNotContainKey(refused);
+  }
+
+  @Test
+  void backupsRefusedByAFullLockDoNotBlockThePool() throws Exception {
+    Device d = extraLock("yale_lock", 2);
+    configure(d, "\"slot_limit\":1");
+    UUID resident = createOngoing(d, "864209");
+    await("set", () -> code(resident).status() == CodeStatus.set);
+    Instant start = clock.instant().plus(Duration.ofDays(5));
+    UUID id = createTimeBound(d, start, start.plus(Duration.ofDays(1)), true);
+    await("refused backups retired", () -> events(id).size() == 1 && readyBackups(d).isEmpty()
+        && store.accessCodes(env.ws, d.deviceId()).size() == 2);
+    assertThat(poolReady(id)).isFalse();
+
+    configure(d, "\"slot_limit\":0");
+    ClockedStack.Answer pull = call("/access_codes/pull_backup_access_code", "{\"access_code_id\":\"" + id + "\"}");
+    assertThat(pull.body().at("/error/type").asText()).isEqualTo("empty_backup_access_code_pool");
+    await("pool refilled with new backups once the lock has room", () -> poolReady(id));
+    assertThat(readyBackups(d)).hasSize(2);
+  }
+
+  @Test
+  void aPulledBackupsRemovalIsEnsuredOnRePullAndFollowsTheCodesNewEnd() throws Exception {
+    Device d = extraLock("yale_lock", 3);
+    Instant start = clock.instant().plus(Duration.ofDays(4));
+    Instant end = start.plus(Duration.ofDays(2));
+    UUID id = createTimeBound(d, start, end, true);
+    await("pool ready", () -> poolReady(id));
+    UUID backup = UUID.fromString(ok("/access_codes/pull_backup_access_code", "{\"access_code_id\":\"" + id + "\"}")
+        .at("/backup_access_code/access_code_id").asText());
+    assertThat(removal(backup).due()).isEqualTo(end);
+
+    // the removal schedule was lost (the call after the pull's write failed): pulling again makes it
+    env.stack.wiring("ApiFunction").scheduler().cancelAll(backup);
+    assertThat(removal(backup)).isNull();
+    ok("/access_codes/pull_backup_access_code", "{\"access_code_id\":\"" + id + "\"}");
+    assertThat(removal(backup)).isNotNull();
+    assertThat(removal(backup).due()).isEqualTo(end);
+
+    // the code's end moves: the backup's end and removal move with it
+    Instant later = end.plus(Duration.ofDays(1));
+    ok("/access_codes/update", "{\"access_code_id\":\"" + id + "\",\"ends_at\":\"" + later + "\"}");
+    assertThat(code(backup).endsAt()).isEqualTo(later);
+    assertThat(removal(backup).due()).isEqualTo(later);
+    assertThat(Instant.parse(ok("/access_codes/get", "{\"access_code_id\":\"" + backup + "\"}").at("/access_code/ends_at")
+        .asText())).isEqualTo(later);
+
+    clock.advance(Duration.between(clock.instant(), end.plus(Duration.ofMinutes(5))));
+    Thread.sleep(3_000);
+    assertThat(locks.memory(d.deviceId()).slots()).as("still on the lock until the new end").containsKey(backup);
+    assertThat(code(backup)).isNotNull();
+    clock.advance(Duration.ofDays(1));
+    await("backup removed at the new end", () -> !locks.memory(d.deviceId()).slots().containsKey(backup) && code(backup) == null);
+  }
+
+  @Test
+  void aCreateThatTurnsThePoolOnNeverFailsAfterTheCodeIsStored() {
+    Device d = extraLock("yale_lock", 4);
+    dev.keyrack.ports.JobQueue down = op -> { throw new IllegalStateException("queue unreachable"); };
+    var pools = new dev.keyrack.app.BackupPools(store, down, dev.keyrack.ports.Scheduler.NONE, clock, 2);
+    var service = new dev.keyrack.app.AccessCodeService(store, down, dev.keyrack.ports.Scheduler.NONE, pools, clock);
+    Instant start = clock.instant().plus(Duration.ofDays(5));
+    var created = service.create(env.ws, new dev.keyrack.app.CreateRequest(d.deviceId(), "Guest", null, start,
+        start.plus(Duration.ofDays(1)), null, null, null, null, null, null, true));
+    UUID id = created.accessCode().accessCodeId();
+    assertThat(code(id)).isNotNull();
+    assertThat(store.backupPoolEnabled(env.ws, d.deviceId())).as("turned on in the code's own write").isTrue();
+    assertThat(readyBackups(d)).as("stored, waiting to be sent again").hasSize(2);
   }
 }

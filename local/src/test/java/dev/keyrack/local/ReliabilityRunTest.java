@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The reliability run on a small scale: 30% injected failures, lock outages, duplicated
- * messages and fires, worker crashes mid-batch; the invariants must hold against what the sandbox
+ * messages and fires, worker crashes mid-batch and between a lock write and the store write; the invariants must hold against what the sandbox
  * locks actually hold. (The full-size run is {@code keyrack-local reliability}.)
  */
 class ReliabilityRunTest {
@@ -21,5 +21,6 @@ class ReliabilityRunTest {
     assertThat(r.outages()).isPositive();
     assertThat(r.duplicateMessages()).isPositive();
     assertThat(r.duplicateFires()).isPositive();
+    assertThat(r.crashesAfterLockWrite()).as("workers died between a lock write and the store write").isPositive();
   }
 }

@@ -39,6 +39,8 @@ public final class AwsWiring {
   public static final String TABLE_NAME = "TABLE_NAME";
   public static final String DEVICE_JOBS_QUEUE_URL = "DEVICE_JOBS_QUEUE_URL";
   public static final String SANDBOX_LATENCY_SCALE = "SANDBOX_LATENCY_SCALE";
+  /** Optional seed (a long) of the sandbox locks' failure decisions; absent or blank: a secure random source. */
+  public static final String SANDBOX_SEED = "SANDBOX_SEED";
   public static final String SCHEDULE_GROUP_NAME = "SCHEDULE_GROUP_NAME";
   public static final String PROGRAMMER_FUNCTION_ARN = "PROGRAMMER_FUNCTION_ARN";
   public static final String SCHEDULER_ROLE_ARN = "SCHEDULER_ROLE_ARN";
@@ -190,10 +192,25 @@ public final class AwsWiring {
         Integer.parseInt(env.getOrDefault("RETRY_FAIL_AFTER", String.valueOf(d.failAfter()))));
   }
 
+  /**
+   * The randomness behind the sandbox locks' injected failures: seeded by {@value #SANDBOX_SEED}
+   * when it is set (a run can be repeated; {@link java.util.Random} is safe to share between
+   * threads, though threads interleave differently from run to run), a secure random source otherwise.
+   */
+  static java.util.random.RandomGenerator sandboxRandom(Map<String, String> env) {
+    String seed = env.get(SANDBOX_SEED);
+    if (seed == null || seed.isBlank()) return new SecureRandom();
+    try {
+      return new java.util.Random(Long.parseLong(seed.trim()));
+    } catch (NumberFormatException e) {
+      throw new IllegalStateException("environment variable " + SANDBOX_SEED + " must be a whole number, not '" + seed + "'");
+    }
+  }
+
   public synchronized SandboxLockProvider sandboxProvider() {
     if (sandbox == null) {
       double scale = Double.parseDouble(Objects.requireNonNullElse(env.get(SANDBOX_LATENCY_SCALE), "1"));
-      sandbox = new SandboxLockProvider(new DynamoLockMemoryStore(dynamo(), require(TABLE_NAME)), new SecureRandom(), scale);
+      sandbox = new SandboxLockProvider(new DynamoLockMemoryStore(dynamo(), require(TABLE_NAME)), sandboxRandom(env), scale);
     }
     return sandbox;
   }

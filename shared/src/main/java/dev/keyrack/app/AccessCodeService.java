@@ -137,13 +137,15 @@ public final class AccessCodeService {
     // other way round, a stored code could miss its schedules.
     plan.later().forEach(scheduler::schedule);
     try {
-      store.create(code, List.of(Event.forCode(ids, "access_code.created", code, device.connectedAccountId(), now, null)));
+      // The pool is turned on in the same write as the code: nothing after this write may fail the request.
+      store.create(code, List.of(Event.forCode(ids, "access_code.created", code, device.connectedAccountId(), now, null)),
+          usePool);
     } catch (Conflict.DuplicatePin e) {
       scheduler.cancelAll(id);
       throw duplicate();
     }
     if (plan.programNow()) enqueue(new DeviceOperation(DeviceOperation.Kind.SET, workspaceId, device.deviceId(), id, code.version()));
-    if (usePool) pools.enable(device);
+    if (usePool) pools.fillQuietly(device); // a failure is logged; the next create with the pool or a pull fills it
     LOG.info("access code created id={} device={} type={} status={} scheduled={}", id, device.deviceId(), type,
         code.status(), plan.later().size());
     return new Created(code, actionAttempt(workspaceId, "CREATE_ACCESS_CODE"));
@@ -234,8 +236,20 @@ public final class AccessCodeService {
       mutations.removeIf(m -> !m.mutationCode().equals("deferring_creation"));
     }
     next = next.withPendingMutations(mutations).withVersion(current.version() + 1);
+    // A pulled backup lasts as long as its code: a new ends_at moves the backup's end too, in the same write.
+    AccessCode backup = null, backupNext = null;
+    if (current.pulledBackupAccessCodeId() != null && end != null && !Objects.equals(end, current.endsAt())) {
+      backup = store.accessCode(workspaceId, current.pulledBackupAccessCodeId())
+          .filter(b -> b.backupRole() == AccessCode.BackupRole.PULLED && b.status() != CodeStatus.removing).orElse(null);
+      if (backup != null) backupNext = backup.withWindow(CodeType.time_bound, backup.startsAt(), end).withVersion(backup.version() + 1);
+    }
     try {
-      store.update(current, next, List.of(Event.forCode(ids, "access_code.changed", next, device.connectedAccountId(), now, null)));
+      List<Event> events = List.of(Event.forCode(ids, "access_code.changed", next, device.connectedAccountId(), now, null));
+      if (backup == null) {
+        store.update(current, next, events);
+      } else {
+        store.updateAll(List.of(new Store.Change(current, next), new Store.Change(backup, backupNext)), events);
+      }
     } catch (Conflict.DuplicatePin e) {
       throw duplicate();
     } catch (Conflict.StaleVersion e) {
@@ -245,6 +259,9 @@ public final class AccessCodeService {
       scheduler.cancelAll(next.accessCodeId());
       plan.later().forEach(scheduler::schedule);
     }
+    // The backup's removal moves with it (its schedule, named by code and transition, is replaced;
+    // a fire of the old one would find its plan changed and be dropped).
+    if (backupNext != null) pools.scheduleRemoval(device, backupNext);
     boolean program = op != null;
     if (program) enqueue(new DeviceOperation(op, workspaceId, next.deviceId(), next.accessCodeId(), next.version()));
     LOG.info("access code updated id={} reprogram={}", next.accessCodeId(), program);

@@ -63,26 +63,38 @@ public final class BackupPools {
     this(store, queue, scheduler, clock, Ids.shared(), new SecureRandom(), size);
   }
 
-  /** Turns the device's pool on (for good) and fills it. */
-  public void enable(Device device) {
-    if (!device.profile().backupPool()) {
-      throw new ApiError(400, "backup_access_code_pool_not_supported",
-          device.profile().manufacturerDisplayName() + " locks do not support backup access code pools.");
-    }
-    store.enableBackupPool(device.workspaceId(), device.deviceId());
-    fill(device);
+  /**
+   * Whether a backup counts in its pool: programmed on the lock, or still being set without a
+   * refusal. A backup the lock refused for good ({@link DeviceWorker#REFUSALS}) never will be, and
+   * one being removed is on its way out.
+   */
+  static boolean live(AccessCode c) {
+    if (c.backupRole() != BackupRole.READY) return false;
+    return c.status() == CodeStatus.set
+        || (c.status() == CodeStatus.setting || c.status() == CodeStatus.unset) && !DeviceWorker.refused(c);
   }
 
-  /** Tops the pool up to its size with new backup codes, each sent to the lock. */
+  /**
+   * Tops the pool up to its size with new backup codes, each sent to the lock. Backups the lock
+   * refused for good are retired first (taken off the lock, then deleted) and replaced.
+   */
   public int fill(Device device) {
     List<AccessCode> all = store.accessCodes(device.workspaceId(), device.deviceId());
-    long ready = all.stream().filter(c -> c.backupRole() == BackupRole.READY).count();
+    int retired = 0;
+    for (AccessCode c : all) {
+      if (c.backupRole() == BackupRole.READY && c.status() != CodeStatus.removing && DeviceWorker.refused(c)
+          && retire(device, c)) {
+        retired++;
+      }
+    }
+    long ready = all.stream().filter(BackupPools::live).count();
     Set<String> taken = new HashSet<>();
     all.forEach(c -> taken.add(c.code()));
     BrandProfile brand = device.profile();
     int made = 0;
     Instant now = Clocks.now(clock);
-    for (long i = ready; i < size && all.size() + made < brand.usableSlots(); i++) {
+    // (a refused backup holds no slot on the lock)
+    for (long i = ready; i < size && all.size() - retired + made < brand.usableSlots(); i++) {
       String pin;
       do {
         pin = PinRules.generate(brand, null, random);
@@ -97,11 +109,72 @@ public final class BackupPools {
       } catch (Conflict.DuplicatePin e) {
         continue;
       }
-      queue.enqueue(new DeviceOperation(DeviceOperation.Kind.SET, device.workspaceId(), device.deviceId(), id, 1));
       made++;
+      try {
+        queue.enqueue(new DeviceOperation(DeviceOperation.Kind.SET, device.workspaceId(), device.deviceId(), id, 1));
+      } catch (RuntimeException e) {
+        // stored as setting: the Reconciler re-sends it, as for any code whose job could not be sent
+        LOG.error("could not enqueue the set of backup {} on device {}: {}", id, device.deviceId(), e.getClass().getSimpleName());
+      }
     }
     if (made > 0) LOG.info("backup pool of device {} refilled with {} codes", device.deviceId(), made);
     return made;
+  }
+
+  /**
+   * {@link #fill}, for callers whose own work is already done and stored (a create that turned the
+   * pool on, a pull): a failure is logged, not thrown. The pool is filled again by the next create
+   * that asks for it, the next pull, and the worker when it retires a refused backup.
+   */
+  public void fillQuietly(Device device) {
+    try {
+      fill(device);
+    } catch (RuntimeException e) {
+      LOG.error("backup pool of device {} not refilled: {}; it is refilled by the next create with the pool or pull",
+          device.deviceId(), e.getClass().getSimpleName());
+    }
+  }
+
+  /**
+   * Takes a refused backup out of its pool: marked removing (so it no longer counts) and sent to
+   * the worker, which makes sure it is off the lock and deletes it. False if it changed meanwhile.
+   */
+  private boolean retire(Device device, AccessCode backup) {
+    Instant now = Clocks.now(clock);
+    AccessCode next = backup.withStatus(CodeStatus.removing)
+        .withPendingMutations(List.of(PendingMutation.of("deleting", "Keyrack is removing the refused backup code.", now)))
+        .withVersion(backup.version() + 1);
+    try {
+      store.update(backup, next, List.of());
+    } catch (Conflict.StaleVersion e) {
+      return false;
+    }
+    LOG.info("backup {} refused by device {} ({}); retired", backup.accessCodeId(), device.deviceId(),
+        backup.errors().stream().map(n -> n.code()).filter(DeviceWorker.REFUSALS::contains).findFirst().orElse("?"));
+    try {
+      queue.enqueue(new DeviceOperation(DeviceOperation.Kind.REMOVE, device.workspaceId(), device.deviceId(),
+          backup.accessCodeId(), next.version()));
+    } catch (RuntimeException e) {
+      // stored as removing: the Reconciler re-sends its removal
+      LOG.error("could not enqueue the removal of retired backup {}: {}", backup.accessCodeId(), e.getClass().getSimpleName());
+    }
+    return true;
+  }
+
+  /**
+   * A backup the lock refused for good (the worker calls this through {@link #onSetFailure}): it is
+   * retired, and when a new PIN can cure the refusal (the lock held its PIN for another entry) it
+   * is replaced at once. After a full lock or a PIN rule, a new backup would most likely be refused
+   * again, so the pool is topped up at its next fill (a create with the pool, a pull) instead of
+   * churning codes on the lock.
+   */
+  private void onBackupRefused(AccessCode backup) {
+    Optional<Device> device = store.device(backup.workspaceId(), backup.deviceId());
+    if (device.isEmpty()) return;
+    boolean retiredNow = retire(device.get(), backup);
+    if (retiredNow && backup.errors().stream().anyMatch(n -> n.code().equals("duplicate_code_on_device"))) {
+      fillQuietly(device.get());
+    }
   }
 
   /** Whether a backup is ready (programmed) in the device's pool. */
@@ -119,7 +192,13 @@ public final class BackupPools {
       Device device = store.device(workspaceId, original.deviceId()).orElseThrow(ApiError::deviceNotFound);
       if (original.pulledBackupAccessCodeId() != null) {
         Optional<AccessCode> b = store.accessCode(workspaceId, original.pulledBackupAccessCodeId());
-        if (b.isPresent()) return new Pulled(original, b.get());
+        if (b.isPresent()) {
+          // The first pull's removal schedule may not have been made (it is created after the
+          // pull is stored): make sure it exists. Schedules are named by code and transition, so
+          // this replaces it if it does.
+          scheduleRemoval(device, b.get());
+          return new Pulled(original, b.get());
+        }
       }
       if (original.type() != CodeType.time_bound) {
         throw ApiError.invalid("Backup access codes are for time-bound access codes only.");
@@ -133,7 +212,7 @@ public final class BackupPools {
           .filter(c -> c.backupRole() == BackupRole.READY && c.status() == CodeStatus.set)
           .min(Comparator.comparing(AccessCode::createdAt));
       if (ready.isEmpty()) {
-        fill(device);
+        fillQuietly(device);
         throw new ApiError(409, "empty_backup_access_code_pool",
             "The device's backup access code pool is empty; it is being refilled. Retry shortly.");
       }
@@ -149,20 +228,29 @@ public final class BackupPools {
       } catch (Conflict.StaleVersion e) {
         continue; // pulled concurrently, or the backup was taken by someone else: look again
       }
-      // The backup leaves the lock when the original's window ends.
-      if (original.endsAt() != null) {
-        scheduler.schedule(new Fire(workspaceId, device.deviceId(), b.accessCodeId(), Transition.REMOVE, original.endsAt(),
-            Fire.planOf(pulled, device.profile())));
-      }
+      // The backup leaves the lock when the original's window ends. (If this fails, the pull is
+      // stored and answered with an error; pulling again returns the same backup and schedules it.)
+      scheduleRemoval(device, pulled);
       LOG.info("backup {} pulled for access code {}", b.accessCodeId(), original.accessCodeId());
-      fill(device);
+      fillQuietly(device);
       return new Pulled(linked, pulled);
     }
     throw new ApiError(409, "access_code_changed_concurrently", "The access code kept changing; retry.");
   }
 
+  /** The removal of a pulled backup at its {@code ends_at} (which is its original's). */
+  public void scheduleRemoval(Device device, AccessCode pulled) {
+    if (pulled.backupRole() != BackupRole.PULLED || pulled.endsAt() == null) return;
+    scheduler.schedule(new Fire(pulled.workspaceId(), device.deviceId(), pulled.accessCodeId(), Transition.REMOVE,
+        pulled.endsAt(), Fire.planOf(pulled, device.profile())));
+  }
+
   /** Called while setting a code fails for good: pulls a backup when {@link dev.keyrack.domain.BackupPolicy} says so and the device has a pool. */
   public void onSetFailure(AccessCode code) {
+    if (code.backupRole() == BackupRole.READY) {
+      if (DeviceWorker.refused(code)) onBackupRefused(code);
+      return;
+    }
     if (!dev.keyrack.domain.BackupPolicy.pullOnSetFailure(code.type() == CodeType.time_bound, code.isBackup(),
         code.pulledBackupAccessCodeId() != null, code.startsAt(), code.endsAt(), Clocks.now(clock))) {
       return;

@@ -28,6 +28,16 @@ import org.slf4j.LoggerFactory;
 public final class DeviceWorker {
   private static final Logger LOG = LoggerFactory.getLogger(DeviceWorker.class);
 
+  /**
+   * The errors of a lock's permanent refusal of a code, reported at once and not retried: the PIN is
+   * already on the lock for another entry, the lock is full, or the lock's own rules refuse the PIN.
+   * The OpenAPI document's access-code errors have no code for a PIN rule; {@code provider_issue}
+   * ("a provider-specific issue that prevents the access code from being set", details in the
+   * message) is the most specific one it allows.
+   */
+  public static final List<String> REFUSALS = List.of("duplicate_code_on_device", "no_space_for_access_code_on_device",
+      "provider_issue");
+
   private final ThreadLocal<Integer> attempt = ThreadLocal.withInitial(() -> 1);
 
   /** What became of an operation. */
@@ -139,8 +149,7 @@ public final class DeviceWorker {
   static AccessCode programmed(AccessCode code, boolean preload, boolean scheduledOnDevice) {
     return code.withStatus(preload ? CodeStatus.unset : CodeStatus.set).withOnLock(true, scheduledOnDevice)
         .withPendingMutations(List.of())
-        .withNotices(withoutCodes(code.errors(), List.of("failed_to_set_on_device", "duplicate_code_on_device",
-            "no_space_for_access_code_on_device")), withoutCodes(code.warnings(), List.of("delay_in_setting_on_device")))
+        .withNotices(withoutCodes(code.errors(), setErrors()), withoutCodes(code.warnings(), List.of("delay_in_setting_on_device")))
         .withVersion(code.version() + 1);
   }
 
@@ -191,7 +200,8 @@ public final class DeviceWorker {
     String errorCode = switch (e.kind()) {
       case DUPLICATE_CODE -> "duplicate_code_on_device";
       case NO_SPACE -> "no_space_for_access_code_on_device";
-      default -> "failed_to_set_on_device";
+      case REJECTED_PIN -> "provider_issue";
+      case TRANSIENT -> throw new IllegalStateException("a transient failure is retried");
     };
     Instant now = Clocks.now(clock);
     List<Notice> errors = new ArrayList<>(withoutCodes(code.errors(), List.of(errorCode)));
@@ -304,6 +314,18 @@ public final class DeviceWorker {
 
   private static Map<String, Object> notice(String key, Notice n) {
     return Map.of(key, n.code(), "message", n.message(), "created_at", n.createdAt().toString());
+  }
+
+  /** The errors a successful set clears: the failure error and every refusal. */
+  private static List<String> setErrors() {
+    List<String> all = new ArrayList<>(REFUSALS);
+    all.add("failed_to_set_on_device");
+    return all;
+  }
+
+  /** Whether a lock refused the code for good (a refusal error that retrying cannot cure). */
+  public static boolean refused(AccessCode code) {
+    return code.errors().stream().anyMatch(n -> REFUSALS.contains(n.code()));
   }
 
   private static List<Notice> withoutCodes(List<Notice> notices, List<String> codes) {

@@ -39,7 +39,15 @@ public interface Store {
    *
    * @throws Conflict.DuplicatePin if another code on the device holds the PIN
    */
-  void create(AccessCode code, List<Event> events);
+  default void create(AccessCode code, List<Event> events) {
+    create(code, events, false);
+  }
+
+  /**
+   * {@link #create}, and when {@code enableBackupPool} also turns the device's backup pool on, in
+   * the same write (a create with {@code use_backup_access_code_pool} is stored whole or not at all).
+   */
+  void create(AccessCode code, List<Event> events, boolean enableBackupPool);
 
   /**
    * Replaces a code whose stored version is {@code code.version() - 1}, with its events; moves the

@@ -1,6 +1,7 @@
 package dev.keyrack.local.adapters;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -305,5 +306,27 @@ class SandboxLockProviderTest {
       pool.shutdownNow();
     }
     assertThat(slots(d)).hasSize(1);
+  }
+
+  @Test
+  void theAfterChangeHookRunsOnceAnOperationHasTakenEffectAndCanKillTheCaller() throws Exception {
+    Device d = lock("august_lock");
+    UUID code = UUID.randomUUID();
+    java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    provider.afterChange((device, id, set) -> {
+      seen.add((set ? "set " : "remove ") + id);
+      throw new IllegalStateException("crash");
+    });
+    try {
+      assertThatThrownBy(() -> provider.set(d, prog(code, "4711"))).hasMessage("crash");
+      assertThat(slots(d)).as("the lock was written before the crash").containsKey(code);
+      assertThatThrownBy(() -> provider.remove(d, code)).hasMessage("crash");
+      assertThat(slots(d)).doesNotContainKey(code);
+      assertThat(seen).containsExactly("set " + code, "remove " + code);
+    } finally {
+      provider.afterChange(SandboxLockProvider.AfterChange.NONE);
+    }
+    provider.set(d, prog(code, "4711"));
+    assertThat(seen).hasSize(2);
   }
 }

@@ -319,7 +319,7 @@ public final class DynamoStore implements Store {
   }
 
   @Override
-  public void create(AccessCode code, List<Event> events) {
+  public void create(AccessCode code, List<Event> events, boolean enableBackupPool) {
     List<TransactWriteItem> items = new ArrayList<>();
     items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(codeItem(code))
         .conditionExpression("attribute_not_exists(pk)").build()).build());
@@ -329,6 +329,8 @@ public final class DynamoStore implements Store {
       items.add(claimPin(code));
     }
     events.forEach(e -> items.add(eventPut(e)));
+    if (enableBackupPool) items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(poolItem(code.workspaceId(),
+        code.deviceId())).build()).build());
     write(items, pins);
   }
 
@@ -378,8 +380,11 @@ public final class DynamoStore implements Store {
 
   @Override
   public void enableBackupPool(UUID workspaceId, UUID deviceId) {
-    ddb.putItem(b -> b.tableName(table).item(Map.of(PK, s(ws(workspaceId)), SK, s("POOL#" + deviceId),
-        DOC, s("{\"enabled\":true}"))));
+    ddb.putItem(b -> b.tableName(table).item(poolItem(workspaceId, deviceId)));
+  }
+
+  private static Map<String, AttributeValue> poolItem(UUID workspaceId, UUID deviceId) {
+    return Map.of(PK, s(ws(workspaceId)), SK, s("POOL#" + deviceId), DOC, s("{\"enabled\":true}"));
   }
 
   @Override

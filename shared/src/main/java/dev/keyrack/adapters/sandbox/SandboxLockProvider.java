@@ -21,6 +21,19 @@ public final class SandboxLockProvider implements LockProvider {
   private final LockMemoryStore memory;
   private final RandomGenerator random;
   private final double latencyScale;
+  private volatile AfterChange afterChange = AfterChange.NONE;
+
+  /**
+   * Told each time an operation has taken effect on a lock, before its caller hears back: the
+   * moment a worker that dies leaves the lock changed and the store not yet. A fault-injecting
+   * harness arms it to crash the worker right there; it does nothing by default.
+   */
+  @FunctionalInterface
+  public interface AfterChange {
+    AfterChange NONE = (deviceId, accessCodeId, set) -> { };
+
+    void changed(UUID deviceId, UUID accessCodeId, boolean set);
+  }
 
   /**
    * @param latencyScale 1.0 simulates each brand's typical latency, 0 programs instantly
@@ -34,7 +47,7 @@ public final class SandboxLockProvider implements LockProvider {
   @Override
   public void set(Device device, Programming p) throws ProviderException {
     BrandProfile brand = device.profile();
-    mutate(device, brand, true, m -> {
+    mutate(device, brand, true, p.accessCodeId(), m -> {
       Optional<String> violation = brand.generatesPin() ? Optional.empty() : PinRules.violation(brand, p.pin());
       if (violation.isPresent()) throw new Refusal(ProviderException.Kind.REJECTED_PIN, violation.get());
       for (Map.Entry<UUID, LockMemory.Slot> e : m.slots().entrySet()) {
@@ -54,7 +67,7 @@ public final class SandboxLockProvider implements LockProvider {
 
   @Override
   public void remove(Device device, UUID accessCodeId) throws ProviderException {
-    mutate(device, device.profile(), false, m -> {
+    mutate(device, device.profile(), false, accessCodeId, m -> {
       if (!m.slots().containsKey(accessCodeId)) return m;
       Map<UUID, LockMemory.Slot> slots = new HashMap<>(m.slots());
       slots.remove(accessCodeId);
@@ -65,6 +78,11 @@ public final class SandboxLockProvider implements LockProvider {
   /** The simulated lock's current memory (what is really on the lock). */
   public LockMemory memory(UUID deviceId) {
     return memory.load(deviceId);
+  }
+
+  /** Arms (or, with {@link AfterChange#NONE}, disarms) the hook run after each operation takes effect. */
+  public void afterChange(AfterChange hook) {
+    this.afterChange = hook == null ? AfterChange.NONE : hook;
   }
 
   /** Changes a lock's fault settings or connectivity. */
@@ -84,7 +102,7 @@ public final class SandboxLockProvider implements LockProvider {
     }
   }
 
-  private void mutate(Device device, BrandProfile brand, boolean isSet, UnaryOperator<LockMemory> change)
+  private void mutate(Device device, BrandProfile brand, boolean isSet, UUID accessCodeId, UnaryOperator<LockMemory> change)
       throws ProviderException {
     LockMemory first = memory.load(device.deviceId());
     simulateLatency(brand.latencyMillis() * latencyScale + first.extraLatencyMillis());
@@ -103,7 +121,10 @@ public final class SandboxLockProvider implements LockProvider {
       } catch (Refusal r) {
         throw new ProviderException(r.kind, r.getMessage());
       }
-      if (next == m || memory.save(next)) return;
+      if (next == m || memory.save(next)) {
+        afterChange.changed(device.deviceId(), accessCodeId, isSet);
+        return;
+      }
     }
   }
 
