@@ -165,4 +165,26 @@ class ProviderWorkerEventsTest {
         () -> store.accessCode(workspace, c.accessCodeId()).orElseThrow().status() == CodeStatus.set);
     assertThat(locks.memory(AUGUST).slots().get(c.accessCodeId()).pin()).isEqualTo(c.code());
   }
+
+  @Test
+  void theWorkerCountsDelaysFailuresAndSetsOnceEach() {
+    List<String> counted = new java.util.concurrent.CopyOnWriteArrayList<>();
+    var worker = new dev.keyrack.app.DeviceWorker(store, locks, java.time.Clock.systemUTC(), dev.keyrack.domain.Ids.shared(),
+        new dev.keyrack.domain.RetryPolicy(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(2), 3, 6));
+    worker.telemetry(counted::add);
+    AccessCode c = storedSettingCode();
+    var op = new dev.keyrack.domain.DeviceOperation(dev.keyrack.domain.DeviceOperation.Kind.SET, workspace, AUGUST,
+        c.accessCodeId(), c.version());
+    locks.configure(AUGUST, m -> m.withOnline(false));
+    try {
+      assertThat(worker.process(op, 3)).isEqualTo(dev.keyrack.app.DeviceWorker.Outcome.RETRY);
+      assertThat(worker.process(op, 6)).isEqualTo(dev.keyrack.app.DeviceWorker.Outcome.RETRY);
+      assertThat(worker.process(op, 7)).isEqualTo(dev.keyrack.app.DeviceWorker.Outcome.RETRY); // already reported
+    } finally {
+      locks.configure(AUGUST, m -> m.withOnline(true));
+    }
+    assertThat(counted).containsExactly("AccessCodesDelayed", "AccessCodesFailed");
+    assertThat(worker.process(op, 8)).isEqualTo(dev.keyrack.app.DeviceWorker.Outcome.DONE);
+    assertThat(counted).containsExactly("AccessCodesDelayed", "AccessCodesFailed", "AccessCodesSet");
+  }
 }

@@ -118,6 +118,7 @@ public final class DeviceWorker {
       try {
         store.update(code, next, List.of(programmedEvent(ids, next, device, preload, now)));
         LOG.info("access code {} id={} device={}", preload ? "preloaded" : "set", code.accessCodeId(), device.deviceId());
+        telemetry.count(preload ? "AccessCodesPreloaded" : "AccessCodesSet");
         return Outcome.DONE;
       } catch (Conflict.StaleVersion e) {
         // Changed while we programmed it (new PIN, new name, deleted): program the new state.
@@ -286,6 +287,8 @@ public final class DeviceWorker {
     }
     try {
       store.update(code, code.withNotices(errors, warnings).withVersion(code.version() + 1), events);
+      if (warn) telemetry.count(setting ? "AccessCodesDelayed" : "AccessCodeRemovalsDelayed");
+      if (fail) telemetry.count(setting ? "AccessCodesFailed" : "AccessCodeRemovalsFailed");
       if (fail && setting) onSetFailure.accept(code);
     } catch (Conflict.StaleVersion e) {
       LOG.info("access code {} changed while reporting its delay", code.accessCodeId());
@@ -301,6 +304,17 @@ public final class DeviceWorker {
    */
   public void onSetFailure(java.util.function.Consumer<AccessCode> hook) {
     this.onSetFailure = hook;
+  }
+
+  private dev.keyrack.ports.Telemetry telemetry = dev.keyrack.ports.Telemetry.NONE;
+
+  /**
+   * Where the business counters go: AccessCodesSet and AccessCodesPreloaded when a code reaches
+   * its lock, AccessCodesDelayed and AccessCodesFailed (AccessCodeRemovalsDelayed/Failed for a
+   * removal) when the retry policy's warning or error is first put on a code.
+   */
+  public void telemetry(dev.keyrack.ports.Telemetry t) {
+    this.telemetry = java.util.Objects.requireNonNull(t);
   }
 
   /** The errors and warnings a delay or failure event carries, as the Seam event shape requires. */

@@ -59,6 +59,7 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
     DeviceWorker w = new DeviceWorker(aws.store(), aws.sandboxProvider(), aws.clock(), Ids.shared(), aws.retryPolicy());
     // A set that fails for good pulls a backup code when the device has a pool.
     w.onSetFailure(aws.backupPools()::onSetFailure);
+    w.telemetry(aws.telemetry());
     return w;
   }
 
@@ -142,7 +143,8 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
         DeviceWorker.Outcome outcome = worker.process(op, attempt);
         boolean copied = false;
         switch (outcome) {
-          case DONE -> telemetry.count(op.kind() == DeviceOperation.Kind.SET ? "AccessCodesSet" : "AccessCodesRemoved");
+          // A set (or preload) is counted by the worker, which knows which it was.
+          case DONE -> { if (op.kind() == DeviceOperation.Kind.REMOVE) telemetry.count("AccessCodesRemoved"); }
           case FAILED_PERMANENTLY -> telemetry.count("AccessCodesFailed");
           case RETRY -> {
             telemetry.count("DeviceJobRetries");
