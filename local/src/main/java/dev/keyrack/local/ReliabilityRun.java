@@ -177,9 +177,12 @@ public final class ReliabilityRun implements Callable<Integer> {
       // Workers also die inside an operation: the lock is written, the store not yet. The
       // redelivered job must finish it exactly once (checked below: no PIN twice, no second
       // set_on_device, the code ends set).
+      // The first lock write after this point always dies (so every run with crashes has one of
+      // these, whatever the threads' timing), the others at the crash rate.
       Random crashRandom = new Random(seed * 31 + 7);
+      java.util.concurrent.atomic.AtomicBoolean firstWrite = new java.util.concurrent.atomic.AtomicBoolean(crashRate > 0);
       sandbox.afterChange((deviceId, codeId, set) -> {
-        if (crashRandom.nextDouble() < crashRate) throw new QueuePoller.WorkerCrash();
+        if (firstWrite.getAndSet(false) || crashRandom.nextDouble() < crashRate) throw new QueuePoller.WorkerCrash();
       });
 
       List<UUID> createdList = new ArrayList<>(created);
