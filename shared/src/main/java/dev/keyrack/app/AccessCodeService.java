@@ -274,7 +274,10 @@ public final class AccessCodeService {
     Instant now = Clocks.now(clock);
     if (current.status() == CodeStatus.removing) return actionAttempt(workspaceId, "DELETE_ACCESS_CODE");
     // A code that may be on the lock (programmed, or a set in flight) is removed from the lock first.
-    boolean mayBeOnLock = current.onLock() || current.status() == CodeStatus.setting || current.scheduledOnDevice();
+    // An unset code whose programming moment has come may have a set (a native preload) in flight
+    // too: a worker can have written the lock and not yet the store.
+    boolean mayBeOnLock = current.onLock() || current.status() == CodeStatus.setting || current.scheduledOnDevice()
+        || current.status() == CodeStatus.unset && Planner.due(current, device.profile(), now);
     try {
       if (mayBeOnLock) {
         AccessCode next = current.withStatus(CodeStatus.removing)
