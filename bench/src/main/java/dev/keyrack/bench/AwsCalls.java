@@ -53,6 +53,7 @@ public final class AwsCalls implements Part {
     long idleReceives;
     double idleSeconds;
     double getItemMs;
+    Sweeps sweep;
     try (BenchStack b = BenchStack.start(context.repo(), clock, 2, Map.of(), true)) {
       Driver d = new Driver(b, clock);
       for (int r = 0; r < runs; r++) {
@@ -60,6 +61,8 @@ public final class AwsCalls implements Part {
         Map<String, Step> steps = d.runAll(r);
         if (r > 0) measured.add(steps);
       }
+      context.progress("the reconciler's sweeps over %d stored codes", SWEEP_CODES);
+      sweep = measureSweeps(b, clock);
       // How often the event source mapping polls an idle queue (a fixed cost, not a per-code one).
       b.counter.reset();
       long t0 = System.nanoTime();
@@ -68,8 +71,15 @@ public final class AwsCalls implements Part {
       idleReceives = b.counter.total().count(AwsCallCounter.IDLE_RECEIVE);
       getItemMs = getItemLatency(b);
     }
-    Map<String, Step> steps = merge(measured);
+    Map<String, Step> steps = new LinkedHashMap<>(merge(measured));
+    double storedDays = dev.keyrack.bench.sim.Simulation.meanStoredDays(dev.keyrack.bench.sim.SimConfig.million(1), 200_000);
+    for (String lc : List.of(NATIVE, JIT)) {
+      String name = lc + ".sweeps";
+      steps.put(name, new Step(name, lc, "create", Map.of(), 0, sweep.rcuPerCode(storedDays), "ReconcilerFunction", 0, 0, 512,
+          null));
+    }
     List<String> notes = new ArrayList<>();
+    notes.add(sweep.note(storedDays, prices));
     if (!sameCalls(measured)) {
       notes.add("Note: the calls of some step varied between runs; the table shows the last run: "
           + variations(measured));
@@ -78,6 +88,85 @@ public final class AwsCalls implements Part {
         + "100); the rest of a handler's time is this machine's CPU, shared with DynamoDB Local, ElasticMQ and the benchmark.",
         getItemMs));
     return result(steps, prices, runs - 1, idleReceives / idleSeconds, notes);
+  }
+
+  static final int SWEEP_CODES = 60;
+
+  /**
+   * What the reconciler's sweeps read per stored code: read units of one frequent sweep (codes
+   * created in its window) and of one daily sweep (every code), each divided by the codes it read,
+   * and how often template.yaml runs each.
+   */
+  record Sweeps(double recentRcuPerCode, double allRcuPerCode, int recentCodes, int allCodes, Duration recentEvery,
+                Duration allEvery) {
+    /** Frequent sweeps see a code for its first window; the daily one every day it is stored. */
+    int recentSweepsPerCode() {
+      return (int) Math.ceil(dev.keyrack.app.Reconciler.RECENT_WINDOW.toMillis() / (double) recentEvery.toMillis());
+    }
+
+    double rcuPerCode(double storedDays) {
+      return recentSweepsPerCode() * recentRcuPerCode + storedDays * (Duration.ofDays(1).toMillis() / (double) allEvery.toMillis())
+          * allRcuPerCode;
+    }
+
+    String note(double storedDays, PriceTable prices) {
+      double perDay = Duration.ofDays(1).toMillis() / (double) allEvery.toMillis() * allRcuPerCode;
+      return String.format(Locale.ROOT, "Sweeps (ReconcilerFunction, measured here over %d codes): a %s sweep of recent codes "
+          + "reads %.3f RCU per code it sees (each code is seen by %d), a sweep of all codes every %s reads %.3f RCU per stored "
+          + "code; a booking's code is stored %.1f days on average (the simulation's booking model, lead plus nights), so the "
+          + "sweeps add %.2f RCU = $%.3f per million time-bound codes (the .sweeps steps). An ongoing code pays $%.3f per "
+          + "million codes for every day it is stored (not in its row: its life has no end to count to). The sweeps' own "
+          + "invocations are a fixed cost per deployment, not per code.",
+          allCodes, recentEvery, recentRcuPerCode, recentSweepsPerCode(), allEvery, allRcuPerCode, storedDays,
+          rcuPerCode(storedDays), rcuPerCode(storedDays) * prices.dynamoPerMillionReadUnits(),
+          perDay * prices.dynamoPerMillionReadUnits());
+    }
+  }
+
+  /**
+   * Stores {@link #SWEEP_CODES} time-bound codes (far from their stay: nothing to re-send; PINs
+   * chosen by Keyrack to fit each brand) through the api, then runs the reconciler's handler with each schedule's input from template.yaml and
+   * counts the read units of its calls.
+   */
+  @SuppressWarnings("unchecked")
+  static Sweeps measureSweeps(BenchStack b, MutableClock clock) {
+    Instant start = clock.instant().plus(Duration.ofDays(20));
+    List<Device> locks = b.stack.devices().stream().filter(d -> d.workspaceId().equals(b.workspace())).toList();
+    for (int i = 0; i < SWEEP_CODES; i++) {
+      Device d = locks.get(i % locks.size());
+      var r = b.post("/access_codes/create", "{\"device_id\":\"" + d.deviceId() + "\",\"name\":\"Sweep " + i
+          + "\",\"starts_at\":\"" + start + "\",\"ends_at\":\""
+          + start.plus(Duration.ofDays(2)) + "\"}");
+      if (r.at("/access_code/access_code_id").asText().isEmpty()) throw new IllegalStateException("create failed: " + r);
+    }
+    var f = b.stack.template().function("ReconcilerFunction");
+    var handler = (com.amazonaws.services.lambda.runtime.RequestHandler<Map<String, Object>, Map<String, Object>>)
+        b.stack.handler("ReconcilerFunction");
+    double recentRcu = 0, allRcu = 0;
+    Duration recentEvery = null, allEvery = null;
+    int recentCodes = 0, allCodes = 0;
+    for (var sch : f.schedules()) {
+      boolean recent = "RECENT".equals(sch.input().get("scope"));
+      int seen = b.observer.workspaces().stream().mapToInt(w -> b.observer.sweepCodes(w.workspaceId(),
+          recent ? clock.instant().minus(dev.keyrack.app.Reconciler.RECENT_WINDOW) : null).size()).sum();
+      b.quiesce(200);
+      b.counter.reset();
+      handler.handleRequest(sch.input(), new dev.keyrack.local.LocalContext("keyrack-ReconcilerFunction", f.memoryMb(), 300));
+      double rcu = b.counter.total().rcu();
+      if (recent) {
+        recentRcu = rcu / Math.max(1, seen);
+        recentEvery = sch.every();
+        recentCodes = seen;
+      } else {
+        allRcu = rcu / Math.max(1, seen);
+        allEvery = sch.every();
+        allCodes = seen;
+      }
+    }
+    if (recentEvery == null || allEvery == null) {
+      throw new IllegalStateException("template.yaml's ReconcilerFunction needs a RECENT and a LOST_SENDS schedule");
+    }
+    return new Sweeps(recentRcu, allRcu, recentCodes, allCodes, recentEvery, allEvery);
   }
 
   /** Median milliseconds of a GetItem on the stack's DynamoDB Local, through an uncounted client. */

@@ -196,11 +196,15 @@ public final class LocalStack implements AutoCloseable {
       // messages do not survive a restart while the stored codes do, so the first run, now, is told
       // the queue is empty: it re-sends everything stored codes wait for.
       for (Template.Function f : template.functions()) {
+        boolean ranAtStart = false;
         for (Template.Schedule sch : f.schedules()) {
           Object h = handlers.get(f.id());
-          Map<String, Object> atStart = new LinkedHashMap<>(sch.input());
-          atStart.put("scope", "EMPTY_QUEUE");
-          observer.around(f.id(), Instrumentation.Trigger.SCHEDULE, () -> invokeRaw(h, atStart, context(f)));
+          if (!ranAtStart) { // once per function, however many schedules it has
+            Map<String, Object> atStart = new LinkedHashMap<>(sch.input());
+            atStart.put("scope", "EMPTY_QUEUE");
+            observer.around(f.id(), Instrumentation.Trigger.SCHEDULE, () -> invokeRaw(h, atStart, context(f)));
+            ranAtStart = true;
+          }
           long every = sch.every().toMillis();
           sweeps.scheduleAtFixedRate(() -> {
             try {

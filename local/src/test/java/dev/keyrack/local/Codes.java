@@ -17,6 +17,15 @@ final class Codes {
     return String.valueOf(ThreadLocalRandom.current().nextInt(100_000, 999_999));
   }
 
+  /** An ongoing code created at {@code at}, with a time-ordered id as the api gives it. */
+  static AccessCode ongoingCreatedAt(UUID workspace, UUID device, String pin, CodeStatus status, Instant at) {
+    Instant created = at.truncatedTo(ChronoUnit.MILLIS);
+    // a generator of its own: the shared one is monotonic, so it would give a code made after a later one a later id
+    return new AccessCode(new dev.keyrack.domain.Ids().timeOrdered(created), workspace, device, "Test " + pin.hashCode(), pin,
+        null, CodeType.ongoing, status, null, null, created, List.of(), List.of(), List.of(), false, false, false, false,
+        true, false, 1);
+  }
+
   static AccessCode ongoing(UUID workspace, UUID device, String pin, CodeStatus status) {
     return new AccessCode(UUID.randomUUID(), workspace, device, "Test " + pin.hashCode(), pin, null, CodeType.ongoing, status,
         null, null, Instant.now().truncatedTo(ChronoUnit.MILLIS), List.of(), List.of(), List.of(), false, false, false, false,

@@ -153,6 +153,26 @@ class HostileWorldTest {
         "access_code.failed_to_set_on_device", "access_code.set_on_device");
   }
 
+  /**
+   * A delete stored as removing whose removal job never reached the queue (the send failed after
+   * the store write) is healed by the client's retry of the delete: it sends the removal again.
+   */
+  @Test
+  void aRepeatedDeleteSendsTheRemovalAgain() throws Exception {
+    Device d = lock("two_n_intercom");
+    UUID id = createOngoing(d, "730177");
+    await("set", () -> code(id).status() == CodeStatus.set);
+    AccessCode set = code(id);
+    store.update(set, set.withStatus(CodeStatus.removing).withVersion(set.version() + 1), List.of()); // the lost send
+    Thread.sleep(300);
+    assertThat(locks.memory(d.deviceId()).slots()).as("nothing removes it without a job").containsKey(id);
+
+    ok("/access_codes/delete", "{\"access_code_id\":\"" + id + "\"}");
+
+    await("gone", () -> code(id) == null);
+    assertThat(locks.memory(d.deviceId()).slots()).doesNotContainKey(id);
+  }
+
   @Test
   void aFailingRemovalIsRetriedUntilTheCodeIsOffTheLock() throws Exception {
     Device d = lock("two_n_intercom");

@@ -3,6 +3,7 @@ package dev.keyrack.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.keyrack.app.Reconciler;
 import dev.keyrack.domain.AccessCode;
 import dev.keyrack.domain.CodeStatus;
 import dev.keyrack.domain.Device;
@@ -32,38 +33,46 @@ class ReconcilerTest {
     s.close();
   }
 
-  /** The sweep with events/reconciler/sweep.json (what its schedule sends), or with another scope. */
+  /** The sweep with an input from events/reconciler/ (what its schedules send). */
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> sweep(String scope) {
+  private static Map<String, Object> sweep(String eventFile) {
     var h = (RequestHandler<Map<String, Object>, Map<String, Object>>) s.stack.handler("ReconcilerFunction");
-    Map<String, Object> input;
+    return h.handleRequest(input(eventFile), new LocalContext("keyrack-ReconcilerFunction", 512, 300));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> input(String eventFile) {
     try {
-      input = dev.keyrack.json.Json.MAPPER.readValue(TestStack.event("reconciler/sweep.json").toFile(), Map.class);
+      return dev.keyrack.json.Json.MAPPER.readValue(TestStack.event("reconciler/" + eventFile).toFile(), Map.class);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    if (!scope.equals(input.get("scope"))) input = Map.of("scope", scope);
-    return h.handleRequest(input, new LocalContext("keyrack-ReconcilerFunction", 512, 300));
   }
 
   @Test
-  void theTemplateRunsTheSweepOnARateSchedule() {
+  void theTemplateRunsAFrequentSweepOfRecentCodesAndADailySweepOfAll() {
     Template.Function f = s.stack.template().function("ReconcilerFunction");
-    assertThat(f.schedules()).singleElement().satisfies(sch -> {
+    assertThat(f.schedules()).hasSize(2);
+    assertThat(f.schedules()).anySatisfy(sch -> {
       assertThat(sch.every()).isLessThanOrEqualTo(Duration.ofMinutes(15));
-      assertThat(sch.input()).containsEntry("scope", "LOST_SENDS"); // as events/reconciler/sweep.json
+      assertThat(sch.every()).isLessThan(Reconciler.RECENT_WINDOW); // a failed run is covered by the next
+      assertThat(sch.input()).isEqualTo(input("sweep.json")).containsEntry("scope", "RECENT");
+    });
+    assertThat(f.schedules()).anySatisfy(sch -> {
+      assertThat(sch.every()).isLessThanOrEqualTo(Duration.ofDays(1));
+      assertThat(sch.input()).isEqualTo(input("daily-sweep.json")).containsEntry("scope", "LOST_SENDS");
     });
   }
 
   @Test
-  void aCodeStoredWithoutItsQueueMessageReachesItsLock() {
+  void aNewCodeStoredWithoutItsQueueMessageReachesItsLock() {
     Device lock = s.lock("schlage_lock");
     String pin = Codes.randomPin();
-    AccessCode lost = Codes.ongoing(s.ws, lock.deviceId(), pin, CodeStatus.setting);
+    AccessCode lost = Codes.ongoingCreatedAt(s.ws, lock.deviceId(), pin, CodeStatus.setting, s.clock.instant());
     s.store.create(lost, List.of()); // stored, no message sent: what a failed SendMessage leaves behind
     assertThat(s.locks.memory(lock.deviceId()).slots()).doesNotContainKey(lost.accessCodeId());
 
-    Map<String, Object> out = sweep("LOST_SENDS");
+    Map<String, Object> out = sweep("sweep.json");
 
     assertThat(((Number) out.get("resent")).intValue()).isGreaterThanOrEqualTo(1);
     TestStack.await("the swept code is set", Duration.ofSeconds(20),
@@ -71,22 +80,56 @@ class ReconcilerTest {
     assertThat(s.locks.memory(lock.deviceId()).slots().get(lost.accessCodeId()).pin()).isEqualTo(pin);
   }
 
+  /** What each sweep reads, on the stack's real store, with a queue that records what it is given. */
   @Test
+  void theFrequentSweepReadsOnlyRecentCodesAndTheDailySweepReadsThemAll() {
+    Device lock = s.lock("kwikset_lock");
+    AccessCode recent = Codes.ongoingCreatedAt(s.ws, lock.deviceId(), Codes.randomPin(), CodeStatus.setting,
+        s.clock.instant().minus(Reconciler.RECENT_WINDOW).plusSeconds(60));
+    AccessCode older = Codes.ongoingCreatedAt(s.ws, lock.deviceId(), Codes.randomPin(), CodeStatus.setting,
+        s.clock.instant().minus(Reconciler.RECENT_WINDOW).minusSeconds(120));
+    s.store.create(recent, List.of());
+    s.store.create(older, List.of());
+    List<java.util.UUID> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+    dev.keyrack.ports.JobQueue recording = op -> sent.add(op.accessCodeId());
+    Reconciler sweeps = new Reconciler(s.store, recording, s.clock);
+
+    try {
+      sweeps.reconcile(s.ws, Reconciler.Scope.RECENT);
+      assertThat(sent).contains(recent.accessCodeId()).doesNotContain(older.accessCodeId());
+      assertThat(s.store.sweepCodes(s.ws, s.clock.instant().minus(Reconciler.RECENT_WINDOW)))
+          .extracting(AccessCode::accessCodeId).contains(recent.accessCodeId()).doesNotContain(older.accessCodeId());
+
+      sent.clear();
+      sweeps.reconcile(s.ws, Reconciler.Scope.LOST_SENDS);
+      assertThat(sent).contains(recent.accessCodeId(), older.accessCodeId());
+    } finally { // nothing of this test is left pending for the others
+      s.store.delete(s.code(recent.accessCodeId()), List.of());
+      s.store.delete(s.code(older.accessCodeId()), List.of());
+    }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
   void aCodeWhoseJobIsRetryingIsLeftToTheWorkerUnlessTheQueueWasEmptied() {
     Device lock = s.lock("yale_lock");
-    AccessCode retrying = Codes.ongoing(s.ws, lock.deviceId(), Codes.randomPin(), CodeStatus.setting)
+    AccessCode retrying = Codes.ongoingCreatedAt(s.ws, lock.deviceId(), Codes.randomPin(), CodeStatus.setting, s.clock.instant())
         .withNotices(List.of(), List.of(new Notice("delay_in_setting_on_device", "Delayed.", s.clock.instant())));
     s.store.create(retrying, List.of());
     s.locks.configure(lock.deviceId(), m -> m.withOnline(false)); // stays pending whatever is sent
 
-    // Nothing else in this stack is pending once the other test's code is set: every re-send counted is this code's.
+    // Nothing else in this stack is pending once the other tests' codes are set: every re-send counted is this code's.
     TestStack.await("no other code pending", Duration.ofSeconds(20), () -> s.store.accessCodes(s.ws, null).stream()
         .allMatch(c -> c.accessCodeId().equals(retrying.accessCodeId()) || c.status() != CodeStatus.setting));
-    int lostSends = ((Number) sweep("LOST_SENDS").get("resent")).intValue();
-    int emptyQueue = ((Number) sweep("EMPTY_QUEUE").get("resent")).intValue();
+    int recent = ((Number) sweep("sweep.json").get("resent")).intValue();
+    int daily = ((Number) sweep("daily-sweep.json").get("resent")).intValue();
 
-    assertThat(lostSends).as("re-sent by a LOST_SENDS sweep while the worker retries the code").isZero();
-    assertThat(emptyQueue).as("re-sent by an EMPTY_QUEUE sweep").isEqualTo(1);
+    assertThat(recent).as("re-sent by the frequent sweep while the worker retries the code").isZero();
+    assertThat(daily).as("re-sent by the daily sweep while the worker retries the code").isZero();
+    var h = (RequestHandler<Map<String, Object>, Map<String, Object>>) s.stack.handler("ReconcilerFunction");
+    int afterEmptied = ((Number) h.handleRequest(Map.of("scope", "EMPTY_QUEUE"),
+        new LocalContext("keyrack-ReconcilerFunction", 512, 300)).get("resent")).intValue();
+    assertThat(afterEmptied).as("re-sent by an EMPTY_QUEUE sweep").isEqualTo(1);
     s.locks.configure(lock.deviceId(), m -> m.withOnline(true));
   }
 }

@@ -142,6 +142,9 @@ class TemplateTest {
     worker.addAll(Set.of("sqs:SendMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes",
         "scheduler:CreateSchedule", "scheduler:UpdateSchedule", "scheduler:GetSchedule", "iam:PassRole"));
     assertThat(allowedActions("ProviderWorkerFunction")).isEqualTo(worker);
+
+    // the sweep reads codes (Query) and the devices of the codes it re-sends (GetItem), and sends jobs
+    assertThat(allowedActions("ReconcilerFunction")).isEqualTo(Set.of("dynamodb:GetItem", "dynamodb:Query", "sqs:SendMessage"));
   }
 
   @Test

@@ -122,7 +122,8 @@ public final class AccessCodeService {
       pin = generateUnique(brand, r.preferredCodeLength(), existing);
     }
     boolean preferNative = r.preferNativeScheduling() == null || r.preferNativeScheduling();
-    UUID id = ids.random();
+    // Time-ordered: the sweep of recently created codes (Reconciler, Scope.RECENT) reads them as a key range.
+    UUID id = ids.timeOrdered(now);
     AccessCode draft = new AccessCode(id, workspaceId, device.deviceId(), r.name(), pin, r.commonCodeKey(), type,
         CodeStatus.unset, r.startsAt(), r.endsAt(), now, List.of(), List.of(), List.of(), false,
         Boolean.TRUE.equals(r.allowExternalModification()), Boolean.TRUE.equals(r.isOneTimeUse()), false, preferNative,
@@ -272,7 +273,12 @@ public final class AccessCodeService {
     AccessCode current = get(workspaceId, accessCodeId);
     Device device = device(workspaceId, current.deviceId());
     Instant now = Clocks.now(clock);
-    if (current.status() == CodeStatus.removing) return actionAttempt(workspaceId, "DELETE_ACCESS_CODE");
+    if (current.status() == CodeStatus.removing) {
+      // A repeated delete sends the removal again: a client retrying after an error heals a send that
+      // failed the first time (the queue drops a copy within its deduplication window; removal is idempotent).
+      enqueue(new DeviceOperation(DeviceOperation.Kind.REMOVE, workspaceId, current.deviceId(), accessCodeId, current.version()));
+      return actionAttempt(workspaceId, "DELETE_ACCESS_CODE");
+    }
     // A code that may be on the lock (programmed, or a set in flight) is removed from the lock first.
     // An unset code whose programming moment has come may have a set (a native preload) in flight
     // too: a worker can have written the lock and not yet the store.

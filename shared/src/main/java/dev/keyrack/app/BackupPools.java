@@ -99,7 +99,7 @@ public final class BackupPools {
       do {
         pin = PinRules.generate(brand, null, random);
       } while (!taken.add(pin));
-      UUID id = ids.random();
+      UUID id = ids.timeOrdered(now); // time-ordered, as every code (see AccessCodeService.create)
       AccessCode backup = new AccessCode(id, device.workspaceId(), device.deviceId(), "Backup code", pin, null,
           CodeType.ongoing, CodeStatus.setting, null, null, now, List.of(), List.of(),
           List.of(PendingMutation.of("creating", "Keyrack is setting the backup code on the device.", now)), false, false,

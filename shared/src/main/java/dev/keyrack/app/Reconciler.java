@@ -8,31 +8,44 @@ import dev.keyrack.domain.Workspace;
 import dev.keyrack.ports.JobQueue;
 import dev.keyrack.ports.Store;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Re-sends the device operations that stored codes are waiting for: a code in {@code setting} or
  * {@code removing}, a time-bound code whose window has ended, or an {@code unset} code whose
- * programming moment has passed. Queue messages
- * are hints and the stored state is the truth, so re-sending is always safe; it covers a queue
- * that lost its messages (a restarted local stack), a send that failed after the state was stored,
- * or a function stopped between the two. Deployed, {@code ReconcilerFunction} runs it on a schedule
- * (template.yaml); the local stack runs it at start and on the same schedule.
+ * programming moment has passed. Queue messages are hints and the stored state is the truth, so
+ * re-sending is always safe; it covers a send that failed after the state was stored, a function
+ * stopped between the two, a fire that Scheduler gave up on, and a queue that lost its messages
+ * (a restarted local stack). Deployed, {@code ReconcilerFunction} runs it on two schedules
+ * (template.yaml); the local stack runs it at start and on the same schedules.
  *
- * <p>While the queue keeps its messages ({@link Scope#LOST_SENDS}), a code that carries an error or
- * a warning is left alone: the worker put it there, so its job is alive (retrying, in order, in its
- * lock's message group) or was refused for good; re-sending it would only stack copies behind the
- * retrying one. After the queue lost its messages ({@link Scope#EMPTY_QUEUE}) every pending code is re-sent. A re-send within SQS's five-minute deduplication
- * window of the original send is dropped by the queue (same deduplication id).
+ * <p>What a sweep reads is what it costs, so the sweeps are tiered ({@link Scope}): every few
+ * minutes only the codes created in the last {@link #RECENT_WINDOW} (a key range, since code ids
+ * are time-ordered), where a lost send is by far most likely (the api stores a new code, then
+ * sends its first job; a failed repeat delete sends its removal again); once a day every code,
+ * read eventually consistent. Reading every stored code every few minutes would cost more than
+ * the rest of a code's life together (a code is stored for days or weeks before its stay).
+ *
+ * <p>While the queue keeps its messages, a code that carries an error or a warning is left alone:
+ * the worker put it there, so its job is alive (retrying, in order, in its lock's message group)
+ * or was refused for good; re-sending it would only stack copies behind the retrying one. After
+ * the queue lost its messages ({@link Scope#EMPTY_QUEUE}) every pending code is re-sent. A re-send
+ * within SQS's five-minute deduplication window of the original send is dropped by the queue
+ * (same deduplication id).
  */
 public final class Reconciler {
   private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+
+  /** How far back the frequent sweep looks: a few of its runs, so a run that failed is covered by the next. */
+  public static final Duration RECENT_WINDOW = Duration.ofMinutes(30);
 
   private final Store store;
   private final JobQueue queue;
@@ -44,12 +57,20 @@ public final class Reconciler {
     this.clock = clock;
   }
 
-  /** What the queue may still hold. */
+  /** Which codes a sweep reads, and what the queue may still hold. */
   public enum Scope {
-    /** The queue keeps its messages: re-send only codes whose job may never have been sent. */
+    /** Codes created in the last {@link #RECENT_WINDOW}; the queue keeps its messages. */
+    RECENT,
+    /** Every code; the queue keeps its messages: re-send only codes whose job may never have been sent. */
     LOST_SENDS,
-    /** The queue lost every message (a local stack restarted): re-send every pending code. */
-    EMPTY_QUEUE
+    /** Every code; the queue lost every message (a local stack restarted): re-send every pending code. */
+    EMPTY_QUEUE;
+
+    /** The scope named by a schedule's input ({@code {"scope": "RECENT"}}); absent or unknown: LOST_SENDS. */
+    public static Scope named(Object name) {
+      for (Scope s : values()) if (s.name().equals(name)) return s;
+      return LOST_SENDS;
+    }
   }
 
   /** Reconciles every workspace; one workspace's failure does not stop the others. @return operations re-sent */
@@ -68,25 +89,29 @@ public final class Reconciler {
 
   /** @return how many operations were re-sent */
   public int reconcile(UUID workspaceId, Scope scope) {
-    Map<UUID, Device> devices = store.devices(workspaceId).stream().collect(Collectors.toMap(Device::deviceId, Function.identity()));
     Instant now = clock.instant();
+    List<AccessCode> codes = store.sweepCodes(workspaceId, scope == Scope.RECENT ? now.minus(RECENT_WINDOW) : null);
+    // Devices are read only for the codes found (a workspace's locks far outnumber its recent codes).
+    Map<UUID, Optional<Device>> devices = new HashMap<>();
     int sent = 0;
-    for (AccessCode c : store.accessCodes(workspaceId, null)) {
-      Device d = devices.get(c.deviceId());
-      if (d == null) continue;
-      if (scope == Scope.LOST_SENDS && (!c.errors().isEmpty() || !c.warnings().isEmpty())) continue;
+    for (AccessCode c : codes) {
+      if (scope != Scope.EMPTY_QUEUE && (!c.errors().isEmpty() || !c.warnings().isEmpty())) continue;
       DeviceOperation.Kind kind = c.windowEnded(now) ? DeviceOperation.Kind.REMOVE : switch (c.status()) {
         case setting -> DeviceOperation.Kind.SET;
         case removing -> DeviceOperation.Kind.REMOVE;
-        case unset -> Planner.due(c, d.profile(), now) && !(c.onLock() && Planner.preloadOnly(c, d.profile(), now))
-            ? DeviceOperation.Kind.SET : null;
+        case unset -> {
+          Optional<Device> d = devices.computeIfAbsent(c.deviceId(), id -> store.device(workspaceId, id));
+          yield d.isPresent() && Planner.due(c, d.get().profile(), now) && !(c.onLock() && Planner.preloadOnly(c, d.get().profile(), now))
+              ? DeviceOperation.Kind.SET : null;
+        }
         default -> null;
       };
       if (kind == null) continue;
+      if (devices.computeIfAbsent(c.deviceId(), id -> store.device(workspaceId, id)).isEmpty()) continue;
       queue.enqueue(new DeviceOperation(kind, workspaceId, c.deviceId(), c.accessCodeId(), c.version()));
       sent++;
     }
-    if (sent > 0) LOG.info("re-sent {} pending device operations for workspace {}", sent, workspaceId);
+    if (sent > 0) LOG.info("re-sent {} pending device operations for workspace {} ({} sweep)", sent, workspaceId, scope);
     return sent;
   }
 }

@@ -35,6 +35,14 @@ public interface Store {
   List<AccessCode> accessCodes(UUID workspaceId, UUID deviceIdOrNull);
 
   /**
+   * Managed codes of the workspace for the periodic sweep, read eventually consistent (a code
+   * stored a moment ago may be missed; the next sweep sees it): all of them, or only those created
+   * at or after {@code createdSinceOrNull} (codes have time-ordered ids, so that is a key range and
+   * costs reads only for those codes). Unordered.
+   */
+  List<AccessCode> sweepCodes(UUID workspaceId, java.time.Instant createdSinceOrNull);
+
+  /**
    * Stores a new code with its events and claims its PIN on the device.
    *
    * @throws Conflict.DuplicatePin if another code on the device holds the PIN

@@ -384,19 +384,41 @@ public final class Simulation {
 
   // ------------------------------------------------------------------------------------------- create
 
+  /** How long before its stay a booking is made, for a uniform draw {@code u} (log-uniform: short leads are common). */
+  static long leadMs(SimConfig cfg, double u) {
+    double lnMin = Math.log(Math.max(cfg.minLeadHours() * HOUR_MS, HOUR_MS));
+    double lnMax = Math.log(cfg.maxLeadDays() * DAY_MS);
+    return (long) Math.exp(lnMin + u * (lnMax - lnMin));
+  }
+
+  /** Nights of a stay for a uniform draw {@code u} (short stays are common). */
+  static int nights(SimConfig cfg, double u) {
+    return 1 + (int) Math.min(cfg.maxNights() - 1, -Math.log(1 - u) * 2.5);
+  }
+
+  /**
+   * The mean time a booking's code is stored, from its creation to its {@code ends_at} (lead plus
+   * nights, as the simulation draws them; check-in and check-out hours left aside): what a sweep
+   * that reads every stored code pays for, per code.
+   */
+  public static double meanStoredDays(SimConfig cfg, int samples) {
+    SplittableRandom r = new SplittableRandom(cfg.seed());
+    double sum = 0;
+    for (int i = 0; i < samples; i++) sum += leadMs(cfg, r.nextDouble()) / (double) DAY_MS + nights(cfg, r.nextDouble());
+    return sum / samples;
+  }
+
   /** A booking creates a time-bound code: AccessCodeService.create via Planner. */
   private void create(int c, long now) {
     int lock = bookings.nextInt(cfg.locks());
     BrandProfile brand = brands.get(lockBrand[lock]);
     long minLeadMs = cfg.minLeadHours() * HOUR_MS;
-    double lnMin = Math.log(Math.max(minLeadMs, HOUR_MS));
-    double lnMax = Math.log(cfg.maxLeadDays() * DAY_MS);
-    long wantedStart = now + (long) Math.exp(lnMin + bookings.nextDouble() * (lnMax - lnMin));
+    long wantedStart = now + leadMs(cfg, bookings.nextDouble());
     // Stays start at the home's check-in hour, local time.
     long tzMs = lockTz[lock] * HOUR_MS;
     long starts = Math.floorDiv(wantedStart + tzMs, DAY_MS) * DAY_MS + lockCheckIn[lock] * HOUR_MS - tzMs;
     while (starts < now + minLeadMs) starts += DAY_MS;
-    int nights = 1 + (int) Math.min(cfg.maxNights() - 1, -Math.log(1 - bookings.nextDouble()) * 2.5);
+    int nights = nights(cfg, bookings.nextDouble());
     long ends = starts + nights * DAY_MS - (lockCheckIn[lock] - lockCheckOut[lock]) * HOUR_MS;
 
     Instant nowI = Instant.ofEpochMilli(T0_MS + now);

@@ -41,7 +41,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  *   KEY#&lt;sha256 of api key&gt;  KEY               the workspace a key belongs to
  *   WORKSPACES                WS#&lt;workspace&gt;      the list of workspaces (read by the periodic sweep)
  *   WS#&lt;workspace&gt;           DEVICE#&lt;id&gt;         a device
- *   WS#&lt;workspace&gt;           CODE#&lt;id&gt;           an access code (version for optimistic locking)
+ *   WS#&lt;workspace&gt;           CODE#&lt;uuid v7&gt;      an access code (version for optimistic locking), ordered
+ *                                                 by creation, so the sweep of recent codes is a key range
  *   WS#&lt;workspace&gt;           PIN#&lt;device&gt;#&lt;h&gt;    claim of a PIN on a device (h = hash, never the PIN);
  *                                                 a deleted code leaves it behind for the next taker
  *   WS#&lt;workspace&gt;           EVENT#&lt;uuid v7&gt;     an event, time-ordered, expiring by TTL
@@ -171,6 +172,17 @@ public final class DynamoStore implements Store {
     q.expressionAttributeValues(values);
     return queryAll(q).stream().map(i -> Json.read(i.get(DOC).s(), AccessCode.class))
         .sorted(Comparator.comparing(AccessCode::createdAt).thenComparing(AccessCode::accessCodeId)).toList();
+  }
+
+  @Override
+  public List<AccessCode> sweepCodes(UUID workspaceId, Instant createdSinceOrNull) {
+    // Ids are UUIDv7 (time-ordered) since codes are made with Ids.timeOrdered; the lower bound is
+    // widened by a second, as for events, since ids of one container may run ahead of their time.
+    String lo = "CODE#" + (createdSinceOrNull == null ? "" : boundary(createdSinceOrNull.minusSeconds(1), false));
+    return queryAll(QueryRequest.builder().tableName(table).consistentRead(false)
+        .keyConditionExpression("pk = :pk AND sk BETWEEN :lo AND :hi")
+        .expressionAttributeValues(Map.of(":pk", s(ws(workspaceId)), ":lo", s(lo), ":hi", s("CODE#~")))).stream()
+        .map(i -> Json.read(i.get(DOC).s(), AccessCode.class)).toList();
   }
 
   private Map<String, AttributeValue> codeItem(AccessCode c) {

@@ -15,8 +15,9 @@ import java.util.Map;
  * stopped between the two). Stored state is the truth and the worker is idempotent, so a re-send is
  * always safe. It ships in the programmer's package: same dependencies, no extra artifact.
  *
- * <p>The input is ignored, except {@code {"scope": "EMPTY_QUEUE"}}, which re-sends every pending
- * code (after a queue was purged or recreated).
+ * <p>The input names the sweep's scope: {@code {"scope": "RECENT"}} (codes created in the last half
+ * hour, every ten minutes), {@code "LOST_SENDS"} (every code, once a day; also what an input without
+ * a scope means) or {@code "EMPTY_QUEUE"} (every pending code, after a queue was purged or recreated).
  */
 public final class ReconcilerHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
   private final Reconciler reconciler;
@@ -38,8 +39,7 @@ public final class ReconcilerHandler implements RequestHandler<Map<String, Objec
 
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
-    Reconciler.Scope scope = input != null && "EMPTY_QUEUE".equals(input.get("scope"))
-        ? Reconciler.Scope.EMPTY_QUEUE : Reconciler.Scope.LOST_SENDS;
+    Reconciler.Scope scope = Reconciler.Scope.named(input == null ? null : input.get("scope"));
     return Observability.around(context, telemetry, () -> {
       int sent = reconciler.reconcileAll(scope);
       telemetry.count("DeviceJobsResent", sent);
