@@ -2,6 +2,7 @@ package dev.keyrack.app;
 
 import dev.keyrack.domain.AccessCode;
 import dev.keyrack.domain.ActionAttempt;
+import dev.keyrack.domain.ActionAttempts;
 import dev.keyrack.domain.BrandProfile;
 import dev.keyrack.domain.CodeStatus;
 import dev.keyrack.domain.CodeType;
@@ -46,6 +47,7 @@ public final class AccessCodeService {
   private final BackupPools pools;
   private final Clock clock;
   private final Ids ids;
+  private final java.security.SecureRandom attemptRandom = new java.security.SecureRandom();
   private final RandomGenerator pinRandom;
 
   public AccessCodeService(Store store, JobQueue queue, Scheduler scheduler, BackupPools pools, Clock clock, Ids ids,
@@ -369,9 +371,8 @@ public final class AccessCodeService {
     }
   }
 
+  /** Finished when answered, so nothing is stored: its id says what it was (ActionAttempts). */
   private ActionAttempt actionAttempt(UUID workspaceId, String type) {
-    ActionAttempt a = new ActionAttempt(ids.random(), workspaceId, type, "success", null, null);
-    store.putActionAttempt(a);
-    return a;
+    return ActionAttempts.issue(workspaceId, type, attemptRandom);
   }
 }

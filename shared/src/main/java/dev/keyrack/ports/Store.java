@@ -1,7 +1,6 @@
 package dev.keyrack.ports;
 
 import dev.keyrack.domain.AccessCode;
-import dev.keyrack.domain.ActionAttempt;
 import dev.keyrack.domain.Device;
 import dev.keyrack.domain.Event;
 import dev.keyrack.domain.Workspace;
@@ -78,11 +77,6 @@ public interface Store {
   boolean backupPoolEnabled(UUID workspaceId, UUID deviceId);
 
   void enableBackupPool(UUID workspaceId, UUID deviceId);
-
-  /** Writes an action attempt (and nothing else). */
-  void putActionAttempt(ActionAttempt a);
-
-  Optional<ActionAttempt> actionAttempt(UUID workspaceId, UUID actionAttemptId);
 
   Optional<Event> event(UUID workspaceId, UUID eventId);
 

@@ -156,8 +156,8 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
   // ---------------------------------------------------------------------------------------------
   // The default estimate: the one place where calls are assumed rather than measured. Read off the
   // app services and adapters (and matching what part 3 counts):
-  //  - api create: the API key and device reads (GetItem 2), the device's codes (Query), the action
-  //    attempt (PutItem), the code with its PIN claim and event (TransactWriteItems, 3 items), one
+  //  - api create: the API key and device reads (GetItem 2), the device's codes (Query), the code
+  //    with its PIN claim and event (TransactWriteItems, 3 items; action attempts are not stored), one
   //    CreateSchedule per later moment (AccessCodeService.create);
   //  - a fire: the code and device reads (GetItem 2, ProgrammingService.fire); a just-in-time PROGRAM
   //    also stores status setting (one item: a plain PutItem); the native ACTIVATE of a preloaded
@@ -235,10 +235,10 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
     return m;
   }
 
-  /** The api's create: key and device reads, the device's codes, the action attempt, the code with PIN claim and event. */
+  /** The api's create: key and device reads, the device's codes, the code with PIN claim and event (no action attempt is stored). */
   private static Cost create(int schedules) {
-    return cost(7, 1.0, "ApiGateway.Request", 1, "Lambda.api", 1, "DynamoDb.GetItem", 2, "DynamoDb.Query", 1,
-        "DynamoDb.PutItem", 1, "DynamoDb.TransactWriteItems", 1, "Scheduler.CreateSchedule", schedules);
+    return cost(6, 1.0, "ApiGateway.Request", 1, "Lambda.api", 1, "DynamoDb.GetItem", 2, "DynamoDb.Query", 1,
+        "DynamoDb.TransactWriteItems", 1, "Scheduler.CreateSchedule", schedules);
   }
 
   /**
@@ -297,8 +297,8 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
         step(prices, "jit.worker_remove", At.ends_at, Lifecycle.time_bound_jit, WORKER_REMOVE, true),
         step(prices, "ongoing.create", At.create, Lifecycle.ongoing, create(0).plus(cost(0, 0, "Sqs.SendMessage", 1)), false),
         step(prices, "ongoing.set", At.program, Lifecycle.ongoing, WORKER_SET, true),
-        step(prices, "ongoing.delete", At.ends_at, Lifecycle.ongoing, cost(2, 1.5, "ApiGateway.Request", 1, "Lambda.api", 1,
-            "DynamoDb.GetItem", 2, "DynamoDb.PutItem", 2, "Sqs.SendMessage", 1), false),
+        step(prices, "ongoing.delete", At.ends_at, Lifecycle.ongoing, cost(1, 1.5, "ApiGateway.Request", 1, "Lambda.api", 1,
+            "DynamoDb.GetItem", 2, "DynamoDb.PutItem", 1, "Sqs.SendMessage", 1), false),
         step(prices, "ongoing.worker_remove", At.ends_at, Lifecycle.ongoing, WORKER_REMOVE, true));
     Map<Lifecycle, Double> usd = new LinkedHashMap<>();
     for (Lifecycle l : Lifecycle.values()) {

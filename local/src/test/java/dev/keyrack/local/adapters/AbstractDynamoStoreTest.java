@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keyrack.adapters.dynamodb.DynamoStore;
 import dev.keyrack.domain.AccessCode;
-import dev.keyrack.domain.ActionAttempt;
 import dev.keyrack.domain.ApiKeys;
 import dev.keyrack.domain.CodeStatus;
 import dev.keyrack.domain.Device;
@@ -512,41 +511,29 @@ abstract class AbstractDynamoStoreTest {
   }
 
   @Test
-  void eventAndActionAttemptAreScopedToTheirWorkspace() {
+  void eventsAreScopedToTheirWorkspace() {
     Workspace w = workspace(), other = workspace();
     Device d = device(w);
     AccessCode c = code(d, "4821");
     Event e = event(c, "access_code.created");
     store.create(c, List.of(e));
-    ActionAttempt a = new ActionAttempt(UUID.randomUUID(), w.workspaceId(), "DELETE_ACCESS_CODE", "success", null, null);
-    ActionAttempt failed = new ActionAttempt(UUID.randomUUID(), w.workspaceId(), "CREATE_ACCESS_CODE", "error",
-        "failed_to_set_on_device", "The lock refused the code.");
-    store.putActionAttempt(a);
-    store.putActionAttempt(failed);
 
     assertThat(store.event(w.workspaceId(), e.eventId())).contains(e);
     assertThat(store.event(other.workspaceId(), e.eventId())).isEmpty();
     assertThat(store.event(w.workspaceId(), UUID.randomUUID())).isEmpty();
-    assertThat(store.actionAttempt(w.workspaceId(), a.actionAttemptId())).contains(a);
-    assertThat(store.actionAttempt(w.workspaceId(), failed.actionAttemptId())).contains(failed);
-    assertThat(store.actionAttempt(other.workspaceId(), a.actionAttemptId())).isEmpty();
-    assertThat(store.actionAttempt(w.workspaceId(), UUID.randomUUID())).isEmpty();
   }
 
   @Test
-  void eventsAndActionAttemptsExpireByTtl() {
+  void eventsExpireByTtlAndNothingElseDoes() {
     Workspace w = workspace();
     Device d = device(w);
     AccessCode c = code(d, "4821");
     Event e = event(c, "access_code.created");
     store.create(c, List.of(e));
-    store.putActionAttempt(new ActionAttempt(UUID.randomUUID(), w.workspaceId(), "DELETE_ACCESS_CODE", "success", null, null));
     for (Map<String, AttributeValue> i : items(w.workspaceId())) {
       String sk = i.get("sk").s();
       if (sk.startsWith("EVENT#")) {
         assertThat(Long.parseLong(i.get("expires_at").n())).isEqualTo(e.createdAt().plus(Duration.ofDays(90)).getEpochSecond());
-      } else if (sk.startsWith("AA#")) {
-        assertThat(Long.parseLong(i.get("expires_at").n())).isGreaterThan(Instant.now().plus(Duration.ofDays(89)).getEpochSecond());
       } else {
         assertThat(i).as("%s must not expire", sk).doesNotContainKey("expires_at");
       }

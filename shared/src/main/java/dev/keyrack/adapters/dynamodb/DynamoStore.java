@@ -1,7 +1,6 @@
 package dev.keyrack.adapters.dynamodb;
 
 import dev.keyrack.domain.AccessCode;
-import dev.keyrack.domain.ActionAttempt;
 import dev.keyrack.domain.Device;
 import dev.keyrack.domain.Event;
 import dev.keyrack.domain.Workspace;
@@ -46,7 +45,6 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  *   WS#&lt;workspace&gt;           PIN#&lt;device&gt;#&lt;h&gt;    claim of a PIN on a device (h = hash, never the PIN);
  *                                                 a deleted code leaves it behind for the next taker
  *   WS#&lt;workspace&gt;           EVENT#&lt;uuid v7&gt;     an event, time-ordered, expiring by TTL
- *   WS#&lt;workspace&gt;           AA#&lt;id&gt;             an action attempt, expiring by TTL
  * </pre>
  *
  * Every key starts with the workspace, so no read can cross workspaces. A state change and its
@@ -412,19 +410,7 @@ public final class DynamoStore implements Store {
     write(items, List.of());
   }
 
-  // --- action attempts and events ----------------------------------------------------------------
-
-  @Override
-  public void putActionAttempt(ActionAttempt a) {
-    long expires = Instant.now().plus(EVENT_RETENTION).getEpochSecond();
-    ddb.putItem(b -> b.tableName(table).item(Map.of(PK, s(ws(a.workspaceId())), SK, s("AA#" + a.actionAttemptId()),
-        DOC, s(Json.write(a)), EXPIRES, n(expires))));
-  }
-
-  @Override
-  public Optional<ActionAttempt> actionAttempt(UUID workspaceId, UUID actionAttemptId) {
-    return getDoc(ws(workspaceId), "AA#" + actionAttemptId).map(d -> Json.read(d, ActionAttempt.class));
-  }
+  // --- events (action attempts are not stored: see ActionAttempts) ----------------------------------------------------------------
 
   @Override
   public Optional<Event> event(UUID workspaceId, UUID eventId) {

@@ -21,7 +21,7 @@ public final class ActionAttemptsGet implements Route {
     UUID id = p.requiredUuid("action_attempt_id");
     p.rejectUnknown();
     ObjectNode body = Request.body();
-    body.set("action_attempt", Wire.actionAttempt(req.services().store().actionAttempt(req.workspaceId(), id)
+    body.set("action_attempt", Wire.actionAttempt(dev.keyrack.domain.ActionAttempts.read(req.workspaceId(), id)
         .orElseThrow(() -> new ApiError(404, "action_attempt_not_found", "Action attempt not found."))));
     return body;
   }

@@ -24,7 +24,7 @@ public final class ActionAttemptsList implements Route {
     List<UUID> ids = p.uuids("action_attempt_ids", 100);
     p.rejectUnknown();
     if (ids == null) throw ApiError.invalidField("action_attempt_ids", "action_attempt_ids is required.");
-    List<ObjectNode> found = ids.stream().map(id -> req.services().store().actionAttempt(req.workspaceId(), id))
+    List<ObjectNode> found = ids.stream().map(id -> dev.keyrack.domain.ActionAttempts.read(req.workspaceId(), id))
         .flatMap(Optional::stream).map(Wire::actionAttempt).toList();
     ObjectNode body = Request.body();
     body.set("action_attempts", Wire.array(found));
