@@ -148,7 +148,7 @@ public final class AwsCalls implements Part {
     for (var sch : f.schedules()) {
       boolean recent = "RECENT".equals(sch.input().get("scope"));
       int seen = b.observer.workspaces().stream().mapToInt(w -> b.observer.sweepCodes(w.workspaceId(),
-          recent ? clock.instant().minus(dev.keyrack.app.Reconciler.RECENT_WINDOW) : null).size()).sum();
+          recent ? clock.instant().minus(dev.keyrack.app.Reconciler.RECENT_WINDOW) : null, clock.instant()).size()).sum();
       b.quiesce(200);
       b.counter.reset();
       handler.handleRequest(sch.input(), new dev.keyrack.local.LocalContext("keyrack-ReconcilerFunction", f.memoryMb(), 300));

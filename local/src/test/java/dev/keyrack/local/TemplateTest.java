@@ -143,8 +143,10 @@ class TemplateTest {
         "scheduler:CreateSchedule", "scheduler:UpdateSchedule", "scheduler:GetSchedule", "iam:PassRole"));
     assertThat(allowedActions("ProviderWorkerFunction")).isEqualTo(worker);
 
-    // the sweep reads codes (Query) and the devices of the codes it re-sends (GetItem), and sends jobs
-    assertThat(allowedActions("ReconcilerFunction")).isEqualTo(Set.of("dynamodb:GetItem", "dynamodb:Query", "sqs:SendMessage"));
+    // the sweep reads codes (Query), the devices of the codes it re-sends and the last event of a recent
+    // change (GetItem), writes events a stopped writer left in a code's outbox (PutItem), and sends jobs
+    assertThat(allowedActions("ReconcilerFunction"))
+        .isEqualTo(Set.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "sqs:SendMessage"));
   }
 
   @Test

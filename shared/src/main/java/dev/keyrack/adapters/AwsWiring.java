@@ -174,7 +174,7 @@ public final class AwsWiring {
   }
 
   public synchronized DynamoStore store() {
-    if (store == null) store = new DynamoStore(dynamo(), require(TABLE_NAME));
+    if (store == null) store = new DynamoStore(dynamo(), require(TABLE_NAME), clock);
     return store;
   }
 

@@ -90,7 +90,7 @@ public final class Reconciler {
   /** @return how many operations were re-sent */
   public int reconcile(UUID workspaceId, Scope scope) {
     Instant now = clock.instant();
-    List<AccessCode> codes = store.sweepCodes(workspaceId, scope == Scope.RECENT ? now.minus(RECENT_WINDOW) : null);
+    List<AccessCode> codes = store.sweepCodes(workspaceId, scope == Scope.RECENT ? now.minus(RECENT_WINDOW) : null, now);
     // Devices are read only for the codes found (a workspace's locks far outnumber its recent codes).
     Map<UUID, Optional<Device>> devices = new HashMap<>();
     int sent = 0;

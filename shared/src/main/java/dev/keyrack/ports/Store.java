@@ -10,7 +10,10 @@ import java.util.UUID;
 
 /**
  * Durable state. Every read takes the workspace id, so a caller can only ever reach its own
- * workspace's items. Every state change is written together with its events, atomically.
+ * workspace's items. Every state change is stored together with its events, atomically: the
+ * events go in the same write as the change (the changed code carries them), and are then
+ * written as event items for {@link #events} to list; should that second step not happen (the
+ * writer stopped in between), the next sweep ({@link #sweepCodes}) does it.
  */
 public interface Store {
 
@@ -37,9 +40,10 @@ public interface Store {
    * Managed codes of the workspace for the periodic sweep, read eventually consistent (a code
    * stored a moment ago may be missed; the next sweep sees it): all of them, or only those created
    * at or after {@code createdSinceOrNull} (codes have time-ordered ids, so that is a key range and
-   * costs reads only for those codes). Unordered.
+   * costs reads only for those codes). Unordered. On the way it writes the events of any recent
+   * change (as of {@code now}) whose writer stopped before writing them (see {@link #update}).
    */
-  List<AccessCode> sweepCodes(UUID workspaceId, java.time.Instant createdSinceOrNull);
+  List<AccessCode> sweepCodes(UUID workspaceId, java.time.Instant createdSinceOrNull, java.time.Instant now);
 
   /**
    * Stores a new code with its events and claims its PIN on the device.

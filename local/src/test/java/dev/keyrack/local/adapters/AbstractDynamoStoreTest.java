@@ -50,7 +50,8 @@ abstract class AbstractDynamoStoreTest {
     backend = startBackend();
     table = backend.resources().tableName("KeyrackTable");
     assertThat(table).isNotBlank();
-    store = new DynamoStore(backend.dynamo(), table);
+    // the fixtures' time: a write judges the age of the outbox it replaces by it
+    store = new DynamoStore(backend.dynamo(), table, java.time.Clock.fixed(T0.plusSeconds(60), java.time.ZoneOffset.UTC));
   }
 
   @AfterAll
@@ -360,6 +361,82 @@ abstract class AbstractDynamoStoreTest {
     assertThatThrownBy(() -> store.create(code(d, "4821"), List.of())).isInstanceOf(Conflict.DuplicatePin.class);
   }
 
+  /** What a writer that stopped after storing a change and before writing its event items leaves. */
+  private void loseEventItem(Event e) {
+    backend.dynamo().deleteItem(b -> b.tableName(table).key(Map.of("pk", AttributeValue.fromS("WS#" + e.workspaceId()),
+        "sk", AttributeValue.fromS("EVENT#" + e.eventId()))));
+    assertThat(store.event(e.workspaceId(), e.eventId())).isEmpty();
+  }
+
+  @Test
+  void aChangeCarriesItsEventsInTheCodesItemAndFitsOneWriteUnit() {
+    Workspace w = workspace();
+    Device d = device(w);
+    AccessCode c = code(d, "4821");
+    Event created = event(c, "access_code.created");
+    store.create(c, List.of(created));
+
+    Map<String, AttributeValue> item = items(w.workspaceId()).stream().filter(i -> i.get("sk").s().startsWith("CODE#"))
+        .findFirst().orElseThrow();
+    assertThat(item.get("doc").b()).as("the document is packed").isNotNull();
+    assertThat(item).containsKey("outbox");
+    int bytes = item.entrySet().stream().mapToInt(e -> e.getKey().length() + size(e.getValue())).sum();
+    assertThat(bytes).as("bytes of a code's item with the event of its change").isLessThan(1024);
+    assertThat(store.accessCode(w.workspaceId(), c.accessCodeId())).contains(c);
+    assertThat(store.event(w.workspaceId(), created.eventId())).contains(created);
+  }
+
+  private static int size(AttributeValue v) {
+    if (v.s() != null) return v.s().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    if (v.b() != null) return v.b().asByteArray().length;
+    if (v.n() != null) return v.n().length();
+    return 1;
+  }
+
+  @Test
+  void theSweepWritesTheEventsOfAChangeWhoseWriterStoppedBeforeWritingThem() {
+    Workspace w = workspace();
+    Device d = device(w);
+    AccessCode c = code(d, "4821");
+    store.create(c, List.of());
+    AccessCode set = c.withStatus(CodeStatus.set).withVersion(c.version() + 1);
+    Event e = event(set, "access_code.set_on_device", T0.plusSeconds(5));
+    store.update(c, set, List.of(e));
+    loseEventItem(e);
+
+    assertThat(store.sweepCodes(w.workspaceId(), null, T0.plusSeconds(60))).contains(set);
+
+    assertThat(store.event(w.workspaceId(), e.eventId())).contains(e);
+    assertThat(store.events(w.workspaceId(), all(10))).containsExactly(e);
+    // An old change is not checked (the window is a day and a bit): nothing is read for it.
+    loseEventItem(e);
+    store.sweepCodes(w.workspaceId(), null, T0.plus(Duration.ofDays(3)));
+    assertThat(store.event(w.workspaceId(), e.eventId())).isEmpty();
+  }
+
+  @Test
+  void aLaterChangeWritesTheEventsOfTheChangeItReplacesIfTheyAreMissing() {
+    Workspace w = workspace();
+    Device d = device(w);
+    AccessCode c = code(d, "4821");
+    Event created = event(c, "access_code.created");
+    store.create(c, List.of(created));
+    loseEventItem(created);
+
+    AccessCode next = c.withStatus(CodeStatus.setting).withVersion(c.version() + 1);
+    store.update(c, next, List.of()); // replaces the item, and with it the outbox holding the lost event
+
+    assertThat(store.event(w.workspaceId(), created.eventId())).contains(created);
+    // and the removal's tombstone does the same for the change before it
+    AccessCode set = next.withStatus(CodeStatus.set).withVersion(next.version() + 1);
+    Event setEvent = event(set, "access_code.set_on_device", T0.plusSeconds(5));
+    store.update(next, set, List.of(setEvent));
+    loseEventItem(setEvent);
+    Event deleted = event(set, "access_code.deleted", T0.plusSeconds(9));
+    store.delete(set, List.of(deleted));
+    assertThat(store.events(w.workspaceId(), all(10))).containsExactly(deleted, setEvent, created);
+  }
+
   @Test
   void deleteRemovesTheCodeAndFreesItsPin() {
     Workspace w = workspace();
@@ -372,7 +449,15 @@ abstract class AbstractDynamoStoreTest {
     assertThat(store.accessCode(w.workspaceId(), c.accessCodeId())).isEmpty();
     assertThat(store.accessCodes(w.workspaceId(), d.deviceId())).isEmpty();
     assertThat(store.event(w.workspaceId(), deleted.eventId())).contains(deleted);
-    assertThat(sortKeys(w.workspaceId())).noneMatch(sk -> sk.startsWith("CODE#"));
+    // What stays of the code is a tombstone: no document, its removal's events (the outbox), expiring in days.
+    assertThat(items(w.workspaceId()).stream().filter(i -> i.get("sk").s().startsWith("CODE#"))).singleElement()
+        .satisfies(i -> {
+          assertThat(i).doesNotContainKey("doc").containsKeys("outbox", "tombstone");
+          assertThat(Long.parseLong(i.get("expires_at").n())).isEqualTo(deleted.createdAt().plus(Duration.ofDays(3)).getEpochSecond());
+          assertThat(Long.parseLong(i.get("version").n())).isEqualTo(c.version() + 1);
+        });
+    assertThatThrownBy(() -> store.update(c, c.withVersion(c.version() + 1), List.of()))
+        .as("a late update of the deleted code").isInstanceOf(Conflict.StaleVersion.class);
 
     // The claim the deleted code left behind is taken over by the next code with that PIN, and only one.
     AccessCode again = code(d, "4821");
@@ -535,7 +620,7 @@ abstract class AbstractDynamoStoreTest {
       if (sk.startsWith("EVENT#")) {
         assertThat(Long.parseLong(i.get("expires_at").n())).isEqualTo(e.createdAt().plus(Duration.ofDays(90)).getEpochSecond());
       } else {
-        assertThat(i).as("%s must not expire", sk).doesNotContainKey("expires_at");
+        assertThat(i).as("%s must not expire", sk).doesNotContainKey("expires_at"); // (tombstones: deleteRemovesTheCode...)
       }
     }
   }

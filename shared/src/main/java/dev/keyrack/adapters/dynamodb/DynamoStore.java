@@ -41,26 +41,45 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  *   WORKSPACES                WS#&lt;workspace&gt;      the list of workspaces (read by the periodic sweep)
  *   WS#&lt;workspace&gt;           DEVICE#&lt;id&gt;         a device
  *   WS#&lt;workspace&gt;           CODE#&lt;uuid v7&gt;      an access code (version for optimistic locking), ordered
- *                                                 by creation, so the sweep of recent codes is a key range
+ *                                                 by creation, so the sweep of recent codes is a key range;
+ *                                                 doc and outbox (the last change's events) packed (PackedDoc);
+ *                                                 once deleted, a tombstone (no doc) expiring by TTL
  *   WS#&lt;workspace&gt;           PIN#&lt;device&gt;#&lt;h&gt;    claim of a PIN on a device (h = hash, never the PIN);
  *                                                 a deleted code leaves it behind for the next taker
  *   WS#&lt;workspace&gt;           EVENT#&lt;uuid v7&gt;     an event, time-ordered, expiring by TTL
  * </pre>
  *
- * Every key starts with the workspace, so no read can cross workspaces. A state change and its
- * events go in one transaction.
+ * Every key starts with the workspace, so no read can cross workspaces. A state change is one
+ * write (a conditional put of one item, or a transaction when it spans items: a code and its PIN
+ * claim, two codes), and the changed code's item carries the change's events (its outbox); the
+ * event items follow as plain puts. That halves the write units of a change against putting the
+ * events in its transaction (DynamoDB bills two units per item in a transaction), and the
+ * outbox keeps the events safe: the sweep writes any the writer did not get to.
  */
 public final class DynamoStore implements Store {
   static final String PK = "pk", SK = "sk", DOC = "doc", VERSION = "version", EXPIRES = "expires_at";
-  static final String WORKSPACES = "WORKSPACES";
+  static final String WORKSPACES = "WORKSPACES", OUTBOX = "outbox", TOMBSTONE = "tombstone";
+  /** How long a deleted code's tombstone (and the outbox of its removal) is kept. */
+  static final Duration TOMBSTONE_RETENTION = Duration.ofDays(3);
+  /** How far back the sweep checks that a change's events were written (longer than the daily sweep's period). */
+  static final Duration REPAIR_WINDOW = Duration.ofHours(26);
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DynamoStore.class);
   static final Duration EVENT_RETENTION = Duration.ofDays(90);
 
   private final DynamoDbClient ddb;
   private final String table;
 
+  private final java.time.Clock clock;
+
   public DynamoStore(DynamoDbClient ddb, String table) {
+    this(ddb, table, java.time.Clock.systemUTC());
+  }
+
+  /** @param clock the clock of the container's services (the age of a replaced outbox is judged by it) */
+  public DynamoStore(DynamoDbClient ddb, String table, java.time.Clock clock) {
     this.ddb = Objects.requireNonNull(ddb);
     this.table = Objects.requireNonNull(table);
+    this.clock = Objects.requireNonNull(clock);
   }
 
   static AttributeValue s(String v) {
@@ -82,8 +101,8 @@ public final class DynamoStore implements Store {
   /** @param consistent false for items whose relevant content never changes (half the read units) */
   private Optional<String> getDoc(String pk, String sk, boolean consistent) {
     GetItemResponse r = ddb.getItem(b -> b.tableName(table).key(Map.of(PK, s(pk), SK, s(sk))).consistentRead(consistent));
-    if (!r.hasItem() || r.item().isEmpty()) return Optional.empty();
-    return Optional.of(r.item().get(DOC).s());
+    if (!r.hasItem() || r.item().isEmpty() || !r.item().containsKey(DOC)) return Optional.empty(); // a tombstone has no doc
+    return Optional.of(PackedDoc.unpack(r.item().get(DOC)));
   }
 
   private List<Map<String, AttributeValue>> queryAll(QueryRequest.Builder q) {
@@ -164,28 +183,75 @@ public final class DynamoStore implements Store {
     Map<String, AttributeValue> values = new HashMap<>(Map.of(":pk", s(ws(workspaceId)), ":p", s("CODE#")));
     q.keyConditionExpression("pk = :pk AND begins_with(sk, :p)");
     if (deviceIdOrNull != null) {
-      q.filterExpression("device_id = :d");
+      q.filterExpression("device_id = :d AND attribute_not_exists(" + TOMBSTONE + ")");
       values.put(":d", s(deviceIdOrNull.toString()));
+    } else {
+      q.filterExpression("attribute_not_exists(" + TOMBSTONE + ")");
     }
     q.expressionAttributeValues(values);
-    return queryAll(q).stream().map(i -> Json.read(i.get(DOC).s(), AccessCode.class))
+    return queryAll(q).stream().map(i -> Json.read(PackedDoc.unpack(i.get(DOC)), AccessCode.class))
         .sorted(Comparator.comparing(AccessCode::createdAt).thenComparing(AccessCode::accessCodeId)).toList();
   }
 
   @Override
-  public List<AccessCode> sweepCodes(UUID workspaceId, Instant createdSinceOrNull) {
+  public List<AccessCode> sweepCodes(UUID workspaceId, Instant createdSinceOrNull, Instant now) {
     // Ids are UUIDv7 (time-ordered) since codes are made with Ids.timeOrdered; the lower bound is
     // widened by a second, as for events, since ids of one container may run ahead of their time.
     String lo = "CODE#" + (createdSinceOrNull == null ? "" : boundary(createdSinceOrNull.minusSeconds(1), false));
-    return queryAll(QueryRequest.builder().tableName(table).consistentRead(false)
+    List<AccessCode> out = new ArrayList<>();
+    for (Map<String, AttributeValue> i : queryAll(QueryRequest.builder().tableName(table).consistentRead(false)
         .keyConditionExpression("pk = :pk AND sk BETWEEN :lo AND :hi")
-        .expressionAttributeValues(Map.of(":pk", s(ws(workspaceId)), ":lo", s(lo), ":hi", s("CODE#~")))).stream()
-        .map(i -> Json.read(i.get(DOC).s(), AccessCode.class)).toList();
+        .expressionAttributeValues(Map.of(":pk", s(ws(workspaceId)), ":lo", s(lo), ":hi", s("CODE#~"))))) {
+      repairOutbox(i, now);
+      if (i.containsKey(DOC) && !i.containsKey(TOMBSTONE)) out.add(Json.read(PackedDoc.unpack(i.get(DOC)), AccessCode.class));
+    }
+    return out;
   }
 
-  private Map<String, AttributeValue> codeItem(AccessCode c) {
-    return Map.of(PK, s(ws(c.workspaceId())), SK, s("CODE#" + c.accessCodeId()), VERSION, n(c.version()),
-        "device_id", s(c.deviceId().toString()), DOC, s(Json.write(c)));
+  /**
+   * Writes the events of a recent change whose writer stopped between storing the change (with
+   * its events in the item's outbox) and writing the event items: when the outbox's last event is
+   * missing, all of them are put again (same ids, same content: a put that found them would change
+   * nothing). Only outboxes of the last {@link #REPAIR_WINDOW} are checked, a read each. Called by
+   * the sweep, and by a single-item write on the outbox it replaces (so a later change does not
+   * take a stopped writer's events with it; a change written in a transaction, such as a PIN
+   * change or a backup pull, does not check the outbox it replaces).
+   */
+  private void repairOutbox(Map<String, AttributeValue> item, Instant now) {
+    if (!item.containsKey(OUTBOX)) return;
+    List<Event> outbox = outbox(item);
+    if (outbox.isEmpty()) return;
+    Event last = outbox.get(outbox.size() - 1);
+    if (last.createdAt().isBefore(now.minus(REPAIR_WINDOW))) return;
+    if (getDoc(ws(last.workspaceId()), "EVENT#" + last.eventId(), false).isPresent()) return;
+    LOG.warn("events of a change to access code {} were missing; writing them from its outbox", outbox.get(0).accessCodeId());
+    putEvents(outbox);
+  }
+
+  private static List<Event> outbox(Map<String, AttributeValue> item) {
+    return List.of(Json.read(PackedDoc.unpack(item.get(OUTBOX)), Event[].class));
+  }
+
+  /** A code's item: its document packed, and the events of this change (the outbox), packed too. */
+  private Map<String, AttributeValue> codeItem(AccessCode c, List<Event> outbox) {
+    Map<String, AttributeValue> m = new HashMap<>(Map.of(PK, s(ws(c.workspaceId())), SK, s("CODE#" + c.accessCodeId()),
+        VERSION, n(c.version()), "device_id", s(c.deviceId().toString()), DOC, PackedDoc.pack(Json.write(c))));
+    if (!outbox.isEmpty()) m.put(OUTBOX, PackedDoc.pack(Json.write(outbox)));
+    return m;
+  }
+
+  /**
+   * What a deleted code leaves for a while: its key, a version past the code's (so a late update
+   * of the code fails its condition), and the outbox of its removal; no document, so every read
+   * treats it as gone. It expires by TTL after {@link #TOMBSTONE_RETENTION}.
+   */
+  private Map<String, AttributeValue> tombstone(AccessCode c, List<Event> outbox) {
+    Instant at = outbox.isEmpty() ? clock.instant() : outbox.get(outbox.size() - 1).createdAt();
+    Map<String, AttributeValue> m = new HashMap<>(Map.of(PK, s(ws(c.workspaceId())), SK, s("CODE#" + c.accessCodeId()),
+        VERSION, n(c.version() + 1), "device_id", s(c.deviceId().toString()), TOMBSTONE, AttributeValue.fromBool(true),
+        EXPIRES, n(at.plus(TOMBSTONE_RETENTION).getEpochSecond())));
+    if (!outbox.isEmpty()) m.put(OUTBOX, PackedDoc.pack(Json.write(outbox)));
+    return m;
   }
 
   /** The PIN claim key: a hash of workspace, device and PIN, so no PIN appears in a key. */
@@ -213,12 +279,25 @@ public final class DynamoStore implements Store {
         .expressionAttributeValues(Map.of(":id", s(c.accessCodeId().toString()))).build()).build();
   }
 
-  private TransactWriteItem eventPut(Event e) {
+  private static Map<String, AttributeValue> eventItem(Event e) {
     long expires = e.createdAt().plus(EVENT_RETENTION).getEpochSecond();
-    return TransactWriteItem.builder().put(Put.builder().tableName(table)
-        .item(Map.of(PK, s(ws(e.workspaceId())), SK, s("EVENT#" + e.eventId()), DOC, s(Json.write(e)),
-            EXPIRES, n(expires)))
-        .build()).build();
+    return Map.of(PK, s(ws(e.workspaceId())), SK, s("EVENT#" + e.eventId()), DOC, s(Json.write(e)), EXPIRES, n(expires));
+  }
+
+  /**
+   * Writes the event items of a stored change, one plain put each (one write unit; in the
+   * change's transaction each would cost two, and double the code's too). The change's own item
+   * carries them (its outbox), so an event that fails here is not lost: the sweep writes it.
+   */
+  private void putEvents(List<Event> events) {
+    for (Event e : events) {
+      try {
+        ddb.putItem(b -> b.tableName(table).item(eventItem(e)));
+      } catch (RuntimeException ex) {
+        LOG.warn("event {} ({}) of access code {} not written now ({}); the sweep writes it from the code's outbox",
+            e.eventId(), e.eventType(), e.accessCodeId(), ex.getClass().getSimpleName());
+      }
+    }
   }
 
   /**
@@ -293,8 +372,14 @@ public final class DynamoStore implements Store {
     try {
       if (item.put() != null) {
         Put p = item.put();
-        ddb.putItem(b -> b.tableName(p.tableName()).item(p.item()).conditionExpression(p.conditionExpression())
-            .expressionAttributeValues(p.hasExpressionAttributeValues() ? p.expressionAttributeValues() : null));
+        // The replaced item comes back at no read cost: its outbox is checked before it is gone for good.
+        var r = ddb.putItem(b -> b.tableName(p.tableName()).item(p.item()).conditionExpression(p.conditionExpression())
+            .expressionAttributeValues(p.hasExpressionAttributeValues() ? p.expressionAttributeValues() : null)
+            .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.ALL_OLD));
+        if (r.hasAttributes() && r.attributes().containsKey(OUTBOX)
+            && !r.attributes().get(OUTBOX).equals(p.item().get(OUTBOX))) {
+          repairOutbox(r.attributes(), clock.instant());
+        }
       } else if (item.delete() != null) {
         Delete d = item.delete();
         ddb.deleteItem(b -> b.tableName(d.tableName()).key(d.key()).conditionExpression(d.conditionExpression())
@@ -331,23 +416,23 @@ public final class DynamoStore implements Store {
   @Override
   public void create(AccessCode code, List<Event> events, boolean enableBackupPool) {
     List<TransactWriteItem> items = new ArrayList<>();
-    items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(codeItem(code))
+    items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(codeItem(code, events))
         .conditionExpression("attribute_not_exists(pk)").build()).build());
     List<Integer> pins = new ArrayList<>();
     if (code.code() != null) {
       pins.add(items.size());
       items.add(claimPin(code));
     }
-    events.forEach(e -> items.add(eventPut(e)));
     if (enableBackupPool) items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(poolItem(code.workspaceId(),
         code.deviceId())).build()).build());
     write(items, pins);
+    putEvents(events);
   }
 
   @Override
   public void update(AccessCode previous, AccessCode code, List<Event> events) {
     List<TransactWriteItem> items = new ArrayList<>();
-    items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(codeItem(code))
+    items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(codeItem(code, events))
         .conditionExpression("version = :v").expressionAttributeValues(Map.of(":v", n(previous.version())))
         .build()).build());
     List<Integer> pins = new ArrayList<>();
@@ -358,8 +443,8 @@ public final class DynamoStore implements Store {
         items.add(claimPin(code));
       }
     }
-    events.forEach(e -> items.add(eventPut(e)));
     write(items, pins);
+    putEvents(events);
   }
 
   @Override
@@ -367,7 +452,8 @@ public final class DynamoStore implements Store {
     List<TransactWriteItem> items = new ArrayList<>();
     List<Integer> pins = new ArrayList<>();
     for (Change ch : changes) {
-      items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(codeItem(ch.next()))
+      // the first code's item carries the events of the whole change
+      items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(codeItem(ch.next(), items.isEmpty() ? events : List.of()))
           .conditionExpression("version = :v").expressionAttributeValues(Map.of(":v", n(ch.previous().version())))
           .build()).build());
       if (!Objects.equals(ch.previous().code(), ch.next().code())) {
@@ -378,8 +464,8 @@ public final class DynamoStore implements Store {
         }
       }
     }
-    events.forEach(e -> items.add(eventPut(e)));
     write(items, pins);
+    putEvents(events);
   }
 
   /** Eventually consistent: a pool once on stays on. */
@@ -400,14 +486,13 @@ public final class DynamoStore implements Store {
   @Override
   public void delete(AccessCode code, List<Event> events) {
     List<TransactWriteItem> items = new ArrayList<>();
-    items.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table)
-        .key(Map.of(PK, s(ws(code.workspaceId())), SK, s("CODE#" + code.accessCodeId())))
+    items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(tombstone(code, events))
         .conditionExpression("version = :v").expressionAttributeValues(Map.of(":v", n(code.version())))
         .build()).build());
     // The PIN claim stays behind, naming the deleted code: the next code to claim the PIN takes it
     // over. That saves a write on every removal and costs a read only when a PIN comes back.
-    events.forEach(e -> items.add(eventPut(e)));
     write(items, List.of());
+    putEvents(events);
   }
 
   // --- events (action attempts are not stored: see ActionAttempts) ----------------------------------------------------------------
