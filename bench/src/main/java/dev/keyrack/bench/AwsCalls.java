@@ -94,11 +94,15 @@ public final class AwsCalls implements Part {
 
   /**
    * What the reconciler's sweeps read per stored code: read units of one frequent sweep (codes
-   * created in its window) and of one daily sweep (every code), each divided by the codes it read,
-   * and how often template.yaml runs each.
+   * created in its window) and of one daily sweep (every code), each divided by the codes it read;
+   * how often template.yaml runs each; and the read units of checking that a change's events were
+   * written (a sweep checks the changes of its window, about twice in a code's life).
    */
-  record Sweeps(double recentRcuPerCode, double allRcuPerCode, int recentCodes, int allCodes, Duration recentEvery,
+  record Sweeps(double recentRcuPerCode, double allRcuPerCode, double rcuPerCheck, int allCodes, Duration recentEvery,
                 Duration allEvery) {
+    /** Event checks per code: its create by a frequent sweep, its latest change by a daily one. */
+    static final int CHECKS_PER_CODE = 2;
+
     /** Frequent sweeps see a code for its first window; the daily one every day it is stored. */
     int recentSweepsPerCode() {
       return (int) Math.ceil(dev.keyrack.app.Reconciler.RECENT_WINDOW.toMillis() / (double) recentEvery.toMillis());
@@ -106,27 +110,30 @@ public final class AwsCalls implements Part {
 
     double rcuPerCode(double storedDays) {
       return recentSweepsPerCode() * recentRcuPerCode + storedDays * (Duration.ofDays(1).toMillis() / (double) allEvery.toMillis())
-          * allRcuPerCode;
+          * allRcuPerCode + CHECKS_PER_CODE * rcuPerCheck;
     }
 
     String note(double storedDays, PriceTable prices) {
       double perDay = Duration.ofDays(1).toMillis() / (double) allEvery.toMillis() * allRcuPerCode;
-      return String.format(Locale.ROOT, "Sweeps (ReconcilerFunction, measured here over %d codes): a %s sweep of recent codes "
-          + "reads %.3f RCU per code it sees (each code is seen by %d), a sweep of all codes every %s reads %.3f RCU per stored "
-          + "code; a booking's code is stored %.1f days on average (the simulation's booking model, lead plus nights), so the "
-          + "sweeps add %.2f RCU = $%.3f per million time-bound codes (the .sweeps steps). An ongoing code pays $%.3f per "
-          + "million codes for every day it is stored (not in its row: its life has no end to count to). The sweeps' own "
-          + "invocations are a fixed cost per deployment, not per code.",
-          allCodes, recentEvery, recentRcuPerCode, recentSweepsPerCode(), allEvery, allRcuPerCode, storedDays,
-          rcuPerCode(storedDays), rcuPerCode(storedDays) * prices.dynamoPerMillionReadUnits(),
+      return String.format(Locale.ROOT, "Sweeps (ReconcilerFunction, measured here over %d codes): a sweep of recent codes every "
+          + "%s reads %.3f RCU per code it sees (each code is seen by %d), a sweep of all codes every %s reads %.3f RCU per stored "
+          + "code, and checking that a change's events were written reads %.3f RCU (about %d checks per code); a booking's code "
+          + "is stored %.1f days on average (the simulation's booking model, lead plus nights), so the sweeps add %.2f RCU = "
+          + "$%.3f per million time-bound codes (the .sweeps steps). An ongoing code pays $%.3f per million codes for every day "
+          + "it is stored (not in its row: its life has no end to count to). The sweeps' own invocations are a fixed cost per "
+          + "deployment, not per code.",
+          allCodes, recentEvery, recentRcuPerCode, recentSweepsPerCode(), allEvery, allRcuPerCode, rcuPerCheck, CHECKS_PER_CODE,
+          storedDays, rcuPerCode(storedDays), rcuPerCode(storedDays) * prices.dynamoPerMillionReadUnits(),
           perDay * prices.dynamoPerMillionReadUnits());
     }
   }
 
   /**
    * Stores {@link #SWEEP_CODES} time-bound codes (far from their stay: nothing to re-send; PINs
-   * chosen by Keyrack to fit each brand) through the api, then runs the reconciler's handler with each schedule's input from template.yaml and
-   * counts the read units of its calls.
+   * chosen by Keyrack to fit each brand) through the api, then runs the reconciler's handler with
+   * each schedule's input from template.yaml and counts the read units of its calls; the codes are
+   * younger than a writer's grace, so no event check is made. Then, two minutes later, the daily
+   * sweep once more: what it reads on top is the checks, one GetItem each.
    */
   @SuppressWarnings("unchecked")
   static Sweeps measureSweeps(BenchStack b, MutableClock clock) {
@@ -135,38 +142,47 @@ public final class AwsCalls implements Part {
     for (int i = 0; i < SWEEP_CODES; i++) {
       Device d = locks.get(i % locks.size());
       var r = b.post("/access_codes/create", "{\"device_id\":\"" + d.deviceId() + "\",\"name\":\"Sweep " + i
-          + "\",\"starts_at\":\"" + start + "\",\"ends_at\":\""
-          + start.plus(Duration.ofDays(2)) + "\"}");
+          + "\",\"starts_at\":\"" + start + "\",\"ends_at\":\"" + start.plus(Duration.ofDays(2)) + "\"}");
       if (r.at("/access_code/access_code_id").asText().isEmpty()) throw new IllegalStateException("create failed: " + r);
     }
     var f = b.stack.template().function("ReconcilerFunction");
     var handler = (com.amazonaws.services.lambda.runtime.RequestHandler<Map<String, Object>, Map<String, Object>>)
         b.stack.handler("ReconcilerFunction");
+    var context = new dev.keyrack.local.LocalContext("keyrack-ReconcilerFunction", f.memoryMb(), 300);
     double recentRcu = 0, allRcu = 0;
     Duration recentEvery = null, allEvery = null;
-    int recentCodes = 0, allCodes = 0;
+    Map<String, Object> allInput = null;
+    int allCodes = 0;
     for (var sch : f.schedules()) {
       boolean recent = "RECENT".equals(sch.input().get("scope"));
       int seen = b.observer.workspaces().stream().mapToInt(w -> b.observer.sweepCodes(w.workspaceId(),
-          recent ? clock.instant().minus(dev.keyrack.app.Reconciler.RECENT_WINDOW) : null, clock.instant()).size()).sum();
+          recent ? clock.instant().minus(dev.keyrack.app.Reconciler.RECENT_WINDOW) : null, clock.instant(), clock.instant())
+          .size()).sum();
       b.quiesce(200);
       b.counter.reset();
-      handler.handleRequest(sch.input(), new dev.keyrack.local.LocalContext("keyrack-ReconcilerFunction", f.memoryMb(), 300));
+      handler.handleRequest(sch.input(), context);
       double rcu = b.counter.total().rcu();
       if (recent) {
         recentRcu = rcu / Math.max(1, seen);
         recentEvery = sch.every();
-        recentCodes = seen;
       } else {
         allRcu = rcu / Math.max(1, seen);
         allEvery = sch.every();
+        allInput = sch.input();
         allCodes = seen;
       }
     }
     if (recentEvery == null || allEvery == null) {
       throw new IllegalStateException("template.yaml's ReconcilerFunction needs a RECENT and a LOST_SENDS schedule");
     }
-    return new Sweeps(recentRcu, allRcu, recentCodes, allCodes, recentEvery, allEvery);
+    clock.advance(Duration.ofMinutes(2));
+    b.quiesce(200);
+    b.counter.reset();
+    handler.handleRequest(allInput, context);
+    var withChecks = b.counter.total();
+    long checks = withChecks.count("DynamoDb.GetItem");
+    double rcuPerCheck = checks == 0 ? 0 : (withChecks.rcu() - allRcu * allCodes) / checks;
+    return new Sweeps(recentRcu, allRcu, rcuPerCheck, allCodes, recentEvery, allEvery);
   }
 
   /** Median milliseconds of a GetItem on the stack's DynamoDB Local, through an uncounted client. */

@@ -97,7 +97,7 @@ class ReconcilerTest {
     try {
       sweeps.reconcile(s.ws, Reconciler.Scope.RECENT);
       assertThat(sent).contains(recent.accessCodeId()).doesNotContain(older.accessCodeId());
-      assertThat(s.store.sweepCodes(s.ws, s.clock.instant().minus(Reconciler.RECENT_WINDOW), s.clock.instant()))
+      assertThat(s.store.sweepCodes(s.ws, s.clock.instant().minus(Reconciler.RECENT_WINDOW), s.clock.instant(), s.clock.instant()))
           .extracting(AccessCode::accessCodeId).contains(recent.accessCodeId()).doesNotContain(older.accessCodeId());
 
       sent.clear();

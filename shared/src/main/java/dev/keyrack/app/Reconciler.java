@@ -46,6 +46,10 @@ public final class Reconciler {
 
   /** How far back the frequent sweep looks: a few of its runs, so a run that failed is covered by the next. */
   public static final Duration RECENT_WINDOW = Duration.ofMinutes(30);
+  /** The frequent sweep checks that the events of changes of this long ago were written (a run, and a bit). */
+  public static final Duration RECENT_REPAIR = Duration.ofMinutes(12);
+  /** The daily sweep does so for the last day (and a bit). */
+  public static final Duration DAILY_REPAIR = Duration.ofHours(26);
 
   private final Store store;
   private final JobQueue queue;
@@ -90,7 +94,11 @@ public final class Reconciler {
   /** @return how many operations were re-sent */
   public int reconcile(UUID workspaceId, Scope scope) {
     Instant now = clock.instant();
-    List<AccessCode> codes = store.sweepCodes(workspaceId, scope == Scope.RECENT ? now.minus(RECENT_WINDOW) : null, now);
+    // Each change's events are checked about once: by the frequent sweeps for a change of the last
+    // run or two (the sweep runs every ten minutes), by the daily one for the rest of the last day.
+    List<AccessCode> codes = scope == Scope.RECENT
+        ? store.sweepCodes(workspaceId, now.minus(RECENT_WINDOW), now.minus(RECENT_REPAIR), now)
+        : store.sweepCodes(workspaceId, null, now.minus(DAILY_REPAIR), now);
     // Devices are read only for the codes found (a workspace's locks far outnumber its recent codes).
     Map<UUID, Optional<Device>> devices = new HashMap<>();
     int sent = 0;

@@ -40,10 +40,12 @@ public interface Store {
    * Managed codes of the workspace for the periodic sweep, read eventually consistent (a code
    * stored a moment ago may be missed; the next sweep sees it): all of them, or only those created
    * at or after {@code createdSinceOrNull} (codes have time-ordered ids, so that is a key range and
-   * costs reads only for those codes). Unordered. On the way it writes the events of any recent
-   * change (as of {@code now}) whose writer stopped before writing them (see {@link #update}).
+   * costs reads only for those codes). Unordered. On the way it writes the events of any change
+   * made since {@code repairSince} (and over a minute before {@code now}) whose writer stopped
+   * before writing them (see {@link #update}); a read per such change.
    */
-  List<AccessCode> sweepCodes(UUID workspaceId, java.time.Instant createdSinceOrNull, java.time.Instant now);
+  List<AccessCode> sweepCodes(UUID workspaceId, java.time.Instant createdSinceOrNull, java.time.Instant repairSince,
+                              java.time.Instant now);
 
   /**
    * Stores a new code with its events and claims its PIN on the device.

@@ -61,8 +61,10 @@ public final class DynamoStore implements Store {
   static final String WORKSPACES = "WORKSPACES", OUTBOX = "outbox", TOMBSTONE = "tombstone";
   /** How long a deleted code's tombstone (and the outbox of its removal) is kept. */
   static final Duration TOMBSTONE_RETENTION = Duration.ofDays(3);
-  /** How far back the sweep checks that a change's events were written (longer than the daily sweep's period). */
+  /** How far back a write checks that the events of the change it replaces were written. */
   static final Duration REPAIR_WINDOW = Duration.ofHours(26);
+  /** A change's events younger than this are left to their writer, which may still be writing them. */
+  static final Duration WRITER_GRACE = Duration.ofMinutes(1);
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DynamoStore.class);
   static final Duration EVENT_RETENTION = Duration.ofDays(90);
 
@@ -194,7 +196,7 @@ public final class DynamoStore implements Store {
   }
 
   @Override
-  public List<AccessCode> sweepCodes(UUID workspaceId, Instant createdSinceOrNull, Instant now) {
+  public List<AccessCode> sweepCodes(UUID workspaceId, Instant createdSinceOrNull, Instant repairSince, Instant now) {
     // Ids are UUIDv7 (time-ordered) since codes are made with Ids.timeOrdered; the lower bound is
     // widened by a second, as for events, since ids of one container may run ahead of their time.
     String lo = "CODE#" + (createdSinceOrNull == null ? "" : boundary(createdSinceOrNull.minusSeconds(1), false));
@@ -202,7 +204,8 @@ public final class DynamoStore implements Store {
     for (Map<String, AttributeValue> i : queryAll(QueryRequest.builder().tableName(table).consistentRead(false)
         .keyConditionExpression("pk = :pk AND sk BETWEEN :lo AND :hi")
         .expressionAttributeValues(Map.of(":pk", s(ws(workspaceId)), ":lo", s(lo), ":hi", s("CODE#~"))))) {
-      repairOutbox(i, now);
+      // A writer is given a minute to write its events before they count as missing.
+      repairOutbox(i, repairSince, now.minus(WRITER_GRACE));
       if (i.containsKey(DOC) && !i.containsKey(TOMBSTONE)) out.add(Json.read(PackedDoc.unpack(i.get(DOC)), AccessCode.class));
     }
     return out;
@@ -212,17 +215,17 @@ public final class DynamoStore implements Store {
    * Writes the events of a recent change whose writer stopped between storing the change (with
    * its events in the item's outbox) and writing the event items: when the outbox's last event is
    * missing, all of them are put again (same ids, same content: a put that found them would change
-   * nothing). Only outboxes of the last {@link #REPAIR_WINDOW} are checked, a read each. Called by
-   * the sweep, and by a single-item write on the outbox it replaces (so a later change does not
+   * nothing). Only outboxes whose last event falls in {@code [from, to]} are checked, a read each.
+   * Called by the sweep, and by a single-item write on the outbox it replaces (if of the last {@link #REPAIR_WINDOW}) (so a later change does not
    * take a stopped writer's events with it; a change written in a transaction, such as a PIN
    * change or a backup pull, does not check the outbox it replaces).
    */
-  private void repairOutbox(Map<String, AttributeValue> item, Instant now) {
+  private void repairOutbox(Map<String, AttributeValue> item, Instant from, Instant to) {
     if (!item.containsKey(OUTBOX)) return;
     List<Event> outbox = outbox(item);
     if (outbox.isEmpty()) return;
     Event last = outbox.get(outbox.size() - 1);
-    if (last.createdAt().isBefore(now.minus(REPAIR_WINDOW))) return;
+    if (last.createdAt().isBefore(from) || last.createdAt().isAfter(to)) return;
     if (getDoc(ws(last.workspaceId()), "EVENT#" + last.eventId(), false).isPresent()) return;
     LOG.warn("events of a change to access code {} were missing; writing them from its outbox", outbox.get(0).accessCodeId());
     putEvents(outbox);
@@ -378,7 +381,8 @@ public final class DynamoStore implements Store {
             .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.ALL_OLD));
         if (r.hasAttributes() && r.attributes().containsKey(OUTBOX)
             && !r.attributes().get(OUTBOX).equals(p.item().get(OUTBOX))) {
-          repairOutbox(r.attributes(), clock.instant());
+          Instant now = clock.instant();
+          repairOutbox(r.attributes(), now.minus(REPAIR_WINDOW), now);
         }
       } else if (item.delete() != null) {
         Delete d = item.delete();
