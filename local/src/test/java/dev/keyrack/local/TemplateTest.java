@@ -119,9 +119,10 @@ class TemplateTest {
   /**
    * Least privilege: exactly the calls each function's code path makes through the adapters in
    * shared/src/main/java/dev/keyrack/adapters (DynamoStore, DynamoLockMemoryStore, SqsJobQueue,
-   * EventBridgeScheduler, AwsWiring.primeClients). Transactions hold only Puts and Deletes, so no
-   * function needs dynamodb:ConditionCheckItem or dynamodb:UpdateItem; ChangeMessageVisibilityBatch
-   * is authorised by sqs:ChangeMessageVisibility.
+   * EventBridgeScheduler, AwsWiring.primeClients). Transactions hold Puts and Deletes, and the
+   * ConditionCheck of taking over an abandoned PIN claim (in the functions that create codes: the
+   * api, and the worker filling backup pools); no function needs dynamodb:UpdateItem;
+   * ChangeMessageVisibilityBatch is authorised by sqs:ChangeMessageVisibility.
    */
   @Test
   void eachFunctionIsAllowedExactlyTheCallsItsCodeMakes() {
@@ -129,8 +130,8 @@ class TemplateTest {
         "dynamodb:DeleteItem");
     Set<String> api = new TreeSet<>(dynamo);
     // send device jobs; priming reads the queue's attributes and a schedule that does not exist
-    api.addAll(Set.of("sqs:SendMessage", "sqs:GetQueueAttributes", "scheduler:CreateSchedule", "scheduler:UpdateSchedule",
-        "scheduler:DeleteSchedule", "scheduler:GetSchedule", "iam:PassRole"));
+    api.addAll(Set.of("dynamodb:ConditionCheckItem", "sqs:SendMessage", "sqs:GetQueueAttributes", "scheduler:CreateSchedule",
+        "scheduler:UpdateSchedule", "scheduler:DeleteSchedule", "scheduler:GetSchedule", "iam:PassRole"));
     assertThat(allowedActions("ApiFunction")).isEqualTo(api);
 
     Set<String> programmer = new TreeSet<>(dynamo);
@@ -139,7 +140,7 @@ class TemplateTest {
 
     Set<String> worker = new TreeSet<>(dynamo);
     // retry later / release early, dead-letter; a pulled backup code schedules its removal (never cancels one)
-    worker.addAll(Set.of("sqs:SendMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes",
+    worker.addAll(Set.of("dynamodb:ConditionCheckItem", "sqs:SendMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes",
         "scheduler:CreateSchedule", "scheduler:UpdateSchedule", "scheduler:GetSchedule", "iam:PassRole"));
     assertThat(allowedActions("ProviderWorkerFunction")).isEqualTo(worker);
 

@@ -211,7 +211,7 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
   static final Map<String, double[]> ASSUMED_LAMBDA = Map.of(
       "Lambda.api", new double[] {1024, 100},
       "Lambda.programmer", new double[] {512, 60},
-      "Lambda.worker", new double[] {1024, 130});
+      "Lambda.worker", new double[] {512, 130});
 
   private static Cost cost(double wcu, double rcu, Object... kv) {
     Map<String, Double> m = new LinkedHashMap<>();

@@ -232,6 +232,56 @@ abstract class AbstractDynamoStoreTest {
     assertThat(store.events(w.workspaceId(), all(100))).hasSize(1);
   }
 
+  /** Concurrent creates of a PIN whose last holder was deleted: its claim is taken over once. */
+  @Test
+  void concurrentTakeOversOfAnAbandonedClaimLetExactlyOneWin() throws Exception {
+    Workspace w = workspace();
+    Device d = device(w);
+    AccessCode old = code(d, "7532");
+    store.create(old, List.of());
+    store.delete(old, List.of());
+    int n = 8;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+    List<Object> outcomes = new ArrayList<>();
+    try {
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<Object>> futures = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        AccessCode c = code(d, "7532");
+        futures.add(pool.submit(() -> {
+          go.await();
+          try {
+            store.create(c, List.of());
+            return "created";
+          } catch (RuntimeException e) {
+            return e.getClass().getSimpleName();
+          }
+        }));
+      }
+      go.countDown();
+      for (var f : futures) outcomes.add(f.get(30, java.util.concurrent.TimeUnit.SECONDS));
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(outcomes).containsOnly("created", "DuplicatePin");
+    assertThat(outcomes).filteredOn("created"::equals).hasSize(1);
+    assertThat(store.accessCodes(w.workspaceId(), d.deviceId())).hasSize(1);
+  }
+
+  /** A writer that stopped after claiming a PIN and before storing its code leaves a claim naming no code. */
+  @Test
+  void aClaimNamingACodeNeverStoredIsTakenOver() {
+    Workspace w = workspace();
+    Device d = device(w);
+    AccessCode never = code(d, "7533");
+    backend.dynamo().putItem(b -> b.tableName(table).item(Map.of("pk", AttributeValue.fromS("WS#" + w.workspaceId()),
+        "sk", AttributeValue.fromS(DynamoStore.pinKey(never)), "access_code_id", AttributeValue.fromS(never.accessCodeId().toString()))));
+    AccessCode next = code(d, "7533");
+    store.create(next, List.of());
+    assertThat(store.accessCode(w.workspaceId(), next.accessCodeId())).contains(next);
+    assertThatThrownBy(() -> store.create(code(d, "7533"), List.of())).isInstanceOf(Conflict.DuplicatePin.class);
+  }
+
   @Test
   void samePinOnAnotherDeviceIsFine() {
     Workspace w = workspace();

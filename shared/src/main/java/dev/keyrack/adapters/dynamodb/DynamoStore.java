@@ -258,7 +258,7 @@ public final class DynamoStore implements Store {
   }
 
   /** The PIN claim key: a hash of workspace, device and PIN, so no PIN appears in a key. */
-  static String pinKey(AccessCode c) {
+  public static String pinKey(AccessCode c) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       md.update((c.workspaceId() + "|" + c.deviceId() + "|" + c.code()).getBytes(StandardCharsets.UTF_8));
@@ -419,6 +419,10 @@ public final class DynamoStore implements Store {
 
   @Override
   public void create(AccessCode code, List<Event> events, boolean enableBackupPool) {
+    if (!enableBackupPool && code.code() != null) {
+      createWithoutTransaction(code, events);
+      return;
+    }
     List<TransactWriteItem> items = new ArrayList<>();
     items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(codeItem(code, events))
         .conditionExpression("attribute_not_exists(pk)").build()).build());
@@ -431,6 +435,77 @@ public final class DynamoStore implements Store {
         code.deviceId())).build()).build());
     write(items, pins);
     putEvents(events);
+  }
+
+  /**
+   * A new code with a PIN in three plain writes rather than one transaction of two items (which
+   * DynamoDB bills at two units each): claim the PIN, store the code, read the claim back.
+   * Another taker can take a claim over only while its owner's code does not exist (a condition
+   * on the owner's code, in the taker's transaction), so the one window is between our claim and
+   * our code; the read-back sees a claim taken in it, and the code is withdrawn as a duplicate.
+   * A claim left by a writer that stopped before storing its code names a code that does not
+   * exist: the next taker takes it over.
+   */
+  private void createWithoutTransaction(AccessCode code, List<Event> events) {
+    Put claim = claimPin(code).put();
+    claimOrTakeOver(claim);
+    try {
+      ddb.putItem(b -> b.tableName(table).item(codeItem(code, events)).conditionExpression("attribute_not_exists(pk)"));
+    } catch (ConditionalCheckFailedException e) {
+      throw new Conflict.StaleVersion(); // a second create of the same code
+    }
+    GetItemResponse back = ddb.getItem(b -> b.tableName(table).key(Map.of(PK, claim.item().get(PK), SK, claim.item().get(SK)))
+        .consistentRead(true));
+    if (!back.hasItem() || !code.accessCodeId().toString().equals(back.item().get("access_code_id").s())) {
+      ddb.deleteItem(b -> b.tableName(table).key(Map.of(PK, s(ws(code.workspaceId())), SK, s("CODE#" + code.accessCodeId()))));
+      throw new Conflict.DuplicatePin();
+    }
+    putEvents(events);
+  }
+
+  /** Puts a PIN claim, taking over an abandoned one (its owner gone or holding another PIN). */
+  private void claimOrTakeOver(Put claim) {
+    for (int attempt = 1; attempt <= 4; attempt++) {
+      try {
+        ddb.putItem(b -> b.tableName(table).item(claim.item()).conditionExpression(claim.conditionExpression())
+            .expressionAttributeValues(claim.expressionAttributeValues()));
+        return;
+      } catch (ConditionalCheckFailedException e) {
+        Optional<List<TransactWriteItem>> takeOver = takeOverIfAbandoned(claim);
+        if (takeOver.isEmpty()) throw new Conflict.DuplicatePin();
+        try {
+          ddb.transactWriteItems(b -> b.transactItems(takeOver.get()));
+          return;
+        } catch (TransactionCanceledException tce) {
+          // the owner's code appeared or changed, or another taker won: look again
+        }
+      }
+    }
+    throw new Conflict.DuplicatePin();
+  }
+
+  /**
+   * The take-over of an abandoned claim: the claim put on condition that it still names its owner,
+   * with a condition on the owner's code item that keeps it from holding the PIN meanwhile (no
+   * document: deleted, or never stored; or the version read when it was seen holding another
+   * PIN). Empty when the owner still holds the PIN (or the claim is gone: a plain put will do).
+   */
+  private Optional<List<TransactWriteItem>> takeOverIfAbandoned(Put claim) {
+    String pk = claim.item().get(PK).s(), sk = claim.item().get(SK).s();
+    GetItemResponse r = ddb.getItem(b -> b.tableName(table).key(Map.of(PK, s(pk), SK, s(sk))).consistentRead(true));
+    if (!r.hasItem() || r.item().isEmpty()) return Optional.of(List.of(TransactWriteItem.builder().put(claim).build()));
+    String owner = r.item().get("access_code_id").s();
+    Map<String, AttributeValue> key = Map.of(PK, s(pk), SK, s("CODE#" + owner));
+    GetItemResponse o = ddb.getItem(b -> b.tableName(table).key(key).consistentRead(true));
+    var check = software.amazon.awssdk.services.dynamodb.model.ConditionCheck.builder().tableName(table).key(key);
+    if (!o.hasItem() || o.item().isEmpty() || !o.item().containsKey(DOC)) {
+      check.conditionExpression("attribute_not_exists(#doc)").expressionAttributeNames(Map.of("#doc", DOC));
+    } else {
+      AccessCode holder = Json.read(PackedDoc.unpack(o.item().get(DOC)), AccessCode.class);
+      if (holder.code() != null && pinKey(holder).equals(sk)) return Optional.empty();
+      check.conditionExpression("version = :v").expressionAttributeValues(Map.of(":v", o.item().get(VERSION)));
+    }
+    return Optional.of(List.of(TransactWriteItem.builder().conditionCheck(check.build()).build(), takeOver(claim, owner)));
   }
 
   @Override
