@@ -262,6 +262,7 @@ public final class SchedulerEmulator implements AutoCloseable {
           if (dlq != null && dlq.isEmpty()) dlq = null;
           DeadLettered d = new DeadLettered(s.name(), s.group(), input, dlq, s.attempts() + 1,
               error == null ? "TargetInvocationFailed" : error, now);
+          schedules.remove(e.getKey(), s); // gone before it shows as dead-lettered: a reader never sees both
           deadLettered.add(d);
           System.err.println("local scheduler: schedule " + s.name() + " given up after " + d.attempts() + " attempt(s)"
               + (dlq == null ? "; no dead-letter queue, dropped" : "; sent to its dead-letter queue"));
@@ -272,7 +273,6 @@ public final class SchedulerEmulator implements AutoCloseable {
               System.err.println("local scheduler: dead-letter queue unreachable: " + sinkFailed.getClass().getSimpleName());
             }
           }
-          schedules.remove(e.getKey(), s);
         } else {
           long backoff = Math.min(60, 1L << Math.min(6, s.attempts()));
           schedules.put(e.getKey(), new Schedule(s.name(), s.group(), s.definition(), s.due(), s.attempts() + 1,
