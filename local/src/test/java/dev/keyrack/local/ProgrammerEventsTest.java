@@ -152,13 +152,34 @@ class ProgrammerEventsTest {
       assertThat(s.queueUrl()).isEqualTo(deviceJobs);
       assertThat(s.groupId()).isEqualTo(LOCKLY.toString());
       assertThat(s.op().kind()).isEqualTo(DeviceOperation.Kind.SET);
-      assertThat(s.op().codeVersion()).isEqualTo(2); // after the switch to setting
+      assertThat(s.op().codeVersion()).isEqualTo(c.version()); // the fire stores nothing: the worker does
+      assertThat(code(c.accessCodeId()).version()).isLessThanOrEqualTo(c.version() + 1);
       assertThat(s.deduplicationId()).isEqualTo(s.op().deduplicationId());
     });
     TestStack.await("the code set on the Lockly", Duration.ofSeconds(20), () -> code(c.accessCodeId()).status() == CodeStatus.set);
     assertThat(locks.memory(LOCKLY).slots().get(c.accessCodeId()).pin()).isEqualTo(c.code());
     assertThat(code(c.accessCodeId()).scheduledOnDevice()).isFalse();
     assertThat(eventTypes(c.accessCodeId())).containsExactly("access_code.set_on_device");
+  }
+
+  /** The fire stores nothing; the worker shows a code it could not set at once as setting, on its way. */
+  @Test
+  void aJustInTimeCodeTheLockDoesNotTakeAtOnceShowsSettingUntilItIsSet() throws Exception {
+    AccessCode c = timeBound(LOCKLY, STARTS, ENDS, "fire-program-jit.json");
+    locks.configure(LOCKLY, m -> m.withOnline(false));
+    try {
+      clockAt(sample("fire-program-jit.json", c.accessCodeId()).at());
+      assertThat(fire("fire-program-jit.json", c.accessCodeId())).isEqualTo("enqueued");
+      TestStack.await("setting after the first failed attempt", Duration.ofSeconds(20),
+          () -> code(c.accessCodeId()).status() == CodeStatus.setting);
+      assertThat(code(c.accessCodeId()).pendingMutations()).extracting(dev.keyrack.domain.PendingMutation::mutationCode)
+          .containsExactly("creating");
+      assertThat(locks.memory(LOCKLY).slots()).doesNotContainKey(c.accessCodeId());
+    } finally {
+      locks.configure(LOCKLY, m -> m.withOnline(true));
+    }
+    TestStack.await("set once the lock is back", Duration.ofSeconds(20), () -> code(c.accessCodeId()).status() == CodeStatus.set);
+    assertThat(code(c.accessCodeId()).pendingMutations()).isEmpty();
   }
 
   @Test

@@ -230,7 +230,11 @@ public final class AccessCodeService {
       next = next.withStatus(Planner.initialStatus(next, brand, now));
     } else if (planChanged && !plan.programNow()) {
       // Its programming moment moved into the future: off the lock until then.
-      if (current.onLock() || current.status() == CodeStatus.setting) op = DeviceOperation.Kind.UNLOAD;
+      // (an unset code whose programming moment has come may have a set in flight, as for a delete)
+      if (current.onLock() || current.status() == CodeStatus.setting
+          || current.status() == CodeStatus.unset && Planner.due(current, brand, now)) {
+        op = DeviceOperation.Kind.UNLOAD;
+      }
       next = next.withStatus(CodeStatus.unset);
       mutations.removeIf(m -> !m.mutationCode().equals("updating_time_frame"));
       mutations.add(new PendingMutation("deferring_creation", "Keyrack will program the access code closer to its start.",

@@ -7,6 +7,7 @@ import dev.keyrack.domain.DeviceOperation;
 import dev.keyrack.domain.Event;
 import dev.keyrack.domain.Ids;
 import dev.keyrack.domain.Notice;
+import dev.keyrack.domain.PendingMutation;
 import dev.keyrack.domain.RetryPolicy;
 import dev.keyrack.ports.Conflict;
 import dev.keyrack.ports.LockProvider;
@@ -207,7 +208,7 @@ public final class DeviceWorker {
     Instant now = Clocks.now(clock);
     List<Notice> errors = new ArrayList<>(withoutCodes(code.errors(), List.of(errorCode)));
     errors.add(new Notice(errorCode, e.getMessage(), now));
-    AccessCode next = code.withNotices(errors, code.warnings()).withVersion(code.version() + 1);
+    AccessCode next = onItsWay(code, device, now).withNotices(errors, code.warnings()).withVersion(code.version() + 1);
     try {
       store.update(code, next, List.of(Event.forCode(ids, "access_code.failed_to_set_on_device", next,
           device.connectedAccountId(), now, problems(next))));
@@ -255,6 +256,18 @@ public final class DeviceWorker {
   }
 
   /**
+   * A due code that the lock did not take at once shows that it is on its way ({@code setting},
+   * pending {@code creating}): the programmer stores nothing when programming starts, so this is
+   * where an unset code due now becomes setting. A preload (a native code before its start) stays
+   * unset.
+   */
+  static AccessCode onItsWay(AccessCode code, Device device, Instant now) {
+    if (code.status() != CodeStatus.unset || Planner.preloadOnly(code, device.profile(), now)) return code;
+    return code.withStatus(CodeStatus.setting)
+        .withPendingMutations(List.of(PendingMutation.of("creating", "Keyrack is setting the access code on the device.", now)));
+  }
+
+  /**
    * Puts the retry policy's verdict on the code: past {@code warnAfter} failed attempts the delay
    * warning and its event, past {@code failAfter} the failure error and its event. Each is added
    * once; a later success clears them.
@@ -265,11 +278,12 @@ public final class DeviceWorker {
     String error = setting ? "failed_to_set_on_device" : "failed_to_remove_from_device";
     boolean warn = retry.warns(failed) && code.warnings().stream().noneMatch(n -> n.code().equals(warning));
     boolean fail = retry.fails(failed) && code.errors().stream().noneMatch(n -> n.code().equals(error));
-    if (!warn && !fail) {
+    Instant now = Clocks.now(clock);
+    AccessCode shown = setting ? onItsWay(code, device, now) : code;
+    if (!warn && !fail && shown == code) {
       if (setting && retry.fails(failed)) onSetFailure.accept(code); // still failing: a backup may be due now
       return Outcome.RETRY;
     }
-    Instant now = Clocks.now(clock);
     List<Notice> warnings = new ArrayList<>(code.warnings());
     List<Notice> errors = new ArrayList<>(code.errors());
     List<Event> events = new ArrayList<>();
@@ -286,7 +300,7 @@ public final class DeviceWorker {
           problems(code.withNotices(errors, warnings))));
     }
     try {
-      store.update(code, code.withNotices(errors, warnings).withVersion(code.version() + 1), events);
+      store.update(code, shown.withNotices(errors, warnings).withVersion(code.version() + 1), events);
       if (warn) telemetry.count(setting ? "AccessCodesDelayed" : "AccessCodeRemovalsDelayed");
       if (fail) telemetry.count(setting ? "AccessCodesFailed" : "AccessCodeRemovalsFailed");
       if (fail && setting) onSetFailure.accept(code);

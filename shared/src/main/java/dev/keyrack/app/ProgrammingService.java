@@ -92,16 +92,12 @@ public final class ProgrammingService {
       LOG.info("access code activated id={} device={}", c.accessCodeId(), c.deviceId());
       return Outcome.ACTIVATED;
     }
-    AccessCode next = c;
-    // Programming starts (just in time), or a native code whose preload never made it is due now:
-    // either way it is on its way to the lock, so it shows setting.
-    if ((t == Transition.PROGRAM || t == Transition.ACTIVATE) && c.status() == CodeStatus.unset) {
-      next = c.withStatus(CodeStatus.setting)
-          .withPendingMutations(List.of(PendingMutation.of("creating", "Keyrack is setting the access code on the device.", now)))
-          .withVersion(c.version() + 1);
-      store.update(c, next, List.of());
-    }
-    queue.enqueue(new DeviceOperation(DeviceOperation.Kind.SET, c.workspaceId(), c.deviceId(), c.accessCodeId(), next.version()));
+    // Programming starts (just in time), or a native code whose preload never made it is due now.
+    // Nothing is stored here (a write unit per code saved): the worker stores the code as set, or,
+    // when the lock does not take it at once, as setting with the delay. Until then the code is
+    // unset with its programming moment past, which deletes, updates and the sweep all treat as
+    // on its way to the lock.
+    queue.enqueue(new DeviceOperation(DeviceOperation.Kind.SET, c.workspaceId(), c.deviceId(), c.accessCodeId(), c.version()));
     return Outcome.ENQUEUED;
   }
 
