@@ -156,16 +156,17 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
   // ---------------------------------------------------------------------------------------------
   // The default estimate: the one place where calls are assumed rather than measured. Read off the
   // app services and adapters (and matching what part 3 counts):
-  //  - api create: the API key and device reads (GetItem 2), the device's codes (Query), the code
-  //    with its PIN claim and event (TransactWriteItems, 3 items; action attempts are not stored), one
-  //    CreateSchedule per later moment (AccessCodeService.create);
-  //  - a fire: the code and device reads (GetItem 2, ProgrammingService.fire); a just-in-time PROGRAM
-  //    also stores status setting (one item: a plain PutItem); the native ACTIVATE of a preloaded
-  //    code stores the activation with its event (TransactWriteItems) and sends nothing to the
-  //    queue; a REMOVE writes nothing (the worker removes a code whose window has ended);
+  //  - api create: the API key and device reads (GetItem 2), the device's codes (Query), the PIN
+  //    claim, the code (carrying its event) and the event item (PutItem 3), the claim read back
+  //    (GetItem); no action attempt is stored; one CreateSchedule per later moment (AccessCodeService.create);
+  //  - a fire: the code and device reads (GetItem 2, ProgrammingService.fire); a PROGRAM stores
+  //    nothing; the native ACTIVATE of a preloaded code stores the activation carrying its event,
+  //    then the event item (PutItem 2), and sends nothing to the queue; a REMOVE writes nothing (the
+  //    worker removes a code whose window has ended);
   //  - a worker operation: the event source mapping's ReceiveMessage and DeleteMessageBatch, the
-  //    device and code reads, the code with its event (TransactWriteItems; a removal deletes the code
-  //    and writes two events).
+  //    device and code reads, the code carrying its event and the event item (PutItem 2; a removal
+  //    puts the code's tombstone and one item for its two events), and a read checking the events
+  //    of the change it replaces (DynamoStore).
   // Lambda keys carry the function: one invocation each, billed at ASSUMED_LAMBDA's memory and time.
 
   /**
@@ -222,12 +223,16 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
   /** A fire read: the code (consistent, 1 RRU) and the device (eventually consistent, 0.5 RRU). */
   static final Cost FIRE = cost(0, 1.5, "Scheduler.Invocation", 1, "Lambda.programmer", 1, "DynamoDb.GetItem", 2);
   static final Cost FIRE_AND_ENQUEUE = FIRE.plus(cost(0, 0, "Sqs.SendMessage", 1));
-  /** The worker's set: the code with its event (2 items in a transaction, 2 WRU each). */
-  static final Cost WORKER_SET = cost(4, 1.5, "Sqs.ReceiveMessage", 1, "Sqs.DeleteMessageBatch", 1, "Lambda.worker", 1,
-      "DynamoDb.GetItem", 2, "DynamoDb.TransactWriteItems", 1);
-  /** The worker's removal: the code deleted with two events (3 items). */
-  static final Cost WORKER_REMOVE = cost(6, 1.5, "Sqs.ReceiveMessage", 1, "Sqs.DeleteMessageBatch", 1, "Lambda.worker", 1,
-      "DynamoDb.GetItem", 2, "DynamoDb.TransactWriteItems", 1);
+  /**
+   * The worker's set: the code (carrying its event) and the event item, a plain put each (1 WRU
+   * each: the packed code item is about 0.5 KB); the put returns the item it replaced, and when that
+   * carried a recent change's events, one eventually consistent read checks they were written.
+   */
+  static final Cost WORKER_SET = cost(2, 2.0, "Sqs.ReceiveMessage", 1, "Sqs.DeleteMessageBatch", 1, "Lambda.worker", 1,
+      "DynamoDb.GetItem", 3, "DynamoDb.PutItem", 2);
+  /** The worker's removal: the code's tombstone (carrying its two events) and one item for both events. */
+  static final Cost WORKER_REMOVE = cost(2, 2.0, "Sqs.ReceiveMessage", 1, "Sqs.DeleteMessageBatch", 1, "Lambda.worker", 1,
+      "DynamoDb.GetItem", 3, "DynamoDb.PutItem", 2);
 
   static Map<String, Double> plus(Map<String, Double> a, Map<String, Double> b) {
     Map<String, Double> m = new LinkedHashMap<>(a);
@@ -235,10 +240,13 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
     return m;
   }
 
-  /** The api's create: key and device reads, the device's codes, the code with PIN claim and event (no action attempt is stored). */
+  /**
+   * The api's create: key and device reads, the device's codes, the PIN claim, the code (carrying
+   * its event), the claim read back (consistent), the event item; no action attempt is stored.
+   */
   private static Cost create(int schedules) {
-    return cost(6, 1.0, "ApiGateway.Request", 1, "Lambda.api", 1, "DynamoDb.GetItem", 2, "DynamoDb.Query", 1,
-        "DynamoDb.TransactWriteItems", 1, "Scheduler.CreateSchedule", schedules);
+    return cost(3, 3.0, "ApiGateway.Request", 1, "Lambda.api", 1, "DynamoDb.GetItem", 3, "DynamoDb.Query", 1,
+        "DynamoDb.PutItem", 3, "Scheduler.CreateSchedule", schedules);
   }
 
   /**
@@ -253,18 +261,20 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
     // retryLater's ChangeMessageVisibility; the message is not deleted.
     m.put(Extra.retry, cost(0, 1.5, "Sqs.ReceiveMessage", 1, "Lambda.worker", 1, "DynamoDb.GetItem", 2,
         "Sqs.ChangeMessageVisibility", 1));
-    // DeviceWorker.reportDelay when a warning or an error is new: the code with its event(s).
-    m.put(Extra.delay_report, cost(4, 0, "DynamoDb.TransactWriteItems", 1));
+    // DeviceWorker.reportDelay when a warning or an error is new: the code with its event(s), then their item.
+    m.put(Extra.delay_report, cost(2, 0, "DynamoDb.PutItem", 2));
     // BackupPools.onSetFailure once BackupPolicy says pull: the pool flag (eventually consistent).
     m.put(Extra.pool_check, cost(0, 0.5, "DynamoDb.GetItem", 1));
-    // BackupPools.pull: the code, the device and the pool flag again, the device's codes, both codes linked with
-    // the pull event (3 items), the backup's removal scheduled; then fill's query of the device's codes.
-    m.put(Extra.backup_pull, cost(6, 4.0, "DynamoDb.GetItem", 3, "DynamoDb.Query", 2, "DynamoDb.TransactWriteItems", 1,
-        "Scheduler.CreateSchedule", 1));
+    // BackupPools.pull: the code, the device and the pool flag again, the device's codes, both codes linked
+    // (a transaction of 2 items, one carrying the pull event), the event item, the backup's removal scheduled;
+    // then fill's query of the device's codes.
+    m.put(Extra.backup_pull, cost(5, 4.0, "DynamoDb.GetItem", 3, "DynamoDb.Query", 2, "DynamoDb.TransactWriteItems", 1,
+        "DynamoDb.PutItem", 1, "Scheduler.CreateSchedule", 1));
     // BackupPools.pull finding no programmed backup: the same reads and fill's query, no write (a 409).
     m.put(Extra.backup_pool_empty, cost(0, 4.0, "DynamoDb.GetItem", 3, "DynamoDb.Query", 2));
-    // BackupPools.fill, per backup made: the code with its PIN claim (2 items), its SET enqueued, the worker's set.
-    m.put(Extra.backup_fill, cost(4, 0, "DynamoDb.TransactWriteItems", 1, "Sqs.SendMessage", 1).plus(WORKER_SET));
+    // BackupPools.fill, per backup made: its PIN claim, the code, the claim read back (consistent), its SET
+    // enqueued, the worker's set.
+    m.put(Extra.backup_fill, cost(2, 1.0, "DynamoDb.PutItem", 2, "DynamoDb.GetItem", 1, "Sqs.SendMessage", 1).plus(WORKER_SET));
     // A pulled backup leaves at the original's ends_at: a removal fire (writes nothing) and the worker's removal.
     m.put(Extra.backup_remove, FIRE_AND_ENQUEUE.plus(WORKER_REMOVE));
     // ProgrammingService.fire dropping a fire (code deleted, or a duplicate): the two reads only.
@@ -280,8 +290,8 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
 
   private static AwsCallModel defaultModel() {
     PriceTable prices = PriceTable.load();
-    Cost jitProgramFire = FIRE_AND_ENQUEUE.plus(cost(1, 0, "DynamoDb.PutItem", 1));
-    Cost activateFire = FIRE.plus(cost(4, 0, "DynamoDb.TransactWriteItems", 1));
+    Cost jitProgramFire = FIRE_AND_ENQUEUE; // stores nothing: the worker does
+    Cost activateFire = FIRE.plus(cost(2, 0, "DynamoDb.PutItem", 2));
     List<Step> steps = List.of(
         step(prices, "native.create", At.create, Lifecycle.time_bound_native, create(3), false),
         step(prices, "native.preload_fire", At.program, Lifecycle.time_bound_native, FIRE_AND_ENQUEUE, false),
@@ -297,8 +307,8 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
         step(prices, "jit.worker_remove", At.ends_at, Lifecycle.time_bound_jit, WORKER_REMOVE, true),
         step(prices, "ongoing.create", At.create, Lifecycle.ongoing, create(0).plus(cost(0, 0, "Sqs.SendMessage", 1)), false),
         step(prices, "ongoing.set", At.program, Lifecycle.ongoing, WORKER_SET, true),
-        step(prices, "ongoing.delete", At.ends_at, Lifecycle.ongoing, cost(1, 1.5, "ApiGateway.Request", 1, "Lambda.api", 1,
-            "DynamoDb.GetItem", 2, "DynamoDb.PutItem", 1, "Sqs.SendMessage", 1), false),
+        step(prices, "ongoing.delete", At.ends_at, Lifecycle.ongoing, cost(1, 2.0, "ApiGateway.Request", 1, "Lambda.api", 1,
+            "DynamoDb.GetItem", 3, "DynamoDb.PutItem", 1, "Sqs.SendMessage", 1), false),
         step(prices, "ongoing.worker_remove", At.ends_at, Lifecycle.ongoing, WORKER_REMOVE, true));
     Map<Lifecycle, Double> usd = new LinkedHashMap<>();
     for (Lifecycle l : Lifecycle.values()) {

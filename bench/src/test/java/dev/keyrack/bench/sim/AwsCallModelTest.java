@@ -61,8 +61,12 @@ class AwsCallModelTest {
 
     // ProgrammingService records a preloaded code's activation itself: no queue message, no worker.
     assertThat(d.callsAt(Lifecycle.time_bound_native, At.starts_at, true)).isEmpty();
-    assertThat(d.callsAt(Lifecycle.time_bound_native, At.starts_at)).doesNotContainKey("Sqs.SendMessage")
-        .containsEntry("DynamoDb.TransactWriteItems", 1.0);
+    assertThat(d.callsAt(Lifecycle.time_bound_native, At.starts_at)).doesNotContainKeys("Sqs.SendMessage",
+        "DynamoDb.TransactWriteItems").containsEntry("DynamoDb.PutItem", 2.0); // the code carrying its event, the event item
+    // A just-in-time PROGRAM fire stores nothing; the worker stores the code as set.
+    assertThat(d.callsAt(Lifecycle.time_bound_jit, At.program, false)).doesNotContainKeys("DynamoDb.PutItem",
+        "DynamoDb.TransactWriteItems").containsEntry("Sqs.SendMessage", 1.0);
+    assertThat(d.callsAt(Lifecycle.time_bound_jit, At.program, true)).containsEntry("DynamoDb.PutItem", 2.0);
     // A removal fire writes nothing.
     for (Lifecycle l : new Lifecycle[] {Lifecycle.time_bound_native, Lifecycle.time_bound_jit}) {
       assertThat(d.callsAt(l, At.ends_at, false)).as(l.name())
@@ -74,8 +78,8 @@ class AwsCallModelTest {
   void extrasFollowTheCodeAndArePricedFromThePriceTable() {
     PriceTable prices = PriceTable.load();
     AwsCallModel.Cost remove = AwsCallModel.EXTRAS.get(AwsCallModel.Extra.backup_remove);
-    // The pulled backup's removal fire writes nothing; only the worker's removal writes (one transaction).
-    assertThat(remove.calls()).containsEntry("DynamoDb.TransactWriteItems", 1.0).doesNotContainKey("DynamoDb.PutItem");
+    // The pulled backup's removal fire writes nothing; only the worker's removal writes (its tombstone, its events' item).
+    assertThat(remove.calls()).containsEntry("DynamoDb.PutItem", 2.0).doesNotContainKey("DynamoDb.TransactWriteItems");
     // BackupPools: onSetFailure's pool read, then pull's code, device and pool reads.
     assertThat(AwsCallModel.EXTRAS.get(AwsCallModel.Extra.pool_check).calls()).containsEntry("DynamoDb.GetItem", 1.0);
     assertThat(AwsCallModel.EXTRAS.get(AwsCallModel.Extra.backup_pull).calls()).containsEntry("DynamoDb.GetItem", 3.0)

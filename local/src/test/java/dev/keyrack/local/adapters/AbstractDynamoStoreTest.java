@@ -14,6 +14,7 @@ import dev.keyrack.domain.ApiKeys;
 import dev.keyrack.domain.CodeStatus;
 import dev.keyrack.domain.Device;
 import dev.keyrack.domain.Event;
+import dev.keyrack.domain.Ids;
 import dev.keyrack.domain.Workspace;
 import dev.keyrack.ports.Conflict;
 import dev.keyrack.ports.Store.EventQuery;
@@ -441,6 +442,33 @@ abstract class AbstractDynamoStoreTest {
     if (v.b() != null) return v.b().asByteArray().length;
     if (v.n() != null) return v.n().length();
     return 1;
+  }
+
+  @Test
+  void theEventsOfOneChangeShareOneItemAndEachIsFoundById() {
+    Workspace w = workspace();
+    Device d = device(w);
+    AccessCode c = code(d, "4821");
+    store.create(c, List.of());
+    Ids ids = new Ids();
+    Event removed = new Event(ids.timeOrdered(T0.plusSeconds(3)), w.workspaceId(), "access_code.removed_from_device",
+        T0.plusSeconds(3), T0.plusSeconds(3), d.deviceId(), c.accessCodeId(), UUID.randomUUID(), Map.of());
+    Event deleted = new Event(ids.timeOrdered(T0.plusSeconds(3)), w.workspaceId(), "access_code.deleted",
+        T0.plusSeconds(3), T0.plusSeconds(3), d.deviceId(), c.accessCodeId(), UUID.randomUUID(), Map.of("code", "4821"));
+    // another change's event in between, from another container (ids of the same millisecond)
+    Event other = event(code(d, "9999"), "access_code.created", T0.plusSeconds(3));
+    store.create(code(d, "5555"), List.of(other));
+    store.delete(c, List.of(removed, deleted));
+
+    assertThat(sortKeys(w.workspaceId()).stream().filter(sk -> sk.startsWith("EVENT#"))).hasSize(2);
+    assertThat(store.event(w.workspaceId(), removed.eventId())).contains(removed);
+    assertThat(store.event(w.workspaceId(), deleted.eventId())).contains(deleted);
+    assertThat(store.event(w.workspaceId(), other.eventId())).contains(other);
+    assertThat(store.events(w.workspaceId(), new EventQuery(null, c.accessCodeId(), null, null, null, 10)))
+        .containsExactly(deleted, removed);
+    assertThat(store.events(w.workspaceId(), new EventQuery(null, null, List.of("access_code.deleted"), null, null, 10)))
+        .containsExactly(deleted);
+    assertThat(store.events(w.workspaceId(), new EventQuery(null, c.accessCodeId(), null, null, null, 1))).containsExactly(deleted);
   }
 
   @Test

@@ -46,7 +46,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  *                                                 once deleted, a tombstone (no doc) expiring by TTL
  *   WS#&lt;workspace&gt;           PIN#&lt;device&gt;#&lt;h&gt;    claim of a PIN on a device (h = hash, never the PIN);
  *                                                 a deleted code leaves it behind for the next taker
- *   WS#&lt;workspace&gt;           EVENT#&lt;uuid v7&gt;     an event, time-ordered, expiring by TTL
+ *   WS#&lt;workspace&gt;           EVENT#&lt;uuid v7&gt;     an event, or the events of one change (keyed by the first),
+ *                                                 time-ordered, expiring by TTL
  * </pre>
  *
  * Every key starts with the workspace, so no read can cross workspaces. A state change is one
@@ -213,8 +214,8 @@ public final class DynamoStore implements Store {
 
   /**
    * Writes the events of a recent change whose writer stopped between storing the change (with
-   * its events in the item's outbox) and writing the event items: when the outbox's last event is
-   * missing, all of them are put again (same ids, same content: a put that found them would change
+   * its events in the item's outbox) and writing their event item: when that item is missing, it
+   * is put again (same ids, same content: a put that found them would change
    * nothing). Only outboxes whose last event falls in {@code [from, to]} are checked, a read each.
    * Called by the sweep, and by a single-item write on the outbox it replaces (if of the last {@link #REPAIR_WINDOW}) (so a later change does not
    * take a stopped writer's events with it; a change written in a transaction, such as a PIN
@@ -226,9 +227,12 @@ public final class DynamoStore implements Store {
     if (outbox.isEmpty()) return;
     Event last = outbox.get(outbox.size() - 1);
     if (last.createdAt().isBefore(from) || last.createdAt().isAfter(to)) return;
-    if (getDoc(ws(last.workspaceId()), "EVENT#" + last.eventId(), false).isPresent()) return;
-    LOG.warn("events of a change to access code {} were missing; writing them from its outbox", outbox.get(0).accessCodeId());
-    putEvents(outbox);
+    for (List<Event> group : groups(outbox)) { // (one, but for a change whose events span moments)
+      Event first = group.get(0);
+      if (getDoc(ws(first.workspaceId()), "EVENT#" + first.eventId(), false).isPresent()) continue; // its item is there
+      LOG.warn("events of a change to access code {} were missing; writing them from its outbox", first.accessCodeId());
+      putEvents(group);
+    }
   }
 
   private static List<Event> outbox(Map<String, AttributeValue> item) {
@@ -282,25 +286,56 @@ public final class DynamoStore implements Store {
         .expressionAttributeValues(Map.of(":id", s(c.accessCodeId().toString()))).build()).build();
   }
 
-  private static Map<String, AttributeValue> eventItem(Event e) {
-    long expires = e.createdAt().plus(EVENT_RETENTION).getEpochSecond();
-    return Map.of(PK, s(ws(e.workspaceId())), SK, s("EVENT#" + e.eventId()), DOC, s(Json.write(e)), EXPIRES, n(expires));
+  /**
+   * The item of a change's events: keyed by its first (oldest) event, the events together (one
+   * write unit for all, where an item each would cost one each); a lone event is stored as itself.
+   */
+  private static Map<String, AttributeValue> eventItem(List<Event> events) {
+    Event first = events.get(0);
+    long expires = first.createdAt().plus(EVENT_RETENTION).getEpochSecond();
+    String doc = events.size() == 1 ? Json.write(first) : Json.write(events);
+    return Map.of(PK, s(ws(first.workspaceId())), SK, s("EVENT#" + first.eventId()), DOC, s(doc), EXPIRES, n(expires));
   }
 
   /**
-   * Writes the event items of a stored change, one plain put each (one write unit; in the
-   * change's transaction each would cost two, and double the code's too). The change's own item
-   * carries them (its outbox), so an event that fails here is not lost: the sweep writes it.
+   * Writes the events of a stored change, in one plain put (one write unit per KB; in the change's
+   * transaction each event would cost two, and double the code's too). The change's own item
+   * carries them (its outbox), so events that fail here are not lost: the sweep writes them.
    */
   private void putEvents(List<Event> events) {
-    for (Event e : events) {
+    for (List<Event> group : groups(events)) {
       try {
-        ddb.putItem(b -> b.tableName(table).item(eventItem(e)));
+        ddb.putItem(b -> b.tableName(table).item(eventItem(group)));
       } catch (RuntimeException ex) {
-        LOG.warn("event {} ({}) of access code {} not written now ({}); the sweep writes it from the code's outbox",
-            e.eventId(), e.eventType(), e.accessCodeId(), ex.getClass().getSimpleName());
+        LOG.warn("events {} of access code {} not written now ({}); the sweep writes them from the code's outbox",
+            group.stream().map(Event::eventType).toList(), group.get(0).accessCodeId(), ex.getClass().getSimpleName());
       }
     }
+  }
+
+  /** Largest event item written (DynamoDB's limit is 400 KB; events are a few hundred bytes). */
+  static final int EVENT_ITEM_BYTES = 64 * 1024;
+
+  /**
+   * Events that share an item: consecutive ones of the same moment (what one change produces), up
+   * to {@link #EVENT_ITEM_BYTES}; a lookup by id finds a later one near its first (see {@link #event}).
+   */
+  static List<List<Event>> groups(List<Event> events) {
+    List<List<Event>> out = new ArrayList<>();
+    List<Event> cur = new ArrayList<>();
+    int bytes = 0;
+    for (Event e : events) {
+      int size = Json.write(e).length();
+      if (!cur.isEmpty() && (!e.createdAt().equals(cur.get(0).createdAt()) || bytes + size > EVENT_ITEM_BYTES)) {
+        out.add(cur);
+        cur = new ArrayList<>();
+        bytes = 0;
+      }
+      cur.add(e);
+      bytes += size;
+    }
+    if (!cur.isEmpty()) out.add(cur);
+    return out;
   }
 
   /**
@@ -578,7 +613,28 @@ public final class DynamoStore implements Store {
 
   @Override
   public Optional<Event> event(UUID workspaceId, UUID eventId) {
-    return getDoc(ws(workspaceId), "EVENT#" + eventId).map(d -> Json.read(d, Event.class));
+    Optional<Event> direct = getDoc(ws(workspaceId), "EVENT#" + eventId).flatMap(d -> find(eventsIn(d), eventId));
+    if (direct.isPresent()) return direct;
+    // Not first of its change: in the item of the change's first event, a moment before it.
+    long ms = eventId.getMostSignificantBits() >>> 16;
+    String lo = "EVENT#" + boundary(Instant.ofEpochMilli(ms).minusSeconds(2), false), hi = "EVENT#" + eventId;
+    QueryResponse r = ddb.query(b -> b.tableName(table).consistentRead(true).scanIndexForward(false).limit(25)
+        .keyConditionExpression("pk = :pk AND sk BETWEEN :lo AND :hi")
+        .expressionAttributeValues(Map.of(":pk", s(ws(workspaceId)), ":lo", s(lo), ":hi", s(hi))));
+    for (Map<String, AttributeValue> item : r.items()) {
+      Optional<Event> e = find(eventsIn(item.get(DOC).s()), eventId);
+      if (e.isPresent()) return e;
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Event> find(List<Event> events, UUID eventId) {
+    return events.stream().filter(e -> e.eventId().equals(eventId)).findFirst();
+  }
+
+  /** The events of an event item: one (an object), or those of one change (an array, oldest first). */
+  private static List<Event> eventsIn(String doc) {
+    return doc.startsWith("[") ? List.of(Json.read(doc, Event[].class)) : List.of(Json.read(doc, Event.class));
   }
 
   @Override
@@ -596,15 +652,18 @@ public final class DynamoStore implements Store {
     do {
       QueryResponse r = ddb.query(b.exclusiveStartKey(start).build());
       for (Map<String, AttributeValue> item : r.items()) {
-        Event e = Json.read(item.get(DOC).s(), Event.class);
-        if (q.deviceId() != null && !q.deviceId().equals(e.deviceId())) continue;
-        if (q.accessCodeId() != null && !q.accessCodeId().equals(e.accessCodeId())) continue;
-        if (q.eventTypes() != null && !q.eventTypes().isEmpty() && !q.eventTypes().contains(e.eventType())) continue;
-        // The key range is whole milliseconds of the id; the exact bounds are the event's own time.
-        if (q.since() != null && e.createdAt().isBefore(q.since())) continue;
-        if (q.until() != null && e.createdAt().isAfter(q.until())) continue;
-        out.add(e);
-        if (out.size() >= q.limit()) return out;
+        List<Event> inItem = new ArrayList<>(eventsIn(item.get(DOC).s()));
+        java.util.Collections.reverse(inItem); // newest first
+        for (Event e : inItem) {
+          if (q.deviceId() != null && !q.deviceId().equals(e.deviceId())) continue;
+          if (q.accessCodeId() != null && !q.accessCodeId().equals(e.accessCodeId())) continue;
+          if (q.eventTypes() != null && !q.eventTypes().isEmpty() && !q.eventTypes().contains(e.eventType())) continue;
+          // The key range is whole milliseconds of the id; the exact bounds are the event's own time.
+          if (q.since() != null && e.createdAt().isBefore(q.since())) continue;
+          if (q.until() != null && e.createdAt().isAfter(q.until())) continue;
+          out.add(e);
+          if (out.size() >= q.limit()) return out;
+        }
       }
       start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
     } while (start != null);
