@@ -84,9 +84,10 @@ class AwsCallModelTest {
     assertThat(AwsCallModel.EXTRAS.get(AwsCallModel.Extra.pool_check).calls()).containsEntry("DynamoDb.GetItem", 1.0);
     assertThat(AwsCallModel.EXTRAS.get(AwsCallModel.Extra.backup_pull).calls()).containsEntry("DynamoDb.GetItem", 3.0)
         .containsEntry("DynamoDb.Query", 2.0).containsEntry("Scheduler.CreateSchedule", 1.0);
-    // A retry: receive, invocation (assumed 1024 MB x 130 ms), two reads (1.5 RRU), visibility change.
+    // A retry: receive, invocation (assumed 512 MB, template.yaml's worker size, x 130 ms), two reads (1.5 RRU),
+    // visibility change.
     double retry = 2 * prices.sqsPerMillionRequests() / 1e6 + prices.lambdaPerMillionRequests() / 1e6
-        + 0.130 * prices.lambdaPerGbSecond() + 1.5 * prices.dynamoPerMillionReadUnits() / 1e6;
+        + 0.5 * 0.130 * prices.lambdaPerGbSecond() + 1.5 * prices.dynamoPerMillionReadUnits() / 1e6;
     assertThat(AwsCallModel.EXTRAS.get(AwsCallModel.Extra.retry).usd(prices)).isCloseTo(retry, within(1e-15));
     // Prices come from the table: doubling the SQS price moves a retry by two SQS requests' worth.
     PriceTable dearSqs = new PriceTable(prices.region(), prices.lambdaPerMillionRequests(), prices.lambdaPerGbSecond(),

@@ -60,7 +60,10 @@ final class PackedDoc {
     Inflater inf = new Inflater(true);
     try {
       inf.setDictionary(DICTIONARY); // raw deflate carries no dictionary flag: it is set up front
-      inf.setInput(b, 1, b.length - 1);
+      // Raw inflate needs one byte past the data (java.util.zip.Inflater, "nowrap"): without it, a
+      // document whose data ends just so reads as truncated (found by PackedDocTest's property).
+      byte[] in = java.util.Arrays.copyOfRange(b, 1, b.length + 1);
+      inf.setInput(in);
       ByteArrayOutputStream out = new ByteArrayOutputStream(b.length * 3);
       byte[] buf = new byte[2048];
       while (!inf.finished()) {
