@@ -18,17 +18,18 @@ import org.slf4j.helpers.MessageFormatter;
  * One JSON object per line, the fields in the order of Powertools' {@code LambdaJsonLayout}:
  * {@code level}, {@code message}, {@code error} ({@code message}, {@code name}, {@code stack}) when
  * an exception is logged, the Powertools fields of the MDC ({@code cold_start} as a boolean,
- * {@code function_memory_size} and {@code sampling_rate} as numbers), {@code timestamp} (UTC,
+ * {@code function_memory_size} and {@code sampling_rate} as numbers, the rate only above 0), {@code timestamp} (UTC,
  * milliseconds), {@code xray_trace_id}, {@code correlation_id}, then every other MDC entry (such as
  * {@code workspace_id}) in name order. Absent fields are left out, as the layout leaves them.
  */
-final class JsonLogger extends LegacyAbstractLogger {
+public final class JsonLogger extends LegacyAbstractLogger {
   /** The Powertools fields that come before {@code timestamp}, in the layout's order. */
   private static final List<String> BEFORE_TIMESTAMP = List.of("cold_start", "function_arn", "function_memory_size",
       "function_name", "function_request_id", "function_version", "sampling_rate", "service");
   private static final List<String> AFTER_TIMESTAMP = List.of("xray_trace_id", "correlation_id");
   private static final long serialVersionUID = 1L;
 
+  /** Where lines go; null: standard output as it is at each event (Lambda's runtime sets its own). */
   private final transient PrintStream out;
 
   JsonLogger(String name, PrintStream out) {
@@ -54,7 +55,7 @@ final class JsonLogger extends LegacyAbstractLogger {
   @Override
   protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] args, Throwable thrown) {
     String message = MessageFormatter.basicArrayFormat(pattern, args);
-    out.println(line(level, message, thrown, MDC.getCopyOfContextMap(), System.currentTimeMillis()));
+    (out != null ? out : System.out).println(line(level, message, thrown, MDC.getCopyOfContextMap(), System.currentTimeMillis()));
   }
 
   /** The JSON line of one event. */
@@ -92,9 +93,17 @@ final class JsonLogger extends LegacyAbstractLogger {
     if (value == null) return;
     switch (key) {
       case "cold_start" -> raw(sb, key, String.valueOf(Boolean.parseBoolean(value)));
-      case "function_memory_size", "sampling_rate" -> {
+      case "function_memory_size" -> {
         try {
-          raw(sb, key, key.equals("sampling_rate") ? String.valueOf(Float.parseFloat(value)) : String.valueOf(Integer.parseInt(value)));
+          raw(sb, key, String.valueOf(Integer.parseInt(value)));
+        } catch (NumberFormatException e) {
+          field(sb, key, value);
+        }
+      }
+      case "sampling_rate" -> { // as the layout: only a rate above 0
+        try {
+          float rate = Float.parseFloat(value);
+          if (rate > 0) raw(sb, key, String.valueOf(rate));
         } catch (NumberFormatException e) {
           field(sb, key, value);
         }
@@ -137,7 +146,7 @@ final class JsonLogger extends LegacyAbstractLogger {
   }
 
   /** A JSON string: quotes, backslashes and control characters escaped. */
-  static void string(StringBuilder sb, String s) {
+  public static void string(StringBuilder sb, String s) {
     sb.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

@@ -60,7 +60,7 @@ public final class JsonLogs implements SLF4JServiceProvider, ILoggerFactory {
 
   @Override
   public Logger getLogger(String name) {
-    return loggers.computeIfAbsent(name, n -> new JsonLogger(n, System.out));
+    return loggers.computeIfAbsent(name, n -> new JsonLogger(n, null));
   }
 
   @Override

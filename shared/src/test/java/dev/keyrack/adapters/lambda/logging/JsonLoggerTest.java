@@ -40,7 +40,7 @@ class JsonLoggerTest {
     mdc.put("function_request_id", "req-1");
     mdc.put("service", "keyrack-api");
     mdc.put("correlation_id", "gw-1");
-    mdc.put("sampling_rate", "0.0");
+    mdc.put("sampling_rate", "0.5");
     JsonNode n = Json.MAPPER.readTree(JsonLogger.line(Level.INFO, "access code created id=1", null, mdc, 1_796_108_536_008L));
 
     assertThat(names(n)).containsExactly("level", "message", "cold_start", "function_memory_size", "function_name",
@@ -53,6 +53,10 @@ class JsonLoggerTest {
     assertThat(n.path("function_memory_size").asInt()).isEqualTo(1024);
     assertThat(n.path("sampling_rate").isNumber()).isTrue();
     assertThat(n.path("timestamp").asText()).isEqualTo("2026-12-01T07:02:16.008Z");
+
+    mdc.put("sampling_rate", "0.0");
+    assertThat(names(Json.MAPPER.readTree(JsonLogger.line(Level.INFO, "m", null, mdc, 0)))).as("a rate of 0 is left out")
+        .doesNotContain("sampling_rate");
     assertThat(n.path("workspace_id").asText()).isEqualTo("ws-1");
   }
 
