@@ -17,9 +17,10 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
  * line; and the invocation's counters, flushed as one CloudWatch EMF record on standard output.
  *
  * <p>The EMF record is written here rather than through Powertools metrics: the record is one small
- * JSON object, and Powertools metrics (with the EMF library under it) cost the first request of a
- * cold start 100-180 ms, building Jackson bean serializers for its model by reflection, plus an SDK
- * interceptor on every client and about 1 MB of jars (keyrack-bench, part cold_start). The record
+ * JSON object, and Powertools metrics (with the EMF library under it) loaded about 150 classes on a
+ * cold start and built Jackson bean serializers for its model by reflection in the first request's
+ * flush (some 40-60 ms of the api's first request on the benchmark machine), plus an SDK interceptor
+ * on every client and about 1 MB of jars (keyrack-bench, part cold_start). The record
  * has the shape Powertools wrote: namespace {@code POWERTOOLS_METRICS_NAMESPACE}, the one dimension
  * {@code Service} ({@code POWERTOOLS_SERVICE_NAME}), unit Count, a value per metric (an array when a
  * metric was counted more than once in the invocation, as the EMF library writes it).
