@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * work for: an API request's lines carry the Lambda request id, the gateway's request id (the
  * {@code request_id} of the response) and {@code workspace_id}; a device job's lines carry
  * {@code workspace_id}, {@code device_id} and {@code access_code_id}. Read back from the file the
- * test log configuration writes with the production layout (log4j2-test.xml).
+ * test log configuration writes with Powertools' layout (log4j2-test.xml); the deployment packages
+ * write the same fields through their own JSON backend (shared's JsonLoggerTest).
  */
 class StructuredLogsTest {
   static final Path LOG = Path.of("target/test-logs/keyrack.log");

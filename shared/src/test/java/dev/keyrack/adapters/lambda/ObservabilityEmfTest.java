@@ -12,27 +12,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.cloudwatchlogs.emf.config.EnvironmentConfigurationProvider;
-import software.amazon.cloudwatchlogs.emf.environment.Environments;
 
 /**
- * The counters reach CloudWatch as Powertools metrics' EMF records: one JSON object per flushed
- * invocation, written to standard output (where Lambda's log capture picks it up), in the
- * namespace the function's environment names.
- *
- * <p>Outside Lambda, the EMF library would look for a CloudWatch agent instead of writing to
- * standard output; its configuration is told to behave as in Lambda (what it detects from
- * {@code AWS_LAMBDA_FUNCTION_NAME} there), before anything resolves the environment.
+ * The counters reach CloudWatch as EMF records, in the shape Powertools metrics wrote them: one
+ * JSON object per flushed invocation, written to standard output (where Lambda's log capture picks
+ * it up), in the namespace the function's environment names.
  */
 class ObservabilityEmfTest {
   static final ObjectMapper JSON = new ObjectMapper();
-
-  @BeforeAll
-  static void likeLambda() {
-    EnvironmentConfigurationProvider.getConfig().setEnvironmentOverride(Environments.Lambda);
-  }
 
   /** Standard output written while the work runs, and the EMF records (lines with "_aws") in it. */
   static List<JsonNode> emfWrittenBy(Supplier<?> work) throws Exception {
@@ -108,6 +96,36 @@ class ObservabilityEmfTest {
   void anInvocationThatCountedNothingWritesNoRecord() throws Exception {
     Telemetry telemetry = Observability.emf(Map.of("POWERTOOLS_METRICS_NAMESPACE", "Keyrack"));
     List<JsonNode> records = emfWrittenBy(() -> Observability.around(Priming.context(), telemetry, () -> "answer"));
+    assertThat(records).isEmpty();
+  }
+
+  @Test
+  void theRecordCarriesTheServiceDimensionAndEachCountedValue() throws Exception {
+    Telemetry telemetry = Observability.emf(Map.of("POWERTOOLS_METRICS_NAMESPACE", "Keyrack",
+        "POWERTOOLS_SERVICE_NAME", "keyrack-api"));
+    List<JsonNode> records = emfWrittenBy(() -> Observability.around(Priming.context(), telemetry, () -> {
+      telemetry.count("AccessCodesCreated");
+      telemetry.count("AccessCodesCreated", 2);
+      telemetry.count("AccessCodesSet");
+      return null;
+    }));
+    assertThat(records).hasSize(1);
+    JsonNode record = records.get(0);
+    assertThat(record.at("/_aws/CloudWatchMetrics/0/Dimensions").toString()).isEqualTo("[[\"Service\"]]");
+    assertThat(record.path("Service").asText()).isEqualTo("keyrack-api");
+    assertThat(record.get("AccessCodesCreated").toString()).isEqualTo("[1.0,2.0]");
+    assertThat(record.get("AccessCodesSet").asDouble()).isEqualTo(1.0);
+    assertThat(Observability.emf(Map.of("POWERTOOLS_METRICS_NAMESPACE", "Keyrack")))
+        .as("no service name: Powertools' placeholder").isNotNull();
+  }
+
+  @Test
+  void withoutANamespaceNothingIsWrittenAndTheRequestGoesOn() throws Exception {
+    Telemetry telemetry = Observability.emf(Map.of());
+    List<JsonNode> records = emfWrittenBy(() -> Observability.around(Priming.context(), telemetry, () -> {
+      telemetry.count("AccessCodesCreated");
+      return "answer";
+    }));
     assertThat(records).isEmpty();
   }
 
