@@ -83,7 +83,11 @@ public final class MillionCodeSimulation implements Part {
         + fmt(r.backupPoolEmpty()) + " found the pool empty)", "", ""));
     rows.add(row("retries (failed attempts retried)", fmt(r.retries()), "", ""));
     rows.add(row("failed_to_set reported / delay warnings", fmt(r.setFailuresReported()) + " / " + fmt(r.delayWarningsReported()), "", ""));
-    rows.add(row("messages dead-lettered / removals never done", fmt(r.deadLettered()) + " / " + fmt(r.removalsNotDone()), "", ""));
+    rows.add(row("jobs refreshed (a fresh copy after 100 receives) / removals never done", fmt(r.freshCopies()) + " / "
+        + fmt(r.removalsNotDone()), "", ""));
+    rows.add(row("still retrying at the end: locks offline for good / their jobs", fmt(r.stuckLocks()) + " / "
+        + fmt(r.stuckMessages()) + String.format(Locale.ROOT, " (%.0f retries a day, $%.4f a day, at the long-haul pace)",
+        r.stuckRetriesPerDay(), r.stuckUsdPerDay()), "", ""));
     rows.add(row("provider calls", fmt(r.providerCalls()), "", ""));
     rows.add(row("peak pending schedules", fmt(r.peakPendingSchedules()), fmt(SCHEDULER_SCHEDULES_PER_ACCOUNT) + " schedules/account",
         ratio(r.peakPendingSchedules(), SCHEDULER_SCHEDULES_PER_ACCOUNT)));
@@ -126,9 +130,12 @@ public final class MillionCodeSimulation implements Part {
         cfg.deadLockShare() * 100, cfg.backupPoolSize()));
     notes.add("Starts and ends fall on the homes' check-in/check-out hours (few distinct instants), so fires come in bursts: "
         + "peaks are per 1-second virtual bucket; fires over the Scheduler quota are delayed to the next second.");
-    notes.add("Codes on locks that are offline for good retry at the capped pace until their removal is dead-lettered after "
-        + cfg.maxReceiveCount() + " receives (template.yaml maxReceiveCount); they make most of the retries and dead letters, "
-        + "and the virtual days after the last removal on a working lock.");
+    notes.add(String.format(Locale.ROOT, "Jobs on locks that are offline for good retry for ever, as the worker does: every %d "
+        + "receives a fresh copy goes to the end of the lock's queue carrying the attempts so far, and after %d failed attempts "
+        + "(about a day) the retry policy waits %s between tries instead of %s. They make most of the retries; the run stops "
+        + "once every code on a working lock is removed, and what still retries then is counted with its cost a day.",
+        dev.keyrack.domain.DeviceOperation.FRESH_COPY_AFTER, dev.keyrack.domain.RetryPolicy.LONG_HAUL_AFTER,
+        cfg.retry().longHaul(), cfg.retry().max()));
     if (model.steps().stream().anyMatch(AwsCallModel.Step::onWorker)) {
       notes.add("Per-service rates: the api's and programmer's calls count in the second the code is created or its moment "
           + "fires, the worker's calls in the second the worker finishes the operation (paced by its concurrency).");
@@ -159,8 +166,8 @@ public final class MillionCodeSimulation implements Part {
           + "which template.yaml sets (FifoThroughputLimit: perMessageGroupId, DeduplicationScope: messageGroup).");
     }
     if (r.codesOnDeadLocks() > 0) {
-      notes.add("On a lock offline for good, the first stuck message blocks the lock's FIFO group until it is dead-lettered, "
-          + "so later codes of that lock never even try their set (and never pull a backup).");
+      notes.add("On a lock offline for good, the first stuck job blocks the lock's FIFO group until it is refreshed (sent again "
+          + "behind the others), so later codes of that lock wait their turn to fail.");
     }
     long violations = r.invariantViolations().values().stream().mapToLong(Long::longValue).sum();
     if (violations > 0) notes.add("INVARIANT VIOLATIONS: " + r.invariantViolations());
@@ -187,6 +194,9 @@ public final class MillionCodeSimulation implements Part {
     json.put("set_failures_reported", r.setFailuresReported());
     json.put("delay_warnings_reported", r.delayWarningsReported());
     json.put("dead_lettered", r.deadLettered());
+    json.put("fresh_copies", r.freshCopies());
+    json.put("still_retrying_at_end", Map.of("locks", r.stuckLocks(), "jobs", r.stuckMessages(),
+        "retries_per_day", r.stuckRetriesPerDay(), "usd_per_day", r.stuckUsdPerDay()));
     json.put("removals_never_done", r.removalsNotDone());
     json.put("provider_calls", r.providerCalls());
     json.put("scheduler_invocations", r.fires());

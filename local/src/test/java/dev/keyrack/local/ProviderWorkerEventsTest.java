@@ -8,6 +8,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.keyrack.adapters.sandbox.SandboxLockProvider;
 import dev.keyrack.domain.AccessCode;
 import dev.keyrack.domain.CodeStatus;
+import dev.keyrack.domain.DeviceOperation;
 import dev.keyrack.domain.Event;
 import dev.keyrack.ports.Store;
 import java.util.List;
@@ -37,7 +38,11 @@ class ProviderWorkerEventsTest {
   }
 
   static SQSBatchResponse invoke(String file, UUID codeId) {
-    return handler.handleRequest(EventFixtures.sqs(file, codeId), new LocalContext("keyrack-ProviderWorkerFunction", 1024, 30));
+    return invoke(EventFixtures.sqs(file, codeId));
+  }
+
+  static SQSBatchResponse invoke(SQSEvent event) {
+    return handler.handleRequest(event, new LocalContext("keyrack-ProviderWorkerFunction", 512, 30));
   }
 
   static List<String> eventTypes(UUID codeId) {
@@ -145,6 +150,15 @@ class ProviderWorkerEventsTest {
   @Test
   void aJobReceivedManyTimesIsReplacedByAFreshCopyInsteadOfRetriedUntilTheQueueDropsIt() {
     AccessCode c = storedSettingCode();
+    // The worker as the stack wires it, with a queue that records the copy instead of sending it.
+    List<DeviceOperation> copies = new java.util.concurrent.CopyOnWriteArrayList<>();
+    dev.keyrack.ports.JobQueue recording = new dev.keyrack.ports.JobQueue() {
+      @Override public void enqueue(DeviceOperation op) { throw new AssertionError("a retry is no new job"); }
+      @Override public void enqueueFreshCopy(DeviceOperation op, String copyOf) { copies.add(op); }
+    };
+    var worker = new dev.keyrack.app.DeviceWorker(store, locks, java.time.Clock.systemUTC(), dev.keyrack.domain.Ids.shared(),
+        dev.keyrack.domain.RetryPolicy.DEFAULT);
+    var refreshing = new dev.keyrack.functions.worker.ProviderWorkerHandler(worker, recording, dev.keyrack.ports.Telemetry.NONE);
     locks.configure(AUGUST, m -> m.withOnline(false));
     SQSBatchResponse r;
     try {
@@ -154,15 +168,24 @@ class ProviderWorkerEventsTest {
         attributes.put("ApproximateReceiveCount", "100"); // a day of retries at the longest backoff
         m.setAttributes(attributes);
       });
-      r = handler.handleRequest(event, new LocalContext("keyrack-ProviderWorkerFunction", 1024, 30));
+      r = refreshing.handleRequest(event, new LocalContext("keyrack-ProviderWorkerFunction", 512, 30));
       assertThat(store.accessCode(workspace, c.accessCodeId()).orElseThrow().status()).isEqualTo(CodeStatus.setting);
     } finally {
       locks.configure(AUGUST, m -> m.withOnline(true));
     }
-    // The old message is done with: a fresh copy, sent to the real queue, carries the retry on.
+    // The old message is done with: a fresh copy of the same job carries the retry on, with the
+    // attempts so far, so the retry policy's pace goes on (the long haul, past a hundred failures).
     assertThat(r.getBatchItemFailures()).isEmpty();
-    TestStack.await("the fresh copy sets the code", java.time.Duration.ofSeconds(20),
-        () -> store.accessCode(workspace, c.accessCodeId()).orElseThrow().status() == CodeStatus.set);
+    assertThat(copies).singleElement().satisfies(copy -> {
+      assertThat(copy.deduplicationId()).isEqualTo(new DeviceOperation(DeviceOperation.Kind.SET, workspace, AUGUST,
+          c.accessCodeId(), copy.codeVersion()).deduplicationId());
+      assertThat(copy.failedBefore()).isEqualTo(100);
+    });
+    // Delivered (its first receive) to the stack's worker with the lock back, the copy sets the code.
+    SQSEvent delivered = EventFixtures.sqs("set-access-code.json", c.accessCodeId());
+    delivered.getRecords().forEach(m -> m.setBody(dev.keyrack.json.Json.write(copies.get(0))));
+    assertThat(invoke(delivered)).satisfies(b -> assertThat(b.getBatchItemFailures()).isEmpty());
+    assertThat(store.accessCode(workspace, c.accessCodeId()).orElseThrow().status()).isEqualTo(CodeStatus.set);
     assertThat(locks.memory(AUGUST).slots().get(c.accessCodeId()).pin()).isEqualTo(c.code());
   }
 

@@ -86,4 +86,27 @@ public final class TestStack {
     }
     throw new AssertionError("timed out after " + timeout + " waiting for " + what);
   }
+
+  /**
+   * An assertion that holds within a few seconds: a change's event item is written just after the
+   * change itself (DynamoStore), so a test that saw the change may look a moment too early for its
+   * events. The last failure is thrown if it never holds.
+   */
+  public static void eventually(Runnable assertion) {
+    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (true) {
+      try {
+        assertion.run();
+        return;
+      } catch (AssertionError e) {
+        if (System.nanoTime() > end) throw e;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      }
+    }
+  }
 }

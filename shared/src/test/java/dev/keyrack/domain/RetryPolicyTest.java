@@ -50,9 +50,25 @@ class RetryPolicyTest {
     assertThat(P.backoff(31)).isEqualTo(s(900));
     assertThat(P.backoff(63)).isEqualTo(s(900));
     assertThat(P.backoff(64)).isEqualTo(s(900));
-    assertThat(P.backoff(Integer.MAX_VALUE)).isEqualTo(s(900));
+    assertThat(P.backoff(99)).isEqualTo(s(900));
+    assertThat(P.backoff(Integer.MAX_VALUE)).as("the long haul").isEqualTo(Duration.ofHours(6));
     RetryPolicy long_ = new RetryPolicy(Duration.ofDays(365), Duration.ofDays(3650), 3, 6);
     assertThat(long_.backoff(40)).isEqualTo(Duration.ofDays(3650));
+    assertThat(long_.backoff(1000)).as("the long haul never waits less than the cap").isEqualTo(Duration.ofDays(3650));
+  }
+
+  @Test
+  void afterADayOfFailuresTheLongHaulRetriesTwentyFourTimesLessOften() {
+    assertThat(P.backoff(RetryPolicy.LONG_HAUL_AFTER - 1)).isEqualTo(P.max());
+    assertThat(P.backoff(RetryPolicy.LONG_HAUL_AFTER)).isEqualTo(P.max().multipliedBy(24)); // 6 h
+    Duration untilLongHaul = Duration.ZERO;
+    for (int i = 1; i < RetryPolicy.LONG_HAUL_AFTER; i++) untilLongHaul = untilLongHaul.plus(P.backoff(i));
+    assertThat(untilLongHaul).isBetween(Duration.ofHours(22), Duration.ofHours(26));
+    // capped below SQS's 12-hour limit on holding a message back
+    RetryPolicy slow = new RetryPolicy(Duration.ofMinutes(1), Duration.ofHours(1), 3, 6);
+    assertThat(slow.backoff(RetryPolicy.LONG_HAUL_AFTER)).isEqualTo(Duration.ofHours(11));
+    RetryPolicy fast = new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(2), 3, 6);
+    assertThat(fast.backoff(500)).isEqualTo(Duration.ofSeconds(48));
   }
 
   @Test
@@ -103,9 +119,10 @@ class RetryPolicyTest {
   }
 
   @Property(tries = 500)
-  void delaysNeverShrinkAndNeverPassTheCap(@ForAll @IntRange(min = 1, max = 10_000) int failed) {
+  void delaysNeverShrinkAndPassTheCapOnlyForTheLongHaul(@ForAll @IntRange(min = 1, max = 10_000) int failed) {
     assertThat(P.backoff(failed + 1)).isGreaterThanOrEqualTo(P.backoff(failed));
-    assertThat(P.backoff(failed)).isBetween(s(10), s(900));
+    if (failed < RetryPolicy.LONG_HAUL_AFTER) assertThat(P.backoff(failed)).isBetween(s(10), s(900));
+    else assertThat(P.backoff(failed)).isEqualTo(P.longHaul()).isEqualTo(Duration.ofHours(6));
   }
 
   @Test

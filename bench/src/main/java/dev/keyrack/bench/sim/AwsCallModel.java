@@ -33,7 +33,8 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
   public enum Lifecycle { time_bound_native, time_bound_jit, ongoing }
 
   /** Calls that happen outside a happy-path lifecycle, per occurrence. */
-  public enum Extra { retry, delay_report, pool_check, backup_pull, backup_pool_empty, backup_fill, backup_remove, dropped_fire, worker_nothing_to_do }
+  public enum Extra { retry, fresh_copy, delay_report, pool_check, backup_pull, backup_pool_empty, backup_fill, backup_remove, dropped_fire,
+    worker_nothing_to_do }
 
   /**
    * One step: when it happens, for which lifecycle, and its calls by {@code Service.Operation}.
@@ -261,6 +262,10 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
     // retryLater's ChangeMessageVisibility; the message is not deleted.
     m.put(Extra.retry, cost(0, 1.5, "Sqs.ReceiveMessage", 1, "Lambda.worker", 1, "DynamoDb.GetItem", 2,
         "Sqs.ChangeMessageVisibility", 1));
+    // ProviderWorkerHandler on the hundredth receive of a failing job: the same attempt, then a fresh copy sent
+    // (SendMessage) and the old message deleted with the batch (DeleteMessageBatch) instead of held back.
+    m.put(Extra.fresh_copy, cost(0, 1.5, "Sqs.ReceiveMessage", 1, "Lambda.worker", 1, "DynamoDb.GetItem", 2,
+        "Sqs.SendMessage", 1, "Sqs.DeleteMessageBatch", 1));
     // DeviceWorker.reportDelay when a warning or an error is new: the code with its event(s), then their item.
     m.put(Extra.delay_report, cost(2, 0, "DynamoDb.PutItem", 2));
     // BackupPools.onSetFailure once BackupPolicy says pull: the pool flag (eventually consistent).

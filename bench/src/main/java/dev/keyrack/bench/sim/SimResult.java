@@ -21,7 +21,7 @@ import java.util.Map;
  * @param retries                 failed attempts followed by a retry (provider set or remove failed)
  * @param setFailuresReported     failed_to_set_on_device reported (retry policy's failAfter reached)
  * @param delayWarningsReported   delay_in_setting/removing_on_device warnings reported
- * @param deadLettered            messages moved to the DLQ after maxReceiveCount receives
+ * @param deadLettered            messages moved to the DLQ (none: a retried job is refreshed before maxReceiveCount)
  * @param removalsNotDone         codes whose removal never succeeded (their lock stayed unreachable)
  * @param fires                   Scheduler invocations delivered
  * @param firesDelayed            fires delayed to a later second by the Scheduler invocation quota
@@ -42,6 +42,11 @@ import java.util.Map;
  * @param stepUsdPerMillion       dollars per million codes of the lifecycle steps that happened (their priced calls)
  * @param dueAtCreate             codes whose first trip to the lock was due at create (the api enqueued them)
  * @param activationsRecorded     native activations the programmer recorded itself (no queue, no worker)
+ * @param freshCopies             jobs sent again as a fresh copy after a hundred receives (ProviderWorkerHandler)
+ * @param stuckLocks              locks offline for good whose jobs still retry when the run stops
+ * @param stuckMessages           the jobs queued on them (the first of each lock retries, the rest wait behind it)
+ * @param stuckRetriesPerDay      what those locks retry a day at the retry policy's long-haul pace
+ * @param stuckUsdPerDay          what those retries cost a day (estimated calls of a retry, price table)
  */
 public record SimResult(
     long seed,
@@ -86,7 +91,12 @@ public record SimResult(
     Map<String, ServiceRate> operations,
     double stepUsdPerMillion,
     int dueAtCreate,
-    int activationsRecorded) {
+    int activationsRecorded,
+    long freshCopies,
+    int stuckLocks,
+    int stuckMessages,
+    double stuckRetriesPerDay,
+    double stuckUsdPerDay) {
 
   /** Requests to one AWS service: the busiest virtual second and the total. */
   public record ServiceRate(double peakPerSecond, double total) {}

@@ -11,6 +11,7 @@ import dev.keyrack.domain.BackupPolicy;
 import dev.keyrack.domain.BrandProfile;
 import dev.keyrack.domain.CodeStatus;
 import dev.keyrack.domain.CodeType;
+import dev.keyrack.domain.DeviceOperation;
 import dev.keyrack.domain.Fire;
 import dev.keyrack.domain.RetryPolicy;
 import dev.keyrack.domain.SchedulePolicy;
@@ -120,6 +121,8 @@ public final class Simulation {
   private byte[] msgAt = new byte[1 << 14];
   private int[] msgNext = new int[1 << 14];
   private int[] msgReceives = new int[1 << 14];
+  /** Receives since the message (or the fresh copy it became) was sent. */
+  private int[] msgSinceCopy = new int[1 << 14];
   private int msgFree = -1;
   private int msgHigh;
 
@@ -151,6 +154,9 @@ public final class Simulation {
   private long peakFireDemand, peakSends, peakRetries, maxWorkerWaitMs;
   private long pendingSchedules, peakPendingSchedules, queueDepth, peakQueueDepth, peakLocksWaiting;
   private int peakWorkersBusy;
+  /** Bookings' codes and pulled backups on working locks not removed yet: the run goes on while there are any. */
+  private int openOnLiveLocks;
+  private long freshCopies;
   private int nativeCodes, codesOnDeadLocks, onTimeOnLiveLocks, onTime, setLate, neverSet, neverSetCovered, backupsPulled, backupsPulledBeforeStart, backupPoolEmpty;
   private long maxLateMs, retries, setFailures, delayWarnings, deadLettered, providerCalls, fires, firesDelayed, maxFireDelayMs;
   private long eventCount;
@@ -275,12 +281,17 @@ public final class Simulation {
     }
   }
 
-  /** Runs the whole simulation (every code created, fired, set and removed, or dead-lettered). */
+  /**
+   * Runs the simulation until every code is created and fired and every code on a working lock is
+   * set and removed.
+   * What is left then retries on locks offline for good, for ever (a fresh copy every hundred
+   * receives, at the long-haul pace): it is counted, with what it costs a day, not run on.
+   */
   public SimResult run() {
     long wall0 = System.nanoTime();
     int nextCreate = 0;
     int day = 0;
-    while (nextCreate < createdMs.length || !events.isEmpty()) {
+    while (nextCreate < createdMs.length || (!events.isEmpty() && (openOnLiveLocks > 0 || pendingSchedules > 0))) {
       long now;
       if (nextCreate < createdMs.length && (events.isEmpty() || createdMs[nextCreate] <= time(events.peek()))) {
         now = createdMs[nextCreate];
@@ -434,6 +445,7 @@ public final class Simulation {
     flags[c] = nativeScheduling ? NATIVE : 0;
     if (nativeScheduling) nativeCodes++;
     if (lockDead[lock]) codesOnDeadLocks++;
+    else openOnLiveLocks++;
     status[c] = Planner.initialStatus(code, brand, nowI) == CodeStatus.setting ? SETTING : UNSET;
     // AccessCodeService.create: one CreateSchedule per later moment, the code stored, and when its first
     // trip to the lock is due now the api enqueues it itself (no Scheduler invocation, no programmer).
@@ -540,6 +552,7 @@ public final class Simulation {
     msgAt[m] = (byte) (at == null ? -1 : at.ordinal());
     msgNext[m] = -1;
     msgReceives[m] = 0;
+    msgSinceCopy[m] = 0;
     if (tailMsg[lock] < 0) headMsg[lock] = m;
     else msgNext[tailMsg[lock]] = m;
     tailMsg[lock] = m;
@@ -562,6 +575,7 @@ public final class Simulation {
       msgAt = Arrays.copyOf(msgAt, n);
       msgNext = Arrays.copyOf(msgNext, n);
       msgReceives = Arrays.copyOf(msgReceives, n);
+      msgSinceCopy = Arrays.copyOf(msgSinceCopy, n);
     }
     return msgHigh++;
   }
@@ -575,6 +589,18 @@ public final class Simulation {
     queueDepth--;
     if (headMsg[lock] >= 0) makeWaiting(lock, now);
     else lockState[lock] = IDLE;
+  }
+
+  /** The head message, sent again as a fresh copy: it goes behind the lock's other messages. */
+  private void requeueAtTail(int lock, int m, long now) {
+    msgSinceCopy[m] = 0;
+    if (msgNext[m] >= 0) {
+      headMsg[lock] = msgNext[m];
+      msgNext[m] = -1;
+      msgNext[tailMsg[lock]] = m;
+      tailMsg[lock] = m;
+    }
+    makeWaiting(lock, now);
   }
 
   private void makeWaiting(int lock, long now) {
@@ -602,6 +628,7 @@ public final class Simulation {
       peakWorkersBusy = Math.max(peakWorkersBusy, cfg.workerConcurrency() - freeWorkers);
       int m = headMsg[lock];
       msgReceives[m]++;
+      msgSinceCopy[m]++;
       opStart[lock] = now;
       boolean callsProvider = msgKind[m] == OP_REMOVE ? status[msgCode[m]] == REMOVING : setAction(msgCode[m], now) >= PRELOAD;
       long duration = callsProvider
@@ -626,12 +653,15 @@ public final class Simulation {
     }
     retries++;
     curRetries++;
-    extra(Extra.retry);
-    if (attempt >= cfg.maxReceiveCount()) {
-      deadLettered++;
-      popHead(lock, now);
+    if (msgSinceCopy[m] >= DeviceOperation.FRESH_COPY_AFTER) {
+      // ProviderWorkerHandler: a fresh copy at the end of the lock's queue, carrying the attempts so
+      // far (so the retry policy's pace goes on), visible at once; the old message is deleted.
+      freshCopies++;
+      extra(Extra.fresh_copy);
+      requeueAtTail(lock, m, now);
       return;
     }
+    extra(Extra.retry);
     // ChangeMessageVisibility: the message stays first in its group, which is blocked until it is visible again.
     lockState[lock] = BACKING_OFF;
     events.add(key(now + retry.backoff(attempt).toMillis(), GROUP_VISIBLE, lock));
@@ -714,7 +744,10 @@ public final class Simulation {
     if ((flags[c] & BACKUP) == 0 && now < startsSec[c] * 1000L) removedBeforeStart++;
     status[c] = DELETED;
     flags[c] &= ~(ON_LOCK | SCHEDULED);
-    if (!lockDead[lock]) lastLiveRemovalMs = now;
+    if (!lockDead[lock]) {
+      lastLiveRemovalMs = now;
+      if (c < cfg.codes() || endsSec[c] >= 0) openOnLiveLocks--; // a booking's code or a pulled backup (not one waiting in a pool)
+    }
     return true;
   }
 
@@ -790,6 +823,7 @@ public final class Simulation {
     extra(Extra.backup_pull);
     // The pulled backup is on the lock already; it leaves at the original's ends_at.
     int b = newCode(lock, (int) (now / 1000), endsSec[c], SET, BACKUP | ON_LOCK | EVER_ON_LOCK);
+    if (!lockDead[lock]) openOnLiveLocks++; // it is removed at that end, as a booking's code is
     schedule(b, Transition.REMOVE, endsSec[c] * 1000L);
     fill(lock);
   }
@@ -840,12 +874,27 @@ public final class Simulation {
     violations.put("lock_handed_to_two_workers", concurrentOps);
     violations.put("removed_before_starts_at", removedBeforeStart);
     violations.put("set_after_removal", setAfterRemoval);
-    violations.put("messages_left_in_queue", queueDepth);
+    int liveLeft = 0, stuckLocks = 0, stuckMessages = 0;
+    for (int l = 0; l < cfg.locks(); l++) {
+      int n = 0;
+      for (int m = headMsg[l]; m >= 0; m = msgNext[m]) n++;
+      if (n == 0) continue;
+      if (lockDead[l]) {
+        stuckLocks++;
+        stuckMessages += n;
+      } else {
+        liveLeft += n;
+      }
+    }
+    // Locks offline for good keep retrying their first job at the long-haul pace, for ever.
+    double stuckPerDay = stuckLocks * (DAY_MS / (double) retry.longHaul().toMillis());
+    violations.put("messages_left_on_working_locks", (long) liveLeft);
     return new SimResult(cfg.seed(), cfg.codes(), cfg.locks(), nativeCodes, cfg.codes() - nativeCodes, lastMs / (double) DAY_MS,
         lastLiveRemovalMs / (double) DAY_MS, wallSeconds, eventCount, codesOnDeadLocks, onTime, onTimeOnLiveLocks, setLate, neverSet, neverSetCovered, maxLateMs / 1000, backupsPulled,
         backupsPulledBeforeStart, backupPoolEmpty, retries, setFailures, delayWarnings, deadLettered, removalsNotDone,
         providerCalls, fires, firesDelayed, maxFireDelayMs / 1000, peakFireDemand, peakSends, peakRetries, peakPendingSchedules,
         peakQueueDepth, peakLocksWaiting, peakWorkersBusy, maxWorkerWaitMs / 1000, rates, extraUsd / cfg.codes() * 1_000_000, violations,
-        opRates, stepUsd / cfg.codes() * 1_000_000, dueAtCreate, activationsRecorded);
+        opRates, stepUsd / cfg.codes() * 1_000_000, dueAtCreate, activationsRecorded, freshCopies, stuckLocks, stuckMessages,
+        stuckPerDay, stuckPerDay * extraUsdOf[Extra.retry.ordinal()]);
   }
 }

@@ -36,6 +36,8 @@ class SimulationTest {
     assertThat(r.backupsPulled()).isZero();
     assertThat(r.deadLettered()).isZero();
     assertThat(r.removalsNotDone()).isZero();
+    assertThat(r.stuckLocks()).isZero();
+    assertThat(r.freshCopies()).isZero();
     assertThat(r.nativeCodes()).isPositive();
     assertThat(r.jitCodes()).isPositive();
     assertNoViolations(r);
@@ -52,6 +54,13 @@ class SimulationTest {
     assertThat(r.codesOnDeadLocks()).isPositive();
     assertThat(r.neverSet()).isPositive();
     assertThat(r.onTime() + r.setLate() + r.neverSet()).isEqualTo(r.codes());
+    // Locks offline for good retry for ever, as the worker does: refreshed jobs, and at the end a daily
+    // cost at the long-haul pace (the run stops once the working locks are done).
+    assertThat(r.freshCopies()).isPositive();
+    assertThat(r.deadLettered()).isZero();
+    assertThat(r.stuckLocks()).isPositive().isLessThanOrEqualTo(r.stuckMessages());
+    assertThat(r.stuckRetriesPerDay()).isEqualTo(r.stuckLocks() * 24.0 * 3600 / HARSH.retry().longHaul().toSeconds());
+    assertThat(r.stuckUsdPerDay()).isPositive();
     assertNoViolations(r);
   }
 

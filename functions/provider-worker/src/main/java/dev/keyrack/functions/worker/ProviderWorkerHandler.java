@@ -109,7 +109,7 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
       if (group != null && blockedGroups.contains(group)) {
         // Behind a job of its lock that waits for a retry: it keeps its place and goes back now; the
         // FIFO group stays blocked by the waiting job, so it runs after it and not 180 s later.
-        if (receiveCount(m) >= FRESH_COPY_AFTER && sendFreshCopy(m)) continue;
+        if (receiveCount(m) >= DeviceOperation.FRESH_COPY_AFTER && sendFreshCopy(m)) continue;
         failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));
         followers.add(m.getReceiptHandle());
         continue;
@@ -139,7 +139,7 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
       MDC.put("device_id", op.deviceId().toString());
       MDC.put("access_code_id", op.accessCodeId().toString());
       try {
-        int attempt = receiveCount(m);
+        int attempt = op.failedBefore() + receiveCount(m); // a fresh copy carries the attempts before it
         DeviceWorker.Outcome outcome = worker.process(op, attempt);
         boolean copied = false;
         switch (outcome) {
@@ -148,7 +148,7 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
           case FAILED_PERMANENTLY -> telemetry.count("AccessCodesFailed");
           case RETRY -> {
             telemetry.count("DeviceJobRetries");
-            copied = attempt >= FRESH_COPY_AFTER && sendFreshCopy(m);
+            copied = receiveCount(m) >= DeviceOperation.FRESH_COPY_AFTER && sendFreshCopy(m);
             if (!copied) backOff(m, attempt);
           }
           default -> { }
@@ -157,7 +157,7 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
       } catch (RuntimeException e) {
         LOG.error("device job {} failed: {} at {}", m.getMessageId(), e.getClass().getName(),
             e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?");
-        backOff(m, receiveCount(m));
+        backOff(m, op.failedBefore() + receiveCount(m));
         ok = false;
       } finally {
         MDC.remove("workspace_id");
@@ -177,14 +177,16 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
    * A job received this many times is replaced by a fresh copy at the end of its lock's queue: a
    * retry goes on as long as the code needs it (until its window ends; for an ongoing code, until
    * the lock takes it), which can outlast SQS's 14-day retention and the redrive policy's receive
-   * limit (maxReceiveCount in template.yaml, far above this). At the longest backoff this is about a day.
+   * limit (maxReceiveCount in template.yaml, far above this). At the longest backoff this is about a
+   * day. The copy carries the attempts made so far, so the retry policy's pace goes on.
    */
-  static final int FRESH_COPY_AFTER = 100;
+  static final int FRESH_COPY_AFTER = DeviceOperation.FRESH_COPY_AFTER;
 
   /** @return whether the copy was sent (the old message can then be deleted) */
   private boolean sendFreshCopy(SQSEvent.SQSMessage m) {
     try {
-      queue.enqueueFreshCopy(SqsJobQueue.parse(m.getBody()), m.getMessageId());
+      DeviceOperation op = SqsJobQueue.parse(m.getBody());
+      queue.enqueueFreshCopy(op.withFailedBefore(op.failedBefore() + receiveCount(m)), m.getMessageId());
       telemetry.count("DeviceJobsRefreshed");
       return true;
     } catch (RuntimeException e) {
