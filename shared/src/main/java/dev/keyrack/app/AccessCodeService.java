@@ -218,8 +218,14 @@ public final class AccessCodeService {
     }
     boolean planChanged = !Fire.planOf(current, brand).equals(Fire.planOf(next, brand));
     if (next == current) {
-      // A repeated update: make sure the schedules of the stored plan exist (a retry after a failure).
+      // A repeated update (a retry after a failure): make sure the schedules of the stored plan
+      // exist, and send again the device operation the code is waiting for, if any (its first send
+      // may have failed; the queue drops a copy within its deduplication window).
       if (current.type() == CodeType.time_bound) Planner.plan(current, brand, now).later().forEach(scheduler::schedule);
+      DeviceOperation.Kind pending = pendingOperation(current, brand, now);
+      if (pending != null) {
+        enqueueOrFail(new DeviceOperation(pending, workspaceId, current.deviceId(), current.accessCodeId(), current.version()));
+      }
       return actionAttempt(workspaceId, "UPDATE_ACCESS_CODE");
     }
 
@@ -270,7 +276,7 @@ public final class AccessCodeService {
     // a fire of the old one would find its plan changed and be dropped).
     if (backupNext != null) pools.scheduleRemoval(device, backupNext);
     boolean program = op != null;
-    if (program) enqueue(new DeviceOperation(op, workspaceId, next.deviceId(), next.accessCodeId(), next.version()));
+    if (program) enqueueOrFail(new DeviceOperation(op, workspaceId, next.deviceId(), next.accessCodeId(), next.version()));
     LOG.info("access code updated id={} reprogram={}", next.accessCodeId(), program);
     return actionAttempt(workspaceId, "UPDATE_ACCESS_CODE");
   }
@@ -282,7 +288,7 @@ public final class AccessCodeService {
     if (current.status() == CodeStatus.removing) {
       // A repeated delete sends the removal again: a client retrying after an error heals a send that
       // failed the first time (the queue drops a copy within its deduplication window; removal is idempotent).
-      enqueue(new DeviceOperation(DeviceOperation.Kind.REMOVE, workspaceId, current.deviceId(), accessCodeId, current.version()));
+      enqueueOrFail(new DeviceOperation(DeviceOperation.Kind.REMOVE, workspaceId, current.deviceId(), accessCodeId, current.version()));
       return actionAttempt(workspaceId, "DELETE_ACCESS_CODE");
     }
     // A code that may be on the lock (programmed, or a set in flight) is removed from the lock first.
@@ -296,7 +302,7 @@ public final class AccessCodeService {
             .withPendingMutations(List.of(PendingMutation.of("deleting", "Keyrack is removing the access code from the device.", now)))
             .withVersion(current.version() + 1);
         store.update(current, next, List.of());
-        enqueue(new DeviceOperation(DeviceOperation.Kind.REMOVE, workspaceId, next.deviceId(), accessCodeId, next.version()));
+        enqueueOrFail(new DeviceOperation(DeviceOperation.Kind.REMOVE, workspaceId, next.deviceId(), accessCodeId, next.version()));
       } else {
         store.delete(current, List.of(Event.forCode(ids, "access_code.deleted", current, device.connectedAccountId(), now,
             Map.of("code", current.code()))));
@@ -363,10 +369,44 @@ public final class AccessCodeService {
     return CodeType.time_bound;
   }
 
+  /**
+   * The device operation a stored code is waiting for, if any: the same rule as the sweep's
+   * (Reconciler), plus a code on the lock whose programming moment moved into the future.
+   */
+  static DeviceOperation.Kind pendingOperation(AccessCode c, BrandProfile brand, Instant now) {
+    return switch (c.status()) {
+      case setting -> DeviceOperation.Kind.SET;
+      case removing -> DeviceOperation.Kind.REMOVE;
+      case unset -> Planner.due(c, brand, now)
+          ? (c.onLock() && Planner.preloadOnly(c, brand, now) ? null : DeviceOperation.Kind.SET)
+          : (c.onLock() ? DeviceOperation.Kind.UNLOAD : null);
+      default -> null;
+    };
+  }
+
+  /**
+   * Sends an update's or a delete's device operation; if the queue stays unreachable (after the
+   * SDK's retries), answers 503: the change is stored, and a retry of the same request sends the
+   * operation again (a repeated delete or update re-sends what the code waits for). The frequent
+   * sweep only reads new codes, so an older code's lost send would otherwise wait a day for the
+   * daily sweep.
+   */
+  private void enqueueOrFail(DeviceOperation op) {
+    try {
+      queue.enqueue(op);
+    } catch (RuntimeException e) {
+      LOG.error("could not enqueue {} for code {}: {}; answering 503 so that the caller retries", op.kind(), op.accessCodeId(),
+          e.getClass().getSimpleName());
+      throw new ApiError(503, "service_unavailable",
+          "The change is saved, but Keyrack could not pass it on to the device just now; retry the same request.");
+    }
+  }
+
   private void enqueue(DeviceOperation op) {
-    // The state is stored first and the SDK retries the send. If the queue stays unreachable, the code
-    // keeps its pending status (the stored state is the truth) and the Reconciler's periodic sweep
-    // (ReconcilerFunction in template.yaml) re-sends it. The caller's request has been accepted either way.
+    // A new code: stored first and the SDK retries the send. If the queue stays unreachable, the code
+    // keeps its pending status (the stored state is the truth) and the frequent sweep
+    // (ReconcilerFunction, codes created in the last half hour) re-sends it within minutes. The
+    // caller's request has been accepted either way.
     try {
       queue.enqueue(op);
     } catch (RuntimeException e) {

@@ -16,7 +16,7 @@ import java.util.random.RandomGenerator;
  * its id can carry that: writing an item per request (a DynamoDB write unit, on every create,
  * update and delete) would store what the id already says.
  *
- * <p>The id is an RFC 9562 version 8 UUID: one byte of action type, 56 random bits, and a 62-bit
+ * <p>The id is an RFC 9562 version 8 UUID: one byte of action type, 52 random bits, and a 62-bit
  * tag, a SHA-256 of the workspace and the rest of the id. {@code action_attempts/get} of an id
  * issued to another workspace (or made up) finds no matching tag and answers not found, as it
  * would for an item stored under another workspace. The tag is not a secret signature (ids are

@@ -283,6 +283,122 @@ abstract class AbstractDynamoStoreTest {
     assertThatThrownBy(() -> store.create(code(d, "7533"), List.of())).isInstanceOf(Conflict.DuplicatePin.class);
   }
 
+  /**
+   * The one window of a create without a transaction, forced open: an update to the same PIN reads
+   * the create's claim while the create's code is not stored yet (so the claim looks abandoned),
+   * then the create stores its code and reads its claim back; only then does the update write its
+   * take-over. The take-over's condition on the owner's code must refuse it.
+   */
+  @Test
+  void anUpdateCannotTakeOverAClaimWhoseCodeWasStoredAfterItLooked() throws Exception {
+    Workspace w = workspace();
+    Device d = device(w);
+    AccessCode moving = code(d, "9001");
+    store.create(moving, List.of());
+    AccessCode fresh = code(d, "8200");
+    var claimed = new java.util.concurrent.CountDownLatch(1);
+    var looked = new java.util.concurrent.CountDownLatch(1);
+    var createDone = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      store.raceHooks(() -> {
+        if (Thread.currentThread().getName().contains("create")) {
+          claimed.countDown();
+          await(looked);
+        }
+      }, () -> {
+        if (Thread.currentThread().getName().contains("update")) {
+          looked.countDown();
+          await(createDone);
+        }
+      });
+      var created = pool.submit(() -> {
+        Thread.currentThread().setName("race-create");
+        try {
+          store.create(fresh, List.of());
+          return "created";
+        } catch (Conflict.DuplicatePin e) {
+          return "duplicate";
+        } finally {
+          createDone.countDown();
+        }
+      });
+      await(claimed);
+      var updated = pool.submit(() -> {
+        Thread.currentThread().setName("race-update");
+        try {
+          store.update(moving, moving.withCode("8200").withVersion(moving.version() + 1), List.of());
+          return "updated";
+        } catch (Conflict.DuplicatePin e) {
+          return "duplicate";
+        }
+      });
+      assertThat(created.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("created");
+      assertThat(updated.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("duplicate");
+      assertThat(store.accessCodes(w.workspaceId(), d.deviceId()).stream().filter(x -> "8200".equals(x.code())))
+          .extracting(AccessCode::accessCodeId).containsExactly(fresh.accessCodeId());
+    } finally {
+      store.raceHooks(() -> { }, () -> { });
+      pool.shutdownNow();
+    }
+  }
+
+  private static void await(java.util.concurrent.CountDownLatch latch) {
+    try {
+      if (!latch.await(20, java.util.concurrent.TimeUnit.SECONDS)) throw new AssertionError("the other writer never got there");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /**
+   * A create (plain writes) racing an update to the same PIN (a transaction): whoever wins, never
+   * two codes holding the PIN. Each round a new PIN, both writers started together.
+   */
+  @Test
+  void aCreateAndAnUpdateRacingForOnePinNeverBothHoldIt() throws Exception {
+    Workspace w = workspace();
+    Device d = device(w);
+    AccessCode[] moving = {code(d, "9000")};
+    store.create(moving[0], List.of());
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 25; round++) {
+        String pin = String.valueOf(8100 + round);
+        AccessCode fresh = code(d, pin);
+        AccessCode before = moving[0], after = before.withCode(pin).withVersion(before.version() + 1);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        var created = pool.submit(() -> {
+          go.await();
+          try {
+            store.create(fresh, List.of());
+            return true;
+          } catch (Conflict.DuplicatePin e) {
+            return false;
+          }
+        });
+        var updated = pool.submit(() -> {
+          go.await();
+          try {
+            store.update(before, after, List.of());
+            return true;
+          } catch (Conflict.DuplicatePin e) {
+            return false;
+          }
+        });
+        go.countDown();
+        boolean c = created.get(30, java.util.concurrent.TimeUnit.SECONDS), u = updated.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        List<AccessCode> holders = store.accessCodes(w.workspaceId(), d.deviceId()).stream().filter(x -> pin.equals(x.code())).toList();
+        assertThat(holders).as("round %d: created %s, updated %s", round, c, u).hasSizeLessThanOrEqualTo(1);
+        assertThat(c && u).as("round %d: both won", round).isFalse();
+        moving[0] = store.accessCode(w.workspaceId(), before.accessCodeId()).orElseThrow();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void samePinOnAnotherDeviceIsFine() {
     Workspace w = workspace();
@@ -469,6 +585,31 @@ abstract class AbstractDynamoStoreTest {
     assertThat(store.events(w.workspaceId(), new EventQuery(null, null, List.of("access_code.deleted"), null, null, 10)))
         .containsExactly(deleted);
     assertThat(store.events(w.workspaceId(), new EventQuery(null, c.accessCodeId(), null, null, null, 1))).containsExactly(deleted);
+  }
+
+  @Test
+  void aPinChangeWritesTheEventsOfTheChangeItReplacesIfTheyAreMissing() {
+    Workspace w = workspace();
+    Device d = device(w);
+    AccessCode c = code(d, "4821");
+    store.create(c, List.of());
+    AccessCode set = c.withStatus(CodeStatus.set).withVersion(c.version() + 1);
+    Event e = event(set, "access_code.set_on_device", T0.plusSeconds(5));
+    store.update(c, set, List.of(e));
+    loseEventItem(e);
+
+    store.update(set, set.withCode("4822").withVersion(set.version() + 1), List.of()); // a transaction: claim moves
+
+    assertThat(store.event(w.workspaceId(), e.eventId())).contains(e);
+  }
+
+  @Test
+  void oddEventIdsAndEmptyRangesFindNothing() {
+    Workspace w = workspace();
+    assertThat(store.event(w.workspaceId(), UUID.fromString("00000000-0000-7000-8000-000000000000"))).isEmpty();
+    assertThat(store.event(w.workspaceId(), UUID.fromString("00000000-0000-4000-8000-000000000000"))).isEmpty();
+    assertThat(store.events(w.workspaceId(), new EventQuery(null, null, null, T0, T0.minusSeconds(60), 10))).isEmpty();
+    assertThat(store.events(w.workspaceId(), new EventQuery(null, null, null, Instant.EPOCH, null, 10))).isEmpty();
   }
 
   @Test

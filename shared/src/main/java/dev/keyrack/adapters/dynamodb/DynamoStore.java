@@ -51,8 +51,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * </pre>
  *
  * Every key starts with the workspace, so no read can cross workspaces. A state change is one
- * write (a conditional put of one item, or a transaction when it spans items: a code and its PIN
- * claim, two codes), and the changed code's item carries the change's events (its outbox); the
+ * write (a conditional put of one item, or a transaction when it spans items: a PIN change, two
+ * codes; a new code with a PIN is three plain writes, see createWithoutTransaction), and the
+ * changed code's item carries the change's events (its outbox); the
  * event items follow as plain puts. That halves the write units of a change against putting the
  * events in its transaction (DynamoDB bills two units per item in a transaction), and the
  * outbox keeps the events safe: the sweep writes any the writer did not get to.
@@ -73,6 +74,8 @@ public final class DynamoStore implements Store {
   private final String table;
 
   private final java.time.Clock clock;
+  /** Test seams for the race between a claim and its code (see {@link #raceHooks}); no-ops otherwise. */
+  private volatile Runnable afterClaim = () -> { }, beforeTakeOver = () -> { };
 
   public DynamoStore(DynamoDbClient ddb, String table) {
     this(ddb, table, java.time.Clock.systemUTC());
@@ -350,6 +353,8 @@ public final class DynamoStore implements Store {
       return;
     }
     List<TransactWriteItem> batch = new ArrayList<>(items);
+    // claim index -> index of the ConditionCheck on the claim owner's code that guards its take-over
+    Map<Integer, Integer> checkOf = new HashMap<>();
     for (int attempt = 1; ; attempt++) {
       try {
         ddb.transactWriteItems(b -> b.transactItems(batch));
@@ -362,42 +367,56 @@ public final class DynamoStore implements Store {
           sleepQuietly(20L * attempt);
           continue;
         }
-        int claim = onlyFailedPinClaim(e.cancellationReasons(), pinClaimIndexes);
+        int claim = onlyFailedPinClaim(e.cancellationReasons(), pinClaimIndexes, checkOf);
         if (claim >= 0 && attempt < 4) {
-          Optional<String> abandoned = abandonedClaimOwner(batch.get(claim).put());
-          if (abandoned.isPresent()) {
-            batch.set(claim, takeOver(batch.get(claim).put(), abandoned.get()));
+          // Taken over only as createWithoutTransaction's readers expect: with a condition on the
+          // owner's code (no document, or the version seen holding another PIN) in the same write.
+          Optional<List<TransactWriteItem>> takeOver = takeOverIfAbandoned(items.get(claim).put());
+          if (takeOver.isPresent()) {
+            List<TransactWriteItem> t = takeOver.get();
+            batch.set(claim, t.get(t.size() - 1));
+            if (t.size() == 2 && !writes(items, t.get(0).conditionCheck().key())) {
+              if (checkOf.containsKey(claim)) batch.set(checkOf.get(claim), t.get(0));
+              else {
+                checkOf.put(claim, batch.size());
+                batch.add(t.get(0));
+              }
+            }
             continue;
           }
         }
-        throw translate(e, pinClaimIndexes);
+        List<Integer> guarded = new ArrayList<>(pinClaimIndexes);
+        guarded.addAll(checkOf.values());
+        throw translate(e, guarded);
       }
     }
   }
 
-  /** The index of the PIN claim that failed, if no other condition did; -1 otherwise. */
-  private static int onlyFailedPinClaim(List<CancellationReason> reasons, List<Integer> pinClaimIndexes) {
-    int found = -1;
-    for (int i = 0; i < reasons.size(); i++) {
-      if (!"ConditionalCheckFailed".equals(reasons.get(i).code())) continue;
-      if (!pinClaimIndexes.contains(i) || found >= 0) return -1;
-      found = i;
+  /** Whether one of the items writes the item with this key (a transaction may touch an item once). */
+  private static boolean writes(List<TransactWriteItem> items, Map<String, AttributeValue> key) {
+    for (TransactWriteItem i : items) {
+      Map<String, AttributeValue> k = i.put() != null ? i.put().item() : i.delete() != null ? i.delete().key() : null;
+      if (k != null && key.get(PK).equals(k.get(PK)) && key.get(SK).equals(k.get(SK))) return true;
     }
-    return found;
+    return false;
   }
 
   /**
-   * The owner named by a PIN claim when that claim is abandoned: its code was deleted (deletes
-   * leave their claim behind) or now has another PIN. Empty when the owner still holds the PIN.
+   * The index of the PIN claim whose claim (or take-over check) failed, if no other condition did
+   * and no other claim failed; -1 otherwise.
    */
-  private Optional<String> abandonedClaimOwner(Put claim) {
-    String pk = claim.item().get(PK).s(), sk = claim.item().get(SK).s();
-    GetItemResponse r = ddb.getItem(b -> b.tableName(table).key(Map.of(PK, s(pk), SK, s(sk))).consistentRead(true));
-    if (!r.hasItem() || r.item().isEmpty()) return Optional.empty();
-    String owner = r.item().get("access_code_id").s();
-    Optional<AccessCode> holder = getDoc(pk, "CODE#" + owner).map(d -> Json.read(d, AccessCode.class));
-    return holder.isPresent() && holder.get().code() != null && pinKey(holder.get()).equals(sk)
-        ? Optional.empty() : Optional.of(owner);
+  private static int onlyFailedPinClaim(List<CancellationReason> reasons, List<Integer> pinClaimIndexes,
+                                        Map<Integer, Integer> checkOf) {
+    int found = -1;
+    for (int i = 0; i < reasons.size(); i++) {
+      if (!"ConditionalCheckFailed".equals(reasons.get(i).code())) continue;
+      int claim = -1;
+      if (pinClaimIndexes.contains(i)) claim = i;
+      for (Map.Entry<Integer, Integer> c : checkOf.entrySet()) if (c.getValue() == i) claim = c.getKey();
+      if (claim < 0 || (found >= 0 && found != claim)) return -1;
+      found = claim;
+    }
+    return found;
   }
 
   /** The claim again, on condition that it still names the abandoned owner (two takers: one wins). */
@@ -484,6 +503,7 @@ public final class DynamoStore implements Store {
   private void createWithoutTransaction(AccessCode code, List<Event> events) {
     Put claim = claimPin(code).put();
     claimOrTakeOver(claim);
+    afterClaim.run();
     try {
       ddb.putItem(b -> b.tableName(table).item(codeItem(code, events)).conditionExpression("attribute_not_exists(pk)"));
     } catch (ConditionalCheckFailedException e) {
@@ -496,6 +516,16 @@ public final class DynamoStore implements Store {
       throw new Conflict.DuplicatePin();
     }
     putEvents(events);
+  }
+
+  /**
+   * For tests of the race between a claim and its code: {@code afterClaim} runs in a create between
+   * its claim and its code, {@code beforeTakeOver} in a take-over between reading the abandoned
+   * claim's owner and writing the take-over. Never set outside tests.
+   */
+  public void raceHooks(Runnable afterClaim, Runnable beforeTakeOver) {
+    this.afterClaim = Objects.requireNonNull(afterClaim);
+    this.beforeTakeOver = Objects.requireNonNull(beforeTakeOver);
   }
 
   /** Puts a PIN claim, taking over an abandoned one (its owner gone or holding another PIN). */
@@ -540,6 +570,7 @@ public final class DynamoStore implements Store {
       if (holder.code() != null && pinKey(holder).equals(sk)) return Optional.empty();
       check.conditionExpression("version = :v").expressionAttributeValues(Map.of(":v", o.item().get(VERSION)));
     }
+    beforeTakeOver.run();
     return Optional.of(List.of(TransactWriteItem.builder().conditionCheck(check.build()).build(), takeOver(claim, owner)));
   }
 
@@ -557,8 +588,23 @@ public final class DynamoStore implements Store {
         items.add(claimPin(code));
       }
     }
+    if (items.size() > 1) repairBeforeReplacing(List.of(previous));
     write(items, pins);
     putEvents(events);
+  }
+
+  /**
+   * A transaction does not return the items it replaces, so before one replaces codes their
+   * outboxes are read (one eventually consistent read each, on the rarer paths: a PIN change, a
+   * backup pull) and the events of a change a stopped writer left unwritten are written.
+   */
+  private void repairBeforeReplacing(List<AccessCode> codes) {
+    Instant now = clock.instant();
+    for (AccessCode c : codes) {
+      GetItemResponse r = ddb.getItem(b -> b.tableName(table).key(Map.of(PK, s(ws(c.workspaceId())), SK, s("CODE#" + c.accessCodeId())))
+          .projectionExpression(OUTBOX));
+      if (r.hasItem() && !r.item().isEmpty()) repairOutbox(r.item(), now.minus(REPAIR_WINDOW), now);
+    }
   }
 
   @Override
@@ -578,6 +624,7 @@ public final class DynamoStore implements Store {
         }
       }
     }
+    repairBeforeReplacing(changes.stream().map(Change::previous).toList());
     write(items, pins);
     putEvents(events);
   }
@@ -614,7 +661,7 @@ public final class DynamoStore implements Store {
   @Override
   public Optional<Event> event(UUID workspaceId, UUID eventId) {
     Optional<Event> direct = getDoc(ws(workspaceId), "EVENT#" + eventId).flatMap(d -> find(eventsIn(d), eventId));
-    if (direct.isPresent()) return direct;
+    if (direct.isPresent() || eventId.version() != 7) return direct;
     // Not first of its change: in the item of the change's first event, a moment before it.
     long ms = eventId.getMostSignificantBits() >>> 16;
     String lo = "EVENT#" + boundary(Instant.ofEpochMilli(ms).minusSeconds(2), false), hi = "EVENT#" + eventId;
@@ -644,6 +691,7 @@ public final class DynamoStore implements Store {
     // lower key bound by a second and let the exact time filter below decide.
     String lo = "EVENT#" + (q.since() == null ? "" : boundary(q.since().minusSeconds(1), false));
     String hi = "EVENT#" + (q.until() == null ? "~" : boundary(q.until().plusSeconds(1), true));
+    if (lo.compareTo(hi) > 0) return List.of(); // a range that ends before it starts holds nothing
     QueryRequest.Builder b = QueryRequest.builder().tableName(table).consistentRead(true).scanIndexForward(false)
         .keyConditionExpression("pk = :pk AND sk BETWEEN :lo AND :hi")
         .expressionAttributeValues(Map.of(":pk", s(ws(workspaceId)), ":lo", s(lo), ":hi", s(hi)));
@@ -670,9 +718,10 @@ public final class DynamoStore implements Store {
     return out;
   }
 
-  /** The lowest (or highest) UUIDv7 text for a millisecond. */
+  /** The lowest (or highest) UUIDv7 text for a millisecond (clamped to the 48-bit range). */
   static String boundary(Instant t, boolean high) {
-    String hex = String.format("%012x", t.toEpochMilli());
+    long ms = Math.max(0, Math.min(t.toEpochMilli(), (1L << 48) - 1));
+    String hex = String.format("%012x", ms);
     String rest = high ? "-ffff-ffff-ffff-ffffffffffff" : "-0000-0000-0000-000000000000";
     return hex.substring(0, 8) + "-" + hex.substring(8, 12) + rest;
   }

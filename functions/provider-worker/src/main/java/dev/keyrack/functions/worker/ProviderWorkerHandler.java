@@ -109,7 +109,7 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
       if (group != null && blockedGroups.contains(group)) {
         // Behind a job of its lock that waits for a retry: it keeps its place and goes back now; the
         // FIFO group stays blocked by the waiting job, so it runs after it and not 180 s later.
-        if (receiveCount(m) >= DeviceOperation.FRESH_COPY_AFTER && sendFreshCopy(m)) continue;
+        if (receiveCount(m) >= DeviceOperation.FRESH_COPY_AFTER && sendFreshCopy(m, false)) continue;
         failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));
         followers.add(m.getReceiptHandle());
         continue;
@@ -148,7 +148,7 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
           case FAILED_PERMANENTLY -> telemetry.count("AccessCodesFailed");
           case RETRY -> {
             telemetry.count("DeviceJobRetries");
-            copied = receiveCount(m) >= DeviceOperation.FRESH_COPY_AFTER && sendFreshCopy(m);
+            copied = receiveCount(m) >= DeviceOperation.FRESH_COPY_AFTER && sendFreshCopy(m, true);
             if (!copied) backOff(m, attempt);
           }
           default -> { }
@@ -182,11 +182,15 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
    */
   static final int FRESH_COPY_AFTER = DeviceOperation.FRESH_COPY_AFTER;
 
-  /** @return whether the copy was sent (the old message can then be deleted) */
-  private boolean sendFreshCopy(SQSEvent.SQSMessage m) {
+  /**
+   * @param attempted whether its receives were attempts (a job that only waited behind its lock's
+   *                  retrying job carries its count unchanged: it has not failed)
+   * @return whether the copy was sent (the old message can then be deleted)
+   */
+  private boolean sendFreshCopy(SQSEvent.SQSMessage m, boolean attempted) {
     try {
       DeviceOperation op = SqsJobQueue.parse(m.getBody());
-      queue.enqueueFreshCopy(op.withFailedBefore(op.failedBefore() + receiveCount(m)), m.getMessageId());
+      queue.enqueueFreshCopy(attempted ? op.withFailedBefore(op.failedBefore() + receiveCount(m)) : op, m.getMessageId());
       telemetry.count("DeviceJobsRefreshed");
       return true;
     } catch (RuntimeException e) {

@@ -1,0 +1,75 @@
+package dev.keyrack.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.keyrack.adapters.AwsWiring;
+import dev.keyrack.app.AccessCodeService;
+import dev.keyrack.app.ApiError;
+import dev.keyrack.app.CreateRequest;
+import dev.keyrack.app.UpdateRequest;
+import dev.keyrack.domain.AccessCode;
+import dev.keyrack.domain.CodeStatus;
+import dev.keyrack.domain.Device;
+import dev.keyrack.domain.DeviceOperation;
+import dev.keyrack.ports.JobQueue;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A queue that cannot be reached after a change is stored (real store: the stack's DynamoDB
+ * Local). A new code is accepted (the frequent sweep sends it); an update or a delete answers 503,
+ * and the client's retry of the same request sends what the code waits for.
+ */
+class LostSendTest {
+  /** A queue that fails while {@code down}, and records what it is given otherwise. */
+  static final class FlakyQueue implements JobQueue {
+    volatile boolean down = true;
+    final List<DeviceOperation> sent = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void enqueue(DeviceOperation op) {
+      if (down) throw new IllegalStateException("queue unreachable");
+      sent.add(op);
+    }
+  }
+
+  @Test
+  void anUpdateOrDeleteWhoseSendFailsAnswers503AndItsRetrySendsAgain() {
+    LocalStack stack = TestStack.get();
+    AwsWiring wiring = stack.wiring("ApiFunction");
+    Device lock = stack.devices().stream().filter(d -> d.deviceType().equals("schlage_lock")).findFirst().orElseThrow();
+    UUID ws = lock.workspaceId();
+    FlakyQueue queue = new FlakyQueue();
+    AccessCodeService service = new AccessCodeService(wiring.store(), queue, wiring.scheduler(), wiring.backupPools(),
+        Clock.systemUTC());
+
+    // A new ongoing code: accepted though the send failed; stored as setting for the sweep.
+    AccessCode created = service.create(ws, new CreateRequest(lock.deviceId(), "Lost send", Codes.randomPin(), null, null,
+        null, null, null, null, null, null, null)).accessCode();
+    assertThat(wiring.store().accessCode(ws, created.accessCodeId()).orElseThrow().status()).isEqualTo(CodeStatus.setting);
+
+    // A rename of it, repeated: the retry sends the SET the code still waits for.
+    UpdateRequest rename = new UpdateRequest(created.accessCodeId(), "Renamed", null, null, null, null, null, null);
+    assertThatThrownBy(() -> service.update(ws, rename)).isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status()).isEqualTo(503));
+    queue.down = false;
+    service.update(ws, rename);
+    assertThat(queue.sent).extracting(DeviceOperation::kind).containsExactly(DeviceOperation.Kind.SET);
+    assertThat(queue.sent.get(0).accessCodeId()).isEqualTo(created.accessCodeId());
+
+    // A delete whose send fails: 503, the code stays removing; the retry sends the REMOVE.
+    queue.down = true;
+    assertThatThrownBy(() -> service.delete(ws, created.accessCodeId()))
+        .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status()).isEqualTo(503));
+    assertThat(wiring.store().accessCode(ws, created.accessCodeId()).orElseThrow().status()).isEqualTo(CodeStatus.removing);
+    queue.down = false;
+    service.delete(ws, created.accessCodeId());
+    assertThat(queue.sent).extracting(DeviceOperation::kind).containsExactly(DeviceOperation.Kind.SET, DeviceOperation.Kind.REMOVE);
+
+    // (never sent to the stack's own queue, so never on its lock: gone from the shared stack's store)
+    wiring.store().delete(wiring.store().accessCode(ws, created.accessCodeId()).orElseThrow(), List.of());
+  }
+}
