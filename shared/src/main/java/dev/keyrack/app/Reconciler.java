@@ -94,8 +94,9 @@ public final class Reconciler {
   /** @return how many operations were re-sent */
   public int reconcile(UUID workspaceId, Scope scope) {
     Instant now = clock.instant();
-    // Each change's events are checked about once: by the frequent sweeps for a change of the last
-    // run or two (the sweep runs every ten minutes), by the daily one for the rest of the last day.
+    // The events of a change are checked by the frequent sweep if it is a new code's (of its last
+    // run or two), by the daily sweep otherwise (a change of the last day), and by the next write
+    // of the code, whichever comes first.
     List<AccessCode> codes = scope == Scope.RECENT
         ? store.sweepCodes(workspaceId, now.minus(RECENT_WINDOW), now.minus(RECENT_REPAIR), now)
         : store.sweepCodes(workspaceId, null, now.minus(DAILY_REPAIR), now);

@@ -4,8 +4,8 @@ import java.util.UUID;
 
 /**
  * One operation for a lock, carried on the device's FIFO message group. {@code codeVersion} is the
- * version of the access code the operation was planned from: a worker that finds a newer version
- * knows the message is stale. {@code failedBefore} counts the attempts made before this message
+ * version of the access code the operation was planned from; it makes the deduplication id (the
+ * worker itself always acts on the code as stored now, whatever version sent it). {@code failedBefore} counts the attempts made before this message
  * (by the messages it replaced; 0 for a first message).
  */
 public record DeviceOperation(Kind kind, UUID workspaceId, UUID deviceId, UUID accessCodeId, long codeVersion,

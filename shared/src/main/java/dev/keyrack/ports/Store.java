@@ -13,7 +13,8 @@ import java.util.UUID;
  * workspace's items. Every state change is stored together with its events, atomically: the
  * events go in the same write as the change (the changed code carries them), and are then
  * written as event items for {@link #events} to list; should that second step not happen (the
- * writer stopped in between), the next sweep ({@link #sweepCodes}) does it. So a reader can see a
+ * writer stopped in between), the next write of the code does it, or a sweep ({@link #sweepCodes}:
+ * within minutes for a new code, within a day for any). So a reader can see a
  * change a moment (the second write) before its events: events are listed after the fact, as
  * webhooks deliver them.
  */
