@@ -109,6 +109,26 @@ class ReconcilerTest {
     }
   }
 
+  /** A code on its lock whose start moved later: its UNLOAD was lost; the daily sweep sends it. */
+  @Test
+  void aLostUnloadIsSentByTheDailySweep() {
+    Device lock = s.lock("kwikset_lock");
+    java.time.Instant start = s.clock.instant().plus(Duration.ofDays(10));
+    AccessCode moved = new AccessCode(new dev.keyrack.domain.Ids().timeOrdered(s.clock.instant().minus(Duration.ofDays(2))),
+        s.ws, lock.deviceId(), "Moved stay", Codes.randomPin(), null, dev.keyrack.domain.CodeType.time_bound, CodeStatus.unset,
+        start, start.plus(Duration.ofDays(2)), s.clock.instant().minus(Duration.ofDays(2)), List.of(), List.of(), List.of(),
+        false, false, false, false, true, false, 1).withOnLock(true, false);
+    s.store.create(moved, List.of());
+    List<dev.keyrack.domain.DeviceOperation> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try {
+      new Reconciler(s.store, sent::add, s.clock).reconcile(s.ws, Reconciler.Scope.LOST_SENDS);
+      assertThat(sent).filteredOn(op -> op.accessCodeId().equals(moved.accessCodeId()))
+          .extracting(dev.keyrack.domain.DeviceOperation::kind).containsExactly(dev.keyrack.domain.DeviceOperation.Kind.UNLOAD);
+    } finally {
+      s.store.delete(s.code(moved.accessCodeId()), List.of());
+    }
+  }
+
   @Test
   @SuppressWarnings("unchecked")
   void aCodeWhoseJobIsRetryingIsLeftToTheWorkerUnlessTheQueueWasEmptied() {

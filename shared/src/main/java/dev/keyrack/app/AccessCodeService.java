@@ -222,7 +222,7 @@ public final class AccessCodeService {
       // exist, and send again the device operation the code is waiting for, if any (its first send
       // may have failed; the queue drops a copy within its deduplication window).
       if (current.type() == CodeType.time_bound) Planner.plan(current, brand, now).later().forEach(scheduler::schedule);
-      DeviceOperation.Kind pending = pendingOperation(current, brand, now);
+      DeviceOperation.Kind pending = Planner.pending(current, brand, now);
       if (pending != null) {
         enqueueOrFail(new DeviceOperation(pending, workspaceId, current.deviceId(), current.accessCodeId(), current.version()));
       }
@@ -367,21 +367,6 @@ public final class AccessCodeService {
     }
     if (!end.isAfter(now)) throw ApiError.invalidField("ends_at", "ends_at must be in the future.");
     return CodeType.time_bound;
-  }
-
-  /**
-   * The device operation a stored code is waiting for, if any: the same rule as the sweep's
-   * (Reconciler), plus a code on the lock whose programming moment moved into the future.
-   */
-  static DeviceOperation.Kind pendingOperation(AccessCode c, BrandProfile brand, Instant now) {
-    return switch (c.status()) {
-      case setting -> DeviceOperation.Kind.SET;
-      case removing -> DeviceOperation.Kind.REMOVE;
-      case unset -> Planner.due(c, brand, now)
-          ? (c.onLock() && Planner.preloadOnly(c, brand, now) ? null : DeviceOperation.Kind.SET)
-          : (c.onLock() ? DeviceOperation.Kind.UNLOAD : null);
-      default -> null;
-    };
   }
 
   /**

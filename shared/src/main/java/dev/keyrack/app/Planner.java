@@ -50,6 +50,25 @@ public final class Planner {
   }
 
   /** The status a code shows before its first programming: unset, or setting when it is due now and not a preload. */
+  /**
+   * The device operation a stored code is waiting for now, if any: removal once its window has
+   * ended or while it is being deleted; a set while setting, or when unset and its programming
+   * moment has come (unless it is preloaded and only waits for its start); an unload when it is on
+   * the lock but its programming moment moved into the future. The sweep re-sends it; a repeated
+   * update sends it again. {@code brand} is read only for an unset code whose window has not ended.
+   */
+  public static dev.keyrack.domain.DeviceOperation.Kind pending(AccessCode c, BrandProfile brand, Instant now) {
+    if (c.windowEnded(now)) return dev.keyrack.domain.DeviceOperation.Kind.REMOVE;
+    return switch (c.status()) {
+      case setting -> dev.keyrack.domain.DeviceOperation.Kind.SET;
+      case removing -> dev.keyrack.domain.DeviceOperation.Kind.REMOVE;
+      case unset -> due(c, brand, now)
+          ? (c.onLock() && preloadOnly(c, brand, now) ? null : dev.keyrack.domain.DeviceOperation.Kind.SET)
+          : (c.onLock() ? dev.keyrack.domain.DeviceOperation.Kind.UNLOAD : null);
+      default -> null;
+    };
+  }
+
   public static CodeStatus initialStatus(AccessCode c, BrandProfile brand, Instant now) {
     if (c.type() == CodeType.ongoing) return CodeStatus.setting;
     return due(c, brand, now) && !preloadOnly(c, brand, now) ? CodeStatus.setting : CodeStatus.unset;

@@ -1,6 +1,7 @@
 package dev.keyrack.app;
 
 import dev.keyrack.domain.AccessCode;
+import dev.keyrack.domain.BrandProfile;
 import dev.keyrack.domain.CodeStatus;
 import dev.keyrack.domain.Device;
 import dev.keyrack.domain.DeviceOperation;
@@ -19,9 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Re-sends the device operations that stored codes are waiting for: a code in {@code setting} or
- * {@code removing}, a time-bound code whose window has ended, or an {@code unset} code whose
- * programming moment has passed. Queue messages are hints and the stored state is the truth, so
+ * Re-sends the device operations that stored codes are waiting for ({@link Planner#pending}): a
+ * code in {@code setting} or {@code removing}, a time-bound code whose window has ended, an
+ * {@code unset} code whose programming moment has passed, or one still on its lock whose moment
+ * moved into the future. Queue messages are hints and the stored state is the truth, so
  * re-sending is always safe; it covers a send that failed after the state was stored, a function
  * stopped between the two, a fire that Scheduler gave up on, and a queue that lost its messages
  * (a restarted local stack). Deployed, {@code ReconcilerFunction} runs it on two schedules
@@ -105,16 +107,12 @@ public final class Reconciler {
     int sent = 0;
     for (AccessCode c : codes) {
       if (scope != Scope.EMPTY_QUEUE && (!c.errors().isEmpty() || !c.warnings().isEmpty())) continue;
-      DeviceOperation.Kind kind = c.windowEnded(now) ? DeviceOperation.Kind.REMOVE : switch (c.status()) {
-        case setting -> DeviceOperation.Kind.SET;
-        case removing -> DeviceOperation.Kind.REMOVE;
-        case unset -> {
-          Optional<Device> d = devices.computeIfAbsent(c.deviceId(), id -> store.device(workspaceId, id));
-          yield d.isPresent() && Planner.due(c, d.get().profile(), now) && !(c.onLock() && Planner.preloadOnly(c, d.get().profile(), now))
-              ? DeviceOperation.Kind.SET : null;
-        }
-        default -> null;
-      };
+      // An unset code needs its device's brand (has its programming moment come?); the rest do not.
+      boolean needsBrand = c.status() == CodeStatus.unset && !c.windowEnded(now);
+      BrandProfile brand = needsBrand
+          ? devices.computeIfAbsent(c.deviceId(), id -> store.device(workspaceId, id)).map(Device::profile).orElse(null) : null;
+      if (needsBrand && brand == null) continue; // its device is gone
+      DeviceOperation.Kind kind = Planner.pending(c, brand, now);
       if (kind == null) continue;
       if (devices.computeIfAbsent(c.deviceId(), id -> store.device(workspaceId, id)).isEmpty()) continue;
       queue.enqueue(new DeviceOperation(kind, workspaceId, c.deviceId(), c.accessCodeId(), c.version()));
