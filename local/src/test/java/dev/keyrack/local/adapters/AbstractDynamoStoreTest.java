@@ -199,14 +199,13 @@ abstract class AbstractDynamoStoreTest {
     assertThat(store.accessCode(w.workspaceId(), first.accessCodeId())).contains(first);
   }
 
-  @Test
-  void concurrentCreatesOfOnePinLetExactlyOneWin() throws Exception {
-    Workspace w = workspace();
-    Device d = device(w);
-    int n = 8;
-    List<AccessCode> codes = new ArrayList<>();
-    for (int i = 0; i < n; i++) codes.add(code(d, "7531"));
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+  /**
+   * Creates the codes from as many threads, all released at once: for each, "created" or the
+   * simple name of what it threw.
+   */
+  private List<Object> createAllAtOnce(List<AccessCode> codes, java.util.function.Function<AccessCode, List<Event>> eventsOf)
+      throws Exception {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(codes.size());
     List<Object> outcomes = new ArrayList<>();
     try {
       java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
@@ -215,7 +214,7 @@ abstract class AbstractDynamoStoreTest {
         futures.add(pool.submit(() -> {
           go.await();
           try {
-            store.create(c, List.of(event(c, "access_code.created")));
+            store.create(c, eventsOf.apply(c));
             return "created";
           } catch (RuntimeException e) {
             return e.getClass().getSimpleName();
@@ -227,6 +226,16 @@ abstract class AbstractDynamoStoreTest {
     } finally {
       pool.shutdownNow();
     }
+    return outcomes;
+  }
+
+  @Test
+  void concurrentCreatesOfOnePinLetExactlyOneWin() throws Exception {
+    Workspace w = workspace();
+    Device d = device(w);
+    List<AccessCode> codes = new ArrayList<>();
+    for (int i = 0; i < 8; i++) codes.add(code(d, "7531"));
+    List<Object> outcomes = createAllAtOnce(codes, c -> List.of(event(c, "access_code.created")));
     assertThat(outcomes).containsOnly("created", "DuplicatePin");
     assertThat(outcomes).filteredOn("created"::equals).hasSize(1);
     assertThat(store.accessCodes(w.workspaceId(), d.deviceId())).hasSize(1);
@@ -241,29 +250,9 @@ abstract class AbstractDynamoStoreTest {
     AccessCode old = code(d, "7532");
     store.create(old, List.of());
     store.delete(old, List.of());
-    int n = 8;
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
-    List<Object> outcomes = new ArrayList<>();
-    try {
-      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
-      List<java.util.concurrent.Future<Object>> futures = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        AccessCode c = code(d, "7532");
-        futures.add(pool.submit(() -> {
-          go.await();
-          try {
-            store.create(c, List.of());
-            return "created";
-          } catch (RuntimeException e) {
-            return e.getClass().getSimpleName();
-          }
-        }));
-      }
-      go.countDown();
-      for (var f : futures) outcomes.add(f.get(30, java.util.concurrent.TimeUnit.SECONDS));
-    } finally {
-      pool.shutdownNow();
-    }
+    List<AccessCode> codes = new ArrayList<>();
+    for (int i = 0; i < 8; i++) codes.add(code(d, "7532"));
+    List<Object> outcomes = createAllAtOnce(codes, c -> List.of());
     assertThat(outcomes).containsOnly("created", "DuplicatePin");
     assertThat(outcomes).filteredOn("created"::equals).hasSize(1);
     assertThat(store.accessCodes(w.workspaceId(), d.deviceId())).hasSize(1);
