@@ -324,6 +324,7 @@ public final class DynamoStore implements Store {
    * to {@link #EVENT_ITEM_BYTES}; a lookup by id finds a later one near its first (see {@link #event}).
    */
   static List<List<Event>> groups(List<Event> events) {
+    if (events.size() <= 1) return events.isEmpty() ? List.of() : List.of(events); // the usual change: no sizing needed
     List<List<Event>> out = new ArrayList<>();
     List<Event> cur = new ArrayList<>();
     int bytes = 0;
