@@ -174,15 +174,9 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
   }
 
   /**
-   * A job received this many times is replaced by a fresh copy at the end of its lock's queue: a
-   * retry goes on as long as the code needs it (until its window ends; for an ongoing code, until
-   * the lock takes it), which can outlast SQS's 14-day retention and the redrive policy's receive
-   * limit (maxReceiveCount in template.yaml, far above this). At the longest backoff this is about a
-   * day. The copy carries the attempts made so far, so the retry policy's pace goes on.
-   */
-  static final int FRESH_COPY_AFTER = DeviceOperation.FRESH_COPY_AFTER;
-
-  /**
+   * Replaces a job received {@link DeviceOperation#FRESH_COPY_AFTER} times by a fresh copy at the end
+   * of its lock's queue, so a retry outlasts SQS's retention and the redrive policy's receive limit.
+   *
    * @param attempted whether its receives were attempts (a job that only waited behind its lock's
    *                  retrying job carries its count unchanged: it has not failed)
    * @return whether the copy was sent (the old message can then be deleted)
