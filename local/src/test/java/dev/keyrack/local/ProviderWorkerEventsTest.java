@@ -210,4 +210,67 @@ class ProviderWorkerEventsTest {
     assertThat(worker.process(op, 8)).isEqualTo(dev.keyrack.app.DeviceWorker.Outcome.DONE);
     assertThat(counted).containsExactly("AccessCodesDelayed", "AccessCodesFailed", "AccessCodesSet");
   }
+
+  @Test
+  void theLocksOfOneBatchAreProgrammedAtTheSameTimeAndEachLocksJobsInOrder() {
+    List<dev.keyrack.domain.Device> devices = TestStack.get().devices().stream()
+        .filter(d -> d.workspaceId().equals(workspace)).limit(4).toList();
+    assertThat(devices).as("the stack seeds several locks in workspace 1").hasSizeGreaterThanOrEqualTo(3);
+    // Each lock's first set waits until every lock of the batch is being set: done one lock after
+    // another, the first would wait in vain and fail.
+    var together = new java.util.concurrent.CyclicBarrier(devices.size());
+    java.util.Set<UUID> met = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.Map<UUID, List<UUID>> setOrder = new java.util.concurrent.ConcurrentHashMap<>();
+    dev.keyrack.ports.LockProvider meeting = new dev.keyrack.ports.LockProvider() {
+      @Override
+      public void set(dev.keyrack.domain.Device device, Programming p) throws ProviderException {
+        if (met.add(device.deviceId())) {
+          try {
+            together.await(20, java.util.concurrent.TimeUnit.SECONDS);
+          } catch (Exception e) {
+            throw new ProviderException(ProviderException.Kind.TRANSIENT, "the other locks were not set meanwhile");
+          }
+        }
+        setOrder.computeIfAbsent(device.deviceId(), k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(p.accessCodeId());
+        locks.set(device, p);
+      }
+
+      @Override
+      public void remove(dev.keyrack.domain.Device device, UUID accessCodeId) throws ProviderException {
+        locks.remove(device, accessCodeId);
+      }
+    };
+    var wiring = TestStack.get().wiring("ProviderWorkerFunction");
+    var worker = new dev.keyrack.app.DeviceWorker(store, meeting, java.time.Clock.systemUTC(), dev.keyrack.domain.Ids.shared(),
+        wiring.retryPolicy());
+    var batchHandler = new dev.keyrack.functions.worker.ProviderWorkerHandler(worker, wiring.jobQueue(),
+        dev.keyrack.ports.Telemetry.NONE);
+
+    List<SQSEvent.SQSMessage> records = new java.util.ArrayList<>();
+    java.util.Map<UUID, List<UUID>> sent = new java.util.LinkedHashMap<>();
+    for (dev.keyrack.domain.Device d : devices) {
+      // two codes for the first lock, one for each other lock, as one receive can bring them
+      int codes = sent.isEmpty() ? 2 : 1;
+      for (int i = 0; i < codes; i++) {
+        AccessCode c = Codes.ongoing(workspace, d.deviceId(), Codes.randomPin(), CodeStatus.setting);
+        store.create(c, List.of());
+        sent.computeIfAbsent(d.deviceId(), k -> new java.util.ArrayList<>()).add(c.accessCodeId());
+        SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
+        m.setMessageId(UUID.randomUUID().toString());
+        m.setReceiptHandle("handle-" + m.getMessageId());
+        m.setBody(dev.keyrack.json.Json.write(new DeviceOperation(DeviceOperation.Kind.SET, workspace, d.deviceId(),
+            c.accessCodeId(), c.version())));
+        m.setAttributes(java.util.Map.of("ApproximateReceiveCount", "1", "MessageGroupId", d.deviceId().toString()));
+        records.add(m);
+      }
+    }
+    SQSEvent batch = new SQSEvent();
+    batch.setRecords(records);
+
+    SQSBatchResponse r = batchHandler.handleRequest(batch, new LocalContext("keyrack-ProviderWorkerFunction", 512, 30));
+    assertThat(r.getBatchItemFailures()).isEmpty();
+    assertThat(setOrder).isEqualTo(sent);
+    sent.values().stream().flatMap(List::stream).forEach(id ->
+        assertThat(store.accessCode(workspace, id).orElseThrow().status()).as(id.toString()).isEqualTo(CodeStatus.set));
+  }
 }

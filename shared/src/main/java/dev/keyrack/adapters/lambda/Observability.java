@@ -33,6 +33,7 @@ public final class Observability {
   private Observability() {}
 
   public static <T> T around(Context context, Telemetry telemetry, Supplier<T> work) {
+    if (telemetry instanceof EmfTelemetry emf) emf.begin();
     try {
       return PowertoolsLogging.withLogging(context, work);
     } finally {
@@ -55,8 +56,17 @@ public final class Observability {
   static final class EmfTelemetry implements Telemetry {
     private final String namespace;
     private final String service;
-    /** This thread's invocation's counts, by metric, in the order first counted. */
-    private final ThreadLocal<Map<String, List<Integer>>> counts = ThreadLocal.withInitial(LinkedHashMap::new);
+    /**
+     * This thread's invocation's counts, by metric, in the order first counted. Threads the
+     * invocation starts (the provider worker's, one per lock of a batch) inherit the same map, so
+     * their counts go into the invocation's record; it is locked while counted and flushed.
+     */
+    private final InheritableThreadLocal<Map<String, List<Integer>>> counts = new InheritableThreadLocal<>() {
+      @Override
+      protected Map<String, List<Integer>> initialValue() {
+        return new LinkedHashMap<>();
+      }
+    };
 
     EmfTelemetry(String namespace, String service) {
       this.namespace = namespace;
@@ -70,12 +80,26 @@ public final class Observability {
 
     @Override
     public void count(String metric, int n) {
-      counts.get().computeIfAbsent(metric, k -> new ArrayList<>(1)).add(n);
+      Map<String, List<Integer>> pending = counts.get();
+      synchronized (pending) {
+        pending.computeIfAbsent(metric, k -> new ArrayList<>(1)).add(n);
+      }
+    }
+
+    /** Makes this thread's map before the invocation starts threads of its own, so they share it. */
+    void begin() {
+      counts.get();
     }
 
     /** Writes the invocation's record, if it counted anything; metrics never fail a request. */
     void flush() {
       Map<String, List<Integer>> pending = counts.get();
+      synchronized (pending) {
+        flush(pending);
+      }
+    }
+
+    private void flush(Map<String, List<Integer>> pending) {
       if (pending.isEmpty()) return;
       try {
         if (namespace == null || namespace.isBlank()) {

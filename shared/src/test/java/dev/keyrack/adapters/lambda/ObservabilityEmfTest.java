@@ -93,6 +93,23 @@ class ObservabilityEmfTest {
   }
 
   @Test
+  void countsFromThreadsTheInvocationStartsAreInItsOneRecord() throws Exception {
+    Telemetry telemetry = Observability.emf(Map.of("POWERTOOLS_METRICS_NAMESPACE", "Keyrack"));
+    List<JsonNode> records = emfWrittenBy(() -> Observability.around(Priming.context(), telemetry, () -> {
+      // as the provider worker does: one virtual thread per lock of the batch
+      try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        for (int i = 0; i < 8; i++) threads.submit(() -> { for (int j = 0; j < 50; j++) telemetry.count("AccessCodesSet"); });
+      }
+      telemetry.count("AccessCodesRemoved");
+      return null;
+    }));
+
+    assertThat(records).as("one EMF record for the invocation").hasSize(1);
+    assertThat(total(records.get(0).get("AccessCodesSet"))).isEqualTo(400.0);
+    assertThat(total(records.get(0).get("AccessCodesRemoved"))).isEqualTo(1.0);
+  }
+
+  @Test
   void anInvocationThatCountedNothingWritesNoRecord() throws Exception {
     Telemetry telemetry = Observability.emf(Map.of("POWERTOOLS_METRICS_NAMESPACE", "Keyrack"));
     List<JsonNode> records = emfWrittenBy(() -> Observability.around(Priming.context(), telemetry, () -> "answer"));

@@ -14,10 +14,13 @@ import dev.keyrack.domain.Ids;
 import dev.keyrack.ports.JobQueue;
 import dev.keyrack.ports.Telemetry;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.crac.Core;
 import org.crac.Resource;
 import org.slf4j.Logger;
@@ -26,7 +29,8 @@ import org.slf4j.MDC;
 
 /**
  * The provider worker: takes batches from the device-job FIFO queue and carries each operation
- * out on its lock. Reports partial batch failures ({@code ReportBatchItemFailures}); on a FIFO
+ * out on its lock, the batch's locks at the same time and each lock's operations one after
+ * another. Reports partial batch failures ({@code ReportBatchItemFailures}); on a FIFO
  * queue, once one message of a device fails, the later messages of the same device in the batch
  * are reported failed too without being tried, so a lock's operations never overtake each other.
  *
@@ -101,20 +105,90 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
   }
 
   SQSBatchResponse process(SQSEvent event) {
+    List<List<SQSEvent.SQSMessage>> groups = byLock(event.getRecords());
+    List<Group> done = new ArrayList<>(groups.size());
+    if (groups.size() == 1) {
+      done.add(processGroup(groups.get(0)));
+    } else {
+      done.addAll(inParallel(groups));
+    }
     List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
-    Set<String> blockedGroups = new HashSet<>();
     List<String> followers = new ArrayList<>();
-    for (SQSEvent.SQSMessage m : event.getRecords()) {
+    for (Group g : done) {
+      g.failures().forEach(id -> failures.add(new SQSBatchResponse.BatchItemFailure(id)));
+      followers.addAll(g.followers());
+    }
+    release(followers);
+    return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+  }
+
+  /** A lock's messages of a batch once handled: the ids to report failed, the receipts to hand back at once. */
+  record Group(List<String> failures, List<String> followers) {}
+
+  /**
+   * The batch's messages by lock (FIFO message group), each lock's in the order received; a message
+   * without a group is a group of its own.
+   */
+  static List<List<SQSEvent.SQSMessage>> byLock(List<SQSEvent.SQSMessage> records) {
+    Map<String, List<SQSEvent.SQSMessage>> groups = new LinkedHashMap<>();
+    for (SQSEvent.SQSMessage m : records) {
       String group = m.getAttributes() == null ? null : m.getAttributes().get("MessageGroupId");
-      if (group != null && blockedGroups.contains(group)) {
+      groups.computeIfAbsent(group == null ? "message:" + m.getMessageId() : "group:" + group, k -> new ArrayList<>(1)).add(m);
+    }
+    return new ArrayList<>(groups.values());
+  }
+
+  /**
+   * Different locks of one batch are programmed at the same time, each on a virtual thread of its own
+   * (the work is waiting on the lock's cloud and DynamoDB), with the invocation's log context; one
+   * lock's messages still go one after another. A lock whose thread fails unexpectedly has all its
+   * messages reported failed, so they come back in order.
+   */
+  private List<Group> inParallel(List<List<SQSEvent.SQSMessage>> groups) {
+    Map<String, String> logContext = MDC.getCopyOfContextMap();
+    List<Future<Group>> running = new ArrayList<>(groups.size());
+    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (List<SQSEvent.SQSMessage> g : groups) {
+        running.add(threads.submit(() -> {
+          if (logContext != null) MDC.setContextMap(logContext);
+          try {
+            return processGroup(g);
+          } finally {
+            MDC.clear();
+          }
+        }));
+      }
+    }
+    List<Group> done = new ArrayList<>(groups.size());
+    for (int i = 0; i < groups.size(); i++) {
+      try {
+        done.add(running.get(i).get());
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof Error error) throw error;
+        LOG.error("device jobs of one lock failed: {}", e.getCause().getClass().getName());
+        done.add(new Group(groups.get(i).stream().map(SQSEvent.SQSMessage::getMessageId).toList(), List.of()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while programming locks", e);
+      }
+    }
+    return done;
+  }
+
+  /** One lock's messages of a batch, in order; once one must be retried, the later ones wait behind it. */
+  private Group processGroup(List<SQSEvent.SQSMessage> messages) {
+    List<String> failures = new ArrayList<>();
+    List<String> followers = new ArrayList<>();
+    boolean blocked = false;
+    for (SQSEvent.SQSMessage m : messages) {
+      if (blocked) {
         // Behind a job of its lock that waits for a retry: it keeps its place and goes back now; the
         // FIFO group stays blocked by the waiting job, so it runs after it and not 180 s later.
         if (receiveCount(m) >= DeviceOperation.FRESH_COPY_AFTER && sendFreshCopy(m, false)) continue;
-        failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));
+        failures.add(m.getMessageId());
         followers.add(m.getReceiptHandle());
         continue;
       }
-      boolean ok;
       DeviceOperation op;
       try {
         op = SqsJobQueue.parse(m.getBody());
@@ -129,11 +203,12 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
           telemetry.count("DeviceJobsDeadLettered");
           continue;
         } catch (RuntimeException e) {
-          failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));
-          if (group != null) blockedGroups.add(group);
+          failures.add(m.getMessageId());
+          blocked = true;
           continue;
         }
       }
+      boolean ok;
       // Every log line of this job names its workspace, lock and code (cleared before the next job).
       MDC.put("workspace_id", op.workspaceId().toString());
       MDC.put("device_id", op.deviceId().toString());
@@ -165,12 +240,11 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
         MDC.remove("access_code_id");
       }
       if (!ok) {
-        failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));
-        if (group != null) blockedGroups.add(group);
+        failures.add(m.getMessageId());
+        blocked = true;
       }
     }
-    release(followers);
-    return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+    return new Group(failures, followers);
   }
 
   /**
