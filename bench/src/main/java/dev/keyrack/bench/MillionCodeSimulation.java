@@ -52,8 +52,9 @@ public final class MillionCodeSimulation implements Part {
     List<String> notes = new ArrayList<>();
     long seed = seed();
     int workers = workerConcurrency(context.repo(), notes);
+    int batch = workerBatchSize(context.repo(), notes);
     SimConfig base = context.quick() ? SimConfig.quick(seed) : SimConfig.million(seed);
-    SimConfig cfg = base.withLimits(workers, (int) SCHEDULER_INVOCATIONS_PER_SECOND);
+    SimConfig cfg = base.withLimits(workers, batch, (int) SCHEDULER_INVOCATIONS_PER_SECOND);
     AwsCallModel model = callModel(context, notes);
 
     context.progress("simulating %,d codes over %,d locks (seed %d, %d worker invocations at once)", cfg.codes(), cfg.locks(),
@@ -93,16 +94,21 @@ public final class MillionCodeSimulation implements Part {
         ratio(r.peakPendingSchedules(), SCHEDULER_SCHEDULES_PER_ACCOUNT)));
     rows.add(row("peak queue depth (messages in the FIFO queue)", fmt(r.peakQueueDepth()), "", ""));
     rows.add(row("peak locks waiting for a worker", fmt(r.peakLocksWaiting()) + " (longest wait " + duration(r.maxWorkerWaitSeconds()) + ")", "", ""));
+    rows.add(row("worker invocations / messages carried out (mean per invocation)", fmt(r.workerInvocations()) + " / "
+        + fmt(r.workerMessages()) + String.format(Locale.ROOT, " (%.2f; at most %d, one per lock, at once)", r.meanBatchSize(),
+        cfg.batchSize()), "", ""));
     rows.add(row("peak worker invocations at once", fmt(r.peakWorkersBusy()),
         workers + " MaximumConcurrency; " + fmt(LAMBDA_ACCOUNT_CONCURRENCY) + " account", ratio(r.peakWorkersBusy(), workers)));
     rows.add(row("peak Scheduler invocations due /s", fmt(r.peakFireDemandPerSecond()), fmt(SCHEDULER_INVOCATIONS_PER_SECOND) + "/s",
         ratio(r.peakFireDemandPerSecond(), SCHEDULER_INVOCATIONS_PER_SECOND)));
     rows.add(row("fires delayed by that quota", fmt(r.firesDelayed()) + " (longest " + duration(r.maxFireDelaySeconds()) + ")", "", ""));
     // Every SQS action against the FIFO quotas, which are per action: 300 calls/s, 3,000 messages/s
-    // batched, 70,000 messages/s in high-throughput mode. Each call here carries one message.
+    // batched, 70,000 messages/s in high-throughput mode. A SendMessage or ChangeMessageVisibility
+    // carries one message; a receive and its DeleteMessageBatch carry a worker invocation's batch.
     for (Map.Entry<String, SimResult.ServiceRate> e : sqsActions(r).entrySet()) {
       double peak = e.getValue().peakPerSecond();
-      rows.add(row("peak " + e.getKey() + " /s (calls = messages)", fmt(Math.round(peak)),
+      boolean batched = e.getKey().endsWith("ReceiveMessage") || e.getKey().endsWith("DeleteMessageBatch");
+      rows.add(row("peak " + e.getKey() + " /s (" + (batched ? "calls, a batch each" : "calls = messages") + ")", fmt(Math.round(peak)),
           SQS_FIFO_CALLS_PER_SECOND_PER_ACTION + " calls/s; " + fmt(SQS_FIFO_BATCHED_MESSAGES_PER_SECOND) + " msgs/s batched; "
               + fmt(SQS_FIFO_HIGH_THROUGHPUT_PER_SECOND) + " msgs/s high throughput",
           ratio(peak, SQS_FIFO_CALLS_PER_SECOND_PER_ACTION) + "; " + ratio(peak, SQS_FIFO_BATCHED_MESSAGES_PER_SECOND) + "; "
@@ -120,6 +126,8 @@ public final class MillionCodeSimulation implements Part {
     rows.add(row("lifecycle steps as simulated (" + fmt(r.dueAtCreate()) + " due at create, "
         + fmt(r.activationsRecorded()) + " activations without the worker)", usd(r.stepUsdPerMillion()), "", ""));
     rows.add(row("+ retries, delay reports, backups, dropped fires (estimated calls, price table)", usd(r.extraUsdPerMillion()), "", ""));
+    rows.add(row(String.format(Locale.ROOT, "+ worker invocations: a receive, a request, a delete each (%.2f messages each)",
+        r.meanBatchSize()), usd(r.invocationUsdPerMillion()), "", ""));
     rows.add(row("= cost per million codes as simulated", usd(r.usdPerMillion()), "", ""));
     rows.add(row("wall time of the simulation", String.format(Locale.ROOT, "%.1f s (%,d events)", r.wallSeconds(), r.events()), "", ""));
 
@@ -205,6 +213,10 @@ public final class MillionCodeSimulation implements Part {
     json.put("peak_locks_waiting_for_worker", r.peakLocksWaiting());
     json.put("max_wait_for_worker_seconds", r.maxWorkerWaitSeconds());
     json.put("peak_workers_busy", r.peakWorkersBusy());
+    json.put("worker_batch_size", cfg.batchSize());
+    json.put("worker_invocations", r.workerInvocations());
+    json.put("worker_messages", r.workerMessages());
+    json.put("worker_mean_batch", r.meanBatchSize());
     json.put("worker_concurrency", workers);
     json.put("fires_delayed_by_quota", r.firesDelayed());
     json.put("max_fire_delay_seconds", r.maxFireDelaySeconds());
@@ -240,6 +252,7 @@ public final class MillionCodeSimulation implements Part {
     if (usdPerMillion != null) json.put("usd_per_million_codes", usdPerMillion);
     json.put("usd_per_million_codes_steps_as_simulated", r.stepUsdPerMillion());
     json.put("usd_per_million_codes_retries_and_backups_estimated", r.extraUsdPerMillion());
+    json.put("usd_per_million_codes_worker_invocations", r.invocationUsdPerMillion());
     json.put("usd_per_million_codes_as_simulated", r.usdPerMillion());
     json.put("invariant_violations", r.invariantViolations());
     json.put("events", r.events());
@@ -270,6 +283,16 @@ public final class MillionCodeSimulation implements Part {
     }
     notes.add("No MaximumConcurrency in template.yaml; assumed 50 worker invocations at once.");
     return 50;
+  }
+
+  static int workerBatchSize(Path repo, List<String> notes) throws IOException {
+    Path template = repo.resolve("template.yaml");
+    if (Files.exists(template)) {
+      Matcher m = Pattern.compile("BatchSize:\\s*(\\d+)").matcher(Files.readString(template));
+      if (m.find()) return Integer.parseInt(m.group(1));
+    }
+    notes.add("No BatchSize in template.yaml; assumed 10 messages per worker invocation.");
+    return 10;
   }
 
   private static AwsCallModel callModel(BenchContext context, List<String> notes) {

@@ -44,7 +44,9 @@ class MillionCodeSimulationTest {
     double steps = (double) r.json().get("usd_per_million_codes_steps_as_simulated");
     double extras = (double) r.json().get("usd_per_million_codes_retries_and_backups_estimated");
     assertThat(extras).isPositive();
-    assertThat((double) r.json().get("usd_per_million_codes_as_simulated")).isCloseTo(steps + extras, within(1e-9));
+    double invocations = (double) r.json().get("usd_per_million_codes_worker_invocations");
+    assertThat(invocations).isPositive();
+    assertThat((double) r.json().get("usd_per_million_codes_as_simulated")).isCloseTo(steps + extras + invocations, within(1e-9));
     assertThat(r.rows()).anyMatch(row -> row.get(0).startsWith("= cost per million codes"));
   }
 

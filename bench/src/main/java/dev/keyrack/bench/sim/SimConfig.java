@@ -23,6 +23,8 @@ import java.util.Map;
  * @param backupPoolShare          share of locks of pool-capable brands whose backup pool is on
  * @param backupPoolSize           backup codes per pool (BACKUP_POOL_SIZE, default 3 in AwsWiring)
  * @param workerConcurrency        provider-worker invocations at once (template.yaml MaximumConcurrency)
+ * @param batchSize                messages one worker invocation takes at most (template.yaml BatchSize), one per
+ *                                 lock, carried out at the same time
  * @param schedulerInvocationsPerSecond Scheduler delivers at most this many fires a second; more are
  *                                 delayed to the next second (0: unlimited)
  * @param maxReceiveCount          a message received this often goes to the DLQ (template.yaml RedrivePolicy)
@@ -45,6 +47,7 @@ public record SimConfig(
     double backupPoolShare,
     int backupPoolSize,
     int workerConcurrency,
+    int batchSize,
     int schedulerInvocationsPerSecond,
     int maxReceiveCount,
     RetryPolicy retry,
@@ -66,8 +69,8 @@ public record SimConfig(
     if (outageMinHours < 0 || outageMaxHours < outageMinHours || outageMaxHours > 23) {
       throw new IllegalArgumentException("need 0 <= outageMinHours <= outageMaxHours <= 23");
     }
-    if (workerConcurrency < 1 || maxReceiveCount < 1 || backupPoolSize < 0) {
-      throw new IllegalArgumentException("need workerConcurrency >= 1, maxReceiveCount >= 1, backupPoolSize >= 0");
+    if (workerConcurrency < 1 || batchSize < 1 || maxReceiveCount < 1 || backupPoolSize < 0) {
+      throw new IllegalArgumentException("need workerConcurrency >= 1, batchSize >= 1, maxReceiveCount >= 1, backupPoolSize >= 0");
     }
     brandWeights = Map.copyOf(brandWeights);
   }
@@ -87,7 +90,7 @@ public record SimConfig(
    * on any given day, 0.2% of locks are offline for good, half the pool-capable locks have a pool.
    */
   public static SimConfig realistic(long seed, int codes, int locks) {
-    return new SimConfig(seed, codes, locks, 30, 1, 60, 14, 0.03, 0.01, 1, 6, 0.002, 0.5, 3, 50, 1000, 1000,
+    return new SimConfig(seed, codes, locks, 30, 1, 60, 14, 0.03, 0.01, 1, 6, 0.002, 0.5, 3, 50, 10, 1000, 1000,
         RetryPolicy.DEFAULT, DEFAULT_BRAND_WEIGHTS);
   }
 
@@ -95,20 +98,25 @@ public record SimConfig(
   public SimConfig withFailures(double transientRate, double outagePerLockDay, double deadShare) {
     return new SimConfig(seed, codes, locks, bookingDays, minLeadHours, maxLeadDays, maxNights, transientRate, outagePerLockDay,
         outageMinHours, outageMaxHours, deadShare, backupPoolShare, backupPoolSize, workerConcurrency,
-        schedulerInvocationsPerSecond, maxReceiveCount, retry, brandWeights);
+        batchSize, schedulerInvocationsPerSecond, maxReceiveCount, retry, brandWeights);
   }
 
   /** The same run with another retry policy. */
   public SimConfig withRetry(RetryPolicy policy) {
     return new SimConfig(seed, codes, locks, bookingDays, minLeadHours, maxLeadDays, maxNights, transientFailureRate,
         outageRatePerLockDay, outageMinHours, outageMaxHours, deadLockShare, backupPoolShare, backupPoolSize, workerConcurrency,
-        schedulerInvocationsPerSecond, maxReceiveCount, policy, brandWeights);
+        batchSize, schedulerInvocationsPerSecond, maxReceiveCount, policy, brandWeights);
   }
 
   /** The same run with other deployment limits. */
   public SimConfig withLimits(int workers, int schedulerPerSecond) {
+    return withLimits(workers, batchSize, schedulerPerSecond);
+  }
+
+  /** The same run with other deployment limits, the worker's batch size among them. */
+  public SimConfig withLimits(int workers, int batch, int schedulerPerSecond) {
     return new SimConfig(seed, codes, locks, bookingDays, minLeadHours, maxLeadDays, maxNights, transientFailureRate,
         outageRatePerLockDay, outageMinHours, outageMaxHours, deadLockShare, backupPoolShare, backupPoolSize, workers,
-        schedulerPerSecond, maxReceiveCount, retry, brandWeights);
+        batch, schedulerPerSecond, maxReceiveCount, retry, brandWeights);
   }
 }

@@ -47,6 +47,11 @@ import java.util.Map;
  * @param stuckMessages           the jobs queued on them (the first of each lock retries, the rest wait behind it)
  * @param stuckRetriesPerDay      what those locks retry a day at the retry policy's long-haul pace
  * @param stuckUsdPerDay          what those retries cost a day (estimated calls of a retry, price table)
+ * @param workerInvocations       provider-worker invocations (each one receive of up to the batch size)
+ * @param workerMessages          messages those invocations carried out
+ * @param invocationUsdPerMillion dollars per million codes of those invocations' own requests: a
+ *                                receive, the invocation's request and a DeleteMessageBatch each,
+ *                                for however many messages it carried (the steps and extras leave them out)
  */
 public record SimResult(
     long seed,
@@ -96,7 +101,10 @@ public record SimResult(
     int stuckLocks,
     int stuckMessages,
     double stuckRetriesPerDay,
-    double stuckUsdPerDay) {
+    double stuckUsdPerDay,
+    long workerInvocations,
+    long workerMessages,
+    double invocationUsdPerMillion) {
 
   /** Requests to one AWS service: the busiest virtual second and the total. */
   public record ServiceRate(double peakPerSecond, double total) {}
@@ -107,9 +115,14 @@ public record SimResult(
     operations = Collections.unmodifiableMap(new LinkedHashMap<>(operations));
   }
 
-  /** Dollars per million codes of everything simulated: the steps that happened plus the extras. */
+  /** Dollars per million codes of everything simulated: the steps that happened, the extras and the worker invocations. */
   public double usdPerMillion() {
-    return stepUsdPerMillion + extraUsdPerMillion;
+    return stepUsdPerMillion + extraUsdPerMillion + invocationUsdPerMillion;
+  }
+
+  /** Messages per worker invocation, on average (1 when every receive brought one message). */
+  public double meanBatchSize() {
+    return workerInvocations == 0 ? 0 : (double) workerMessages / workerInvocations;
   }
 
   /** Share of codes on their lock by their starts_at. */

@@ -31,7 +31,10 @@ import java.util.SplittableRandom;
  * {@link Planner} (over {@link SchedulePolicy}) says what is due now and which schedules to create;
  * each schedule fires through a Scheduler with an invocations-per-second quota; the programmer's
  * checks ({@code ProgrammingService}) turn a fire into a device operation on the lock's FIFO message
- * group (one operation at a time per lock, {@code workerConcurrency} locks at once); the worker's
+ * group (one operation at a time per lock; {@code workerConcurrency} worker invocations at once, each
+ * taking the first message of up to {@code batchSize} waiting locks in one receive and carrying them
+ * out at the same time, as {@code ProviderWorkerHandler} does; its messages are deleted in one batch
+ * when the slowest is done, and each is judged then); the worker's
  * checks ({@code DeviceWorker}) decide whether the provider is called; a failed call is retried after
  * {@link RetryPolicy#backoff} (the group stays blocked meanwhile), reported by the policy's warn and
  * fail thresholds, and a set that fails for good pulls a backup code when the lock has a pool
@@ -131,6 +134,10 @@ public final class Simulation {
   private int readyHead;
   private int readySize;
   private int freeWorkers;
+  /** Worker invocations in progress: slot s holds slotSize[s] locks at slotLocks[s * batchSize ...]. */
+  private final int[] slotLocks, slotSize, freeSlots;
+  private int freeSlotCount;
+  private long workerInvocations, workerMessages;
 
   // call model: per operation (Service.Operation), and per service
   private final List<String> operations;
@@ -142,9 +149,12 @@ public final class Simulation {
   private final double[][] extraCalls;  // [extra][operation]
   private final double[] curCalls, peakCalls, totalCalls;
   private final double[] curServiceCalls, peakServiceCalls;
-  private final int createScheduleOp, sendMessageOp;
-  private final double sendMessageUsd;
-  private double extraUsd, stepUsd;
+  private final int createScheduleOp, sendMessageOp, receiveOp, deleteBatchOp, workerInvokeOp;
+  private final double sendMessageUsd, lambdaRequestUsd;
+  /** Calls and dollars of the extras with the worker invocation's own requests taken out (they are counted per batch). */
+  private final double[][] workerExtraCalls = new double[Extra.values().length][];
+  private final double[] workerExtraUsd = new double[Extra.values().length];
+  private double extraUsd, stepUsd, invocationUsd;
   private final double[] extraUsdOf = new double[Extra.values().length];
 
   // figures
@@ -210,14 +220,24 @@ public final class Simulation {
     Arrays.sort(createdMs);
 
     freeWorkers = cfg.workerConcurrency();
+    slotLocks = new int[cfg.workerConcurrency() * cfg.batchSize()];
+    slotSize = new int[cfg.workerConcurrency()];
+    freeSlots = new int[cfg.workerConcurrency()];
+    for (int i = 0; i < freeSlots.length; i++) freeSlots[freeSlotCount++] = freeSlots.length - 1 - i;
     java.util.TreeSet<String> opSet = new java.util.TreeSet<>(model.operations());
     opSet.add(CREATE_SCHEDULE);
     opSet.add(SEND_MESSAGE);
+    opSet.add(RECEIVE);
+    opSet.add(DELETE_BATCH);
+    opSet.add(WORKER_INVOKE);
     operations = List.copyOf(opSet);
     services = operations.stream().map(AwsCallModel::service).distinct().sorted().toList();
     serviceOf = operations.stream().mapToInt(o -> services.indexOf(AwsCallModel.service(o))).toArray();
     createScheduleOp = operations.indexOf(CREATE_SCHEDULE);
     sendMessageOp = operations.indexOf(SEND_MESSAGE);
+    receiveOp = operations.indexOf(RECEIVE);
+    deleteBatchOp = operations.indexOf(DELETE_BATCH);
+    workerInvokeOp = operations.indexOf(WORKER_INVOKE);
     int n = operations.size();
     curCalls = new double[n];
     peakCalls = new double[n];
@@ -239,14 +259,47 @@ public final class Simulation {
     }
     PriceTable prices = PriceTable.load();
     sendMessageUsd = prices.sqsPerMillionRequests() / 1e6;
+    lambdaRequestUsd = prices.lambdaPerMillionRequests() / 1e6;
     extraCalls = new double[Extra.values().length][];
     for (Extra e : Extra.values()) {
       extraCalls[e.ordinal()] = perOperation(AwsCallModel.EXTRAS.get(e).calls());
       extraUsdOf[e.ordinal()] = AwsCallModel.EXTRAS.get(e).usd(prices);
+      workerExtraCalls[e.ordinal()] = extraCalls[e.ordinal()].clone();
+      workerExtraUsd[e.ordinal()] = extraUsdOf[e.ordinal()] - perInvocationPart(workerExtraCalls[e.ordinal()]);
+    }
+    // The worker's steps as part 3 measured them carry one receive, one delete and one invocation each
+    // (a batch of one message); here they are counted once per batch instead (dispatch, workerDone).
+    for (Lifecycle l : Lifecycle.values()) {
+      for (At at : At.values()) {
+        stepUsdOf[l.ordinal()][at.ordinal()][1] -= perInvocationPart(stepCalls[l.ordinal()][at.ordinal()][1]);
+      }
     }
   }
 
-  private static final String CREATE_SCHEDULE = "Scheduler.CreateSchedule", SEND_MESSAGE = "Sqs.SendMessage";
+  private static final String CREATE_SCHEDULE = "Scheduler.CreateSchedule", SEND_MESSAGE = "Sqs.SendMessage",
+      RECEIVE = "Sqs.ReceiveMessage", DELETE_BATCH = "Sqs.DeleteMessageBatch", WORKER_INVOKE = "Lambda.worker";
+
+  /**
+   * Takes the worker invocation's own requests out of a cost: the event source mapping's
+   * ReceiveMessage and DeleteMessageBatch and the worker's request (its duration stays, per
+   * message: the batch's messages run at once, so this overstates the duration of a batch).
+   *
+   * @return the dollars taken out
+   */
+  private double perInvocationPart(double[] workerCalls) {
+    double usd = 0;
+    for (int o = 0; o < workerCalls.length; o++) {
+      String op = operations.get(o);
+      if (op.equals(RECEIVE) || op.equals(DELETE_BATCH)) {
+        usd += workerCalls[o] * sendMessageUsd;
+        workerCalls[o] = 0;
+      } else if (op.equals(WORKER_INVOKE) || op.equals("Lambda.Invoke")) { // the worker's (part 3 names it Lambda.Invoke)
+        usd += workerCalls[o] * lambdaRequestUsd;
+        workerCalls[o] = 0;
+      }
+    }
+    return usd;
+  }
 
   private double[] perOperation(Map<String, Double> calls) {
     double[] v = new double[operations.size()];
@@ -370,9 +423,14 @@ public final class Simulation {
     }
   }
 
+  /**
+   * The calls of an extra, without the worker invocation's own requests in it: every worker run
+   * an extra stands for is a message the simulation hands to a worker invocation, whose receive,
+   * request and delete are counted per batch ({@link #dispatch}, {@link #workerDone}).
+   */
   private void extra(Extra e) {
-    calls(extraCalls[e.ordinal()]);
-    extraUsd += extraUsdOf[e.ordinal()];
+    calls(workerExtraCalls[e.ordinal()]);
+    extraUsd += workerExtraUsd[e.ordinal()];
   }
 
   /** The calls of a code's step: those made when the moment fires, or those of the worker's operation. */
@@ -612,34 +670,67 @@ public final class Simulation {
   }
 
 
-  /** Free workers take the first message of waiting locks, oldest waiting first. */
+  /**
+   * A free worker invocation takes the first message of up to {@code batchSize} waiting locks,
+   * oldest waiting first (one receive), and carries them out at the same time (ProviderWorkerHandler:
+   * a thread per lock); the invocation ends, and its messages are deleted in one batch, when the
+   * slowest is done.
+   */
   private void dispatch(long now) {
     while (freeWorkers > 0 && readySize > 0) {
-      int lock = ready[readyHead];
-      readyHead = (readyHead + 1) % ready.length;
-      readySize--;
-      if (lockState[lock] != WAITING) {
-        concurrentOps++; // a lock was handed out twice: must never happen
-        continue;
+      int slot = -1, taken = 0;
+      long longest = 0;
+      while (taken < cfg.batchSize() && readySize > 0) {
+        int lock = ready[readyHead];
+        readyHead = (readyHead + 1) % ready.length;
+        readySize--;
+        if (lockState[lock] != WAITING) {
+          concurrentOps++; // a lock was handed out twice: must never happen
+          continue;
+        }
+        if (slot < 0) {
+          slot = freeSlots[--freeSlotCount];
+          freeWorkers--;
+          peakWorkersBusy = Math.max(peakWorkersBusy, cfg.workerConcurrency() - freeWorkers);
+        }
+        lockState[lock] = BUSY;
+        maxWorkerWaitMs = Math.max(maxWorkerWaitMs, now - waitingSince[lock]);
+        int m = headMsg[lock];
+        msgReceives[m]++;
+        msgSinceCopy[m]++;
+        opStart[lock] = now;
+        boolean callsProvider = msgKind[m] == OP_REMOVE ? status[msgCode[m]] == REMOVING : setAction(msgCode[m], now) >= PRELOAD;
+        long duration = callsProvider
+            ? STORE_MS + (long) (brands.get(lockBrand[lock]).latencyMillis() * (0.5 + ops.nextDouble())) : STORE_MS;
+        longest = Math.max(longest, duration);
+        slotLocks[slot * cfg.batchSize() + taken++] = lock;
       }
-      lockState[lock] = BUSY;
-      maxWorkerWaitMs = Math.max(maxWorkerWaitMs, now - waitingSince[lock]);
-      freeWorkers--;
-      peakWorkersBusy = Math.max(peakWorkersBusy, cfg.workerConcurrency() - freeWorkers);
-      int m = headMsg[lock];
-      msgReceives[m]++;
-      msgSinceCopy[m]++;
-      opStart[lock] = now;
-      boolean callsProvider = msgKind[m] == OP_REMOVE ? status[msgCode[m]] == REMOVING : setAction(msgCode[m], now) >= PRELOAD;
-      long duration = callsProvider
-          ? STORE_MS + (long) (brands.get(lockBrand[lock]).latencyMillis() * (0.5 + ops.nextDouble())) : STORE_MS;
-      events.add(key(now + duration, WORKER_DONE, lock));
+      if (slot < 0) continue;
+      slotSize[slot] = taken;
+      workerInvocations++;
+      workerMessages += taken;
+      calls(receiveOp, 1);
+      calls(workerInvokeOp, 1);
+      invocationUsd += sendMessageUsd + lambdaRequestUsd;
+      events.add(key(now + longest, WORKER_DONE, slot));
     }
   }
 
-  private void workerDone(int lock, long now) {
-    if (lockState[lock] != BUSY) throw new IllegalStateException("worker finished on a lock that was not busy");
+  /** A worker invocation ends: each of its locks' operations is judged, then its messages deleted in one batch. */
+  private void workerDone(int slot, long now) {
+    boolean deleted = false;
+    for (int i = 0; i < slotSize[slot]; i++) deleted |= lockDone(slotLocks[slot * cfg.batchSize() + i], now);
+    if (deleted) {
+      calls(deleteBatchOp, 1);
+      invocationUsd += sendMessageUsd;
+    }
+    freeSlots[freeSlotCount++] = slot;
     freeWorkers++;
+  }
+
+  /** @return whether the lock's message is deleted with the batch (done, nothing to do, or replaced by a fresh copy) */
+  private boolean lockDone(int lock, long now) {
+    if (lockState[lock] != BUSY) throw new IllegalStateException("worker finished on a lock that was not busy");
     int m = headMsg[lock];
     int c = msgCode[m];
     int attempt = msgReceives[m];
@@ -649,7 +740,7 @@ public final class Simulation {
       if (nothingToDo) extra(Extra.worker_nothing_to_do);
       else if (msgAt[m] >= 0) step(c, At.values()[msgAt[m]], true);
       popHead(lock, now);
-      return;
+      return true;
     }
     retries++;
     curRetries++;
@@ -659,12 +750,13 @@ public final class Simulation {
       freshCopies++;
       extra(Extra.fresh_copy);
       requeueAtTail(lock, m, now);
-      return;
+      return true;
     }
     extra(Extra.retry);
     // ChangeMessageVisibility: the message stays first in its group, which is blocked until it is visible again.
     lockState[lock] = BACKING_OFF;
     events.add(key(now + retry.backoff(attempt).toMillis(), GROUP_VISIBLE, lock));
+    return false;
   }
 
   // ------------------------------------------------------------------------------------------- worker
@@ -895,6 +987,7 @@ public final class Simulation {
         providerCalls, fires, firesDelayed, maxFireDelayMs / 1000, peakFireDemand, peakSends, peakRetries, peakPendingSchedules,
         peakQueueDepth, peakLocksWaiting, peakWorkersBusy, maxWorkerWaitMs / 1000, rates, extraUsd / cfg.codes() * 1_000_000, violations,
         opRates, stepUsd / cfg.codes() * 1_000_000, dueAtCreate, activationsRecorded, freshCopies, stuckLocks, stuckMessages,
-        stuckPerDay, stuckPerDay * extraUsdOf[Extra.retry.ordinal()]);
+        stuckPerDay, stuckPerDay * extraUsdOf[Extra.retry.ordinal()], workerInvocations, workerMessages,
+        invocationUsd / cfg.codes() * 1_000_000);
   }
 }

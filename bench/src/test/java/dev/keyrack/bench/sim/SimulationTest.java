@@ -125,7 +125,7 @@ class SimulationTest {
     SimResult other = run(new SimConfig(7, HARSH.codes(), HARSH.locks(), HARSH.bookingDays(), HARSH.minLeadHours(),
         HARSH.maxLeadDays(), HARSH.maxNights(), HARSH.transientFailureRate(), HARSH.outageRatePerLockDay(),
         HARSH.outageMinHours(), HARSH.outageMaxHours(), HARSH.deadLockShare(), HARSH.backupPoolShare(),
-        HARSH.backupPoolSize(), HARSH.workerConcurrency(), HARSH.schedulerInvocationsPerSecond(), HARSH.maxReceiveCount(),
+        HARSH.backupPoolSize(), HARSH.workerConcurrency(), HARSH.batchSize(), HARSH.schedulerInvocationsPerSecond(), HARSH.maxReceiveCount(),
         HARSH.retry(), HARSH.brandWeights()));
 
     assertThat(b).usingRecursiveComparison().ignoringFields("wallSeconds").isEqualTo(a);
@@ -146,12 +146,31 @@ class SimulationTest {
   }
 
   @Test
-  void oneWorkerMeansOneOperationAtATimeAndAQueue() {
-    SimResult r = run(NO_FAILURES.withLimits(1, 0));
+  void oneWorkerTakingOneMessageAtATimeMeansOneOperationAtATimeAndAQueue() {
+    SimResult r = run(NO_FAILURES.withLimits(1, 1, 0));
 
     assertThat(r.peakWorkersBusy()).isEqualTo(1);
     assertThat(r.peakQueueDepth()).isGreaterThan(1);
+    assertThat(r.workerInvocations()).isEqualTo(r.workerMessages());
     assertNoViolations(r);
+  }
+
+  @Test
+  void whenTheQueueBacksUpAnInvocationTakesSeveralLocksAtOnceAndPaysOneReceiveForThem() {
+    SimResult single = run(HARSH.withLimits(2, 1, 0));
+    SimResult batched = run(HARSH.withLimits(2, 10, 0));
+
+    assertNoViolations(batched);
+    assertThat(batched.peakWorkersBusy()).isEqualTo(2);
+    assertThat(single.meanBatchSize()).isEqualTo(1.0);
+    assertThat(batched.meanBatchSize()).isGreaterThan(1.0).isLessThanOrEqualTo(10.0);
+    // One receive and one invocation per batch, not per message.
+    assertThat(batched.operations().get("Sqs.ReceiveMessage").total()).isEqualTo(batched.workerInvocations());
+    assertThat(batched.operations().get("Lambda.worker").total()).isEqualTo(batched.workerInvocations());
+    assertThat(single.operations().get("Sqs.ReceiveMessage").total()).isEqualTo(single.workerMessages());
+    // The same bookings cost less when receives carry several messages, and wait less for a worker.
+    assertThat(batched.usdPerMillion()).isLessThan(single.usdPerMillion());
+    assertThat(batched.maxWorkerWaitSeconds()).isLessThan(single.maxWorkerWaitSeconds());
   }
 
   @Test
@@ -213,8 +232,12 @@ class SimulationTest {
     assertThat(r.operations().get("Scheduler.Invocation").total()).isEqualTo(r.fires());
     // Two queue messages per code (its set or preload, its removal): a native activation sends none.
     assertThat(r.operations().get("Sqs.SendMessage").total()).isEqualTo(2.0 * r.codes());
-    assertThat(r.operations().get("Sqs.ReceiveMessage").total()).isEqualTo(2.0 * r.codes());
-    assertThat(r.operations().get("Lambda.worker").total()).isEqualTo(2.0 * r.codes());
+    // The worker carries both out; each of its invocations is one receive, one request and (nothing
+    // fails here) one DeleteMessageBatch, for however many messages it took.
+    assertThat(r.workerMessages()).isEqualTo(2L * r.codes());
+    assertThat(r.operations().get("Sqs.ReceiveMessage").total()).isEqualTo(r.workerInvocations());
+    assertThat(r.operations().get("Lambda.worker").total()).isEqualTo(r.workerInvocations());
+    assertThat(r.operations().get("Sqs.DeleteMessageBatch").total()).isEqualTo(r.workerInvocations());
     // Per-operation peaks never exceed their service's peak, and the service's is at most their sum.
     double sqsPeaks = r.operations().entrySet().stream().filter(e -> e.getKey().startsWith("Sqs."))
         .mapToDouble(e -> e.getValue().peakPerSecond()).sum();
@@ -228,14 +251,18 @@ class SimulationTest {
     SimResult harsh = run(HARSH);
 
     assertThat(calm.extraUsdPerMillion()).isZero();
-    assertThat(calm.usdPerMillion()).isEqualTo(calm.stepUsdPerMillion()).isPositive();
+    assertThat(calm.usdPerMillion()).isEqualTo(calm.stepUsdPerMillion() + calm.invocationUsdPerMillion()).isPositive();
+    // The worker's invocations: a receive, a delete ($0.50 per million each) and a request ($0.20 per million) each.
+    assertThat(calm.invocationUsdPerMillion() * calm.codes() / 1e6)
+        .isCloseTo(calm.workerInvocations() * 1.2e-6, org.assertj.core.data.Offset.offset(1e-9));
     // Without failures every code runs its happy path, minus the fires that due-at-create codes skip.
     double nativeShare = calm.nativeShare();
     double happy = nativeShare * AwsCallModel.DEFAULT.usdPerMillion().get(AwsCallModel.Lifecycle.time_bound_native)
         + (1 - nativeShare) * AwsCallModel.DEFAULT.usdPerMillion().get(AwsCallModel.Lifecycle.time_bound_jit);
-    assertThat(calm.stepUsdPerMillion()).isLessThan(happy).isGreaterThan(happy * 0.8);
+    assertThat(calm.usdPerMillion()).isLessThan(happy).isGreaterThan(happy * 0.8);
     assertThat(harsh.extraUsdPerMillion()).isPositive();
-    assertThat(harsh.usdPerMillion()).isEqualTo(harsh.stepUsdPerMillion() + harsh.extraUsdPerMillion());
+    assertThat(harsh.usdPerMillion())
+        .isEqualTo(harsh.stepUsdPerMillion() + harsh.extraUsdPerMillion() + harsh.invocationUsdPerMillion());
   }
 
   private record Call(int lock, int code, boolean set, long startMs, long endMs, boolean ok) {}
