@@ -35,8 +35,8 @@ import org.slf4j.MDC;
  * are reported failed too without being tried, so a lock's operations never overtake each other.
  *
  * <p>SnapStart: the no-argument constructor registers the handler as a CRaC {@link Resource};
- * before the snapshot it handles a batch with one SET for a device that does not exist (message
- * parsing, a DynamoDB read, nothing to do; nothing is written, enqueued or sent to a lock),
+ * before the snapshot it handles a batch with a SET for each of two devices that do not exist
+ * (message parsing, DynamoDB reads, nothing to do; nothing is written, enqueued or sent to a lock),
  * round-trips an access code through JSON in memory and
  * warms the SQS and Scheduler clients with reads.
  */
@@ -73,16 +73,24 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
     this.telemetry = telemetry;
   }
 
-  /** One SET for a device that does not exist: parsed, looked up, nothing to do. */
+  /**
+   * A SET for each of two devices that do not exist: parsed, looked up, nothing to do; two locks,
+   * so the path that programs a batch's locks at the same time is warmed too.
+   */
   static SQSEvent primingBatch() {
-    SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
-    m.setMessageId("snapstart-priming");
-    m.setReceiptHandle("snapstart-priming");
-    m.setBody("{\"kind\": \"SET\", \"workspaceId\": \"" + Priming.absentId() + "\", \"deviceId\": \""
-        + Priming.absentId() + "\", \"accessCodeId\": \"" + Priming.absentId() + "\", \"codeVersion\": 1}");
-    m.setAttributes(Map.of("ApproximateReceiveCount", "1", "MessageGroupId", "snapstart-priming"));
+    List<SQSEvent.SQSMessage> records = new ArrayList<>(2);
+    for (int i = 1; i <= 2; i++) {
+      SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
+      m.setMessageId("snapstart-priming-" + i);
+      m.setReceiptHandle("snapstart-priming-" + i);
+      String device = Priming.absentId().toString();
+      m.setBody("{\"kind\": \"SET\", \"workspaceId\": \"" + Priming.absentId() + "\", \"deviceId\": \""
+          + device + "\", \"accessCodeId\": \"" + Priming.absentId() + "\", \"codeVersion\": 1}");
+      m.setAttributes(Map.of("ApproximateReceiveCount", "1", "MessageGroupId", device));
+      records.add(m);
+    }
     SQSEvent event = new SQSEvent();
-    event.setRecords(List.of(m));
+    event.setRecords(records);
     return event;
   }
 
