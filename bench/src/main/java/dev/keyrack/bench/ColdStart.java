@@ -253,6 +253,10 @@ public final class ColdStart implements Part {
     return unused;
   }
 
+  private static List<Double> firstEventMs(Map<Config, List<ChildJvm.Report>> reports, Config c) {
+    return reports.get(c).stream().map(ChildJvm.Report::firstEventMs).toList();
+  }
+
   private PartResult result(Map<Config, List<ChildJvm.Report>> reports, Map<String, List<String>> unusedJars,
                             List<FunctionPackage> packages, List<String> clients, int runs, String javaToolOptions,
                             List<String> notes) {
@@ -297,18 +301,33 @@ public final class ColdStart implements Part {
           met ? "target met" : "TARGET NOT MET", firstEvent.get(api).median(), ratio, hello.median(), TARGET_RATIO));
     }
     Map<String, Object> choice = new LinkedHashMap<>();
-    for (FunctionPackage p : packages) {
-      Stats url = firstEvent.get(new Config(p.name(), HttpClients.URL_CONNECTION));
-      Stats crt = firstEvent.get(new Config(p.name(), HttpClients.CRT));
+    for (FunctionPackage pkg : packages) {
+      Stats url = firstEvent.get(new Config(pkg.name(), HttpClients.URL_CONNECTION));
+      Stats crt = firstEvent.get(new Config(pkg.name(), HttpClients.CRT));
       if (url == null || crt == null) continue;
       double diff = crt.median() - url.median();
-      choice.put(p.name(), Map.of("crt_minus_urlconnection_ms", diff,
-          "faster", diff < 0 ? HttpClients.CRT : HttpClients.URL_CONNECTION,
-          "package_bytes_with_crt_estimate", p.zip().toFile().length() + crtBytesForOnePlatform()));
-      long withCrt = p.zip().toFile().length() + crtBytesForOnePlatform();
-      notes.add(String.format("%s: CRT %s than url-connection by %.0f ms (median first event); with CRT its package "
-              + "would be about %.2f MB = %.2f MiB (target < 15 MB)", p.name(), diff < 0 ? "faster" : "slower", Math.abs(diff),
-          withCrt / 1e6, withCrt / (1024.0 * 1024.0)));
+      double p = RankTest.pValue(firstEventMs(reports, new Config(pkg.name(), HttpClients.CRT)),
+          firstEventMs(reports, new Config(pkg.name(), HttpClients.URL_CONNECTION)));
+      boolean real = p < RankTest.ALPHA;
+      // A client is only worth switching to when it is faster beyond the noise: otherwise url-connection
+      // stays (no native library, a smaller package), as AwsWiring documents.
+      String chosen = real && diff < 0 ? HttpClients.CRT : HttpClients.URL_CONNECTION;
+      long withCrt = pkg.zip().toFile().length() + crtBytesForOnePlatform();
+      Map<String, Object> c = new LinkedHashMap<>();
+      c.put("crt_minus_urlconnection_ms", diff);
+      c.put("p_value", p);
+      c.put("faster", real ? (diff < 0 ? HttpClients.CRT : HttpClients.URL_CONNECTION) : "neither (within noise)");
+      c.put("chosen", chosen);
+      c.put("package_bytes_with_crt_estimate", withCrt);
+      choice.put(pkg.name(), c);
+      notes.add(String.format(java.util.Locale.ROOT, "%s: CRT %s than url-connection by %.0f ms (median first event; exact rank "
+              + "test over the runs p = %.2f: %s) -> %s; with CRT its package would be about %.2f MB = %.2f MiB (target < 15 MB)",
+          pkg.name(), diff < 0 ? "faster" : "slower", Math.abs(diff), p, real ? "a real difference" : "within noise",
+          chosen.equals(HttpClients.CRT) ? "CRT would pay off here" : "url-connection", withCrt / 1e6, withCrt / (1024.0 * 1024.0)));
+    }
+    if (!choice.isEmpty() && runs < 4) {
+      notes.add(runs + " runs each cannot show a difference between the clients at p < " + RankTest.ALPHA
+          + " (the rarest split of " + runs + " + " + runs + " runs is more likely than that): run without --quick to choose");
     }
     if (clients.contains(HttpClients.CRT)) {
       notes.add(String.format("CRT measured with %s (%.1f MiB, natives of every platform); a package would ship "
