@@ -151,6 +151,13 @@ public final class MillionCodeSimulation implements Part {
       notes.add("Per-service rates: no step is marked as the worker's, so all of a step's calls count in the second its "
           + "moment fires; the worker's share really follows, paced by its concurrency, so the peaks are upper bounds.");
     }
+    notes.add(String.format(Locale.ROOT, "Worker batches (template.yaml BatchSize %d): a free worker invocation takes the first "
+        + "message of up to %d waiting locks in one receive and carries them out at once (ProviderWorkerHandler: a thread "
+        + "per lock); its messages are deleted in one DeleteMessageBatch when the slowest is done, and each is judged then. "
+        + "Part 3's worker steps (one message per receive there) carry a receive, a request and a delete each; here those "
+        + "are taken out of the steps and extras and counted once per invocation (%.2f messages each on average; the "
+        + "queue backs up at check-in and check-out hours). Lambda duration stays counted per message.",
+        cfg.batchSize(), cfg.batchSize(), r.meanBatchSize()));
     if (r.peakPendingSchedules() > SCHEDULER_SCHEDULES_PER_ACCOUNT / 2) {
       notes.add(String.format(Locale.ROOT, "Pending schedules peak at %s, %.0f%% of the default 1,000,000 schedules per account: "
           + "a fleet this size needs a quota increase or fewer schedules per code.", fmt(r.peakPendingSchedules()),
