@@ -283,23 +283,23 @@ public final class MillionCodeSimulation implements Part {
 
   /** The provider worker's MaximumConcurrency from template.yaml (50 if not found). */
   static int workerConcurrency(Path repo, List<String> notes) throws IOException {
-    Path template = repo.resolve("template.yaml");
-    if (Files.exists(template)) {
-      Matcher m = Pattern.compile("MaximumConcurrency:\\s*(\\d+)").matcher(Files.readString(template));
-      if (m.find()) return Integer.parseInt(m.group(1));
-    }
-    notes.add("No MaximumConcurrency in template.yaml; assumed 50 worker invocations at once.");
-    return 50;
+    return templateInt(repo, "MaximumConcurrency", 50, notes, "worker invocations at once");
   }
 
+  /** The provider worker's BatchSize from template.yaml (10 if not found). */
   static int workerBatchSize(Path repo, List<String> notes) throws IOException {
+    return templateInt(repo, "BatchSize", 10, notes, "messages per worker invocation");
+  }
+
+  /** The first {@code key: <number>} of template.yaml (the worker's SQS event is the only one with these keys). */
+  private static int templateInt(Path repo, String key, int fallback, List<String> notes, String what) throws IOException {
     Path template = repo.resolve("template.yaml");
     if (Files.exists(template)) {
-      Matcher m = Pattern.compile("BatchSize:\\s*(\\d+)").matcher(Files.readString(template));
+      Matcher m = Pattern.compile(key + ":\\s*(\\d+)").matcher(Files.readString(template));
       if (m.find()) return Integer.parseInt(m.group(1));
     }
-    notes.add("No BatchSize in template.yaml; assumed 10 messages per worker invocation.");
-    return 10;
+    notes.add("No " + key + " in template.yaml; assumed " + fallback + " " + what + ".");
+    return fallback;
   }
 
   private static AwsCallModel callModel(BenchContext context, List<String> notes) {
