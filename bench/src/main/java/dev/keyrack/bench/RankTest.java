@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Whether two small sets of timings really differ: the exact two-sided Mann-Whitney test (a rank
- * test, so a single slow outlier does not decide), by enumerating every way the pooled runs could
- * have been split into two groups of these sizes. Used to choose an HTTP client by measurement
- * without reading noise as a difference.
+ * Whether two small sets of timings really differ: the two-sided Mann-Whitney test (a rank test,
+ * so a single slow outlier does not decide), exact up to {@link #MAX_POOLED} runs in all (every
+ * way the pooled runs could have been split into two groups of these sizes is enumerated), by the
+ * normal approximation above that (without a tie correction, which errs towards "no difference").
+ * Used to choose an HTTP client by measurement without reading noise as a difference; the
+ * direction of a difference is the callers' (their medians).
  */
 public final class RankTest {
   /** Below this p-value a difference is taken as real. */
@@ -18,9 +20,9 @@ public final class RankTest {
   private RankTest() {}
 
   /**
-   * The exact two-sided p-value of the Mann-Whitney U statistic of {@code a} against {@code b}
-   * (ties count a half): the share of all splits of the pooled runs whose U is at least as far
-   * from its mean as the observed one.
+   * The two-sided p-value of the Mann-Whitney U statistic of {@code a} against {@code b} (ties
+   * count a half): up to {@link #MAX_POOLED} runs, the share of all splits of the pooled runs whose
+   * U is at least as far from its mean as the observed one; above, the normal approximation.
    */
   public static double pValue(List<? extends Number> a, List<? extends Number> b) {
     int n1 = a.size(), n2 = b.size();

@@ -211,6 +211,24 @@ class ProviderWorkerEventsTest {
     assertThat(counted).containsExactly("AccessCodesDelayed", "AccessCodesFailed", "AccessCodesSet");
   }
 
+
+  /** A SET of the code, as the queue delivers it (its lock is its message group). */
+  static SQSEvent.SQSMessage setMessage(AccessCode c) {
+    SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
+    m.setMessageId(UUID.randomUUID().toString());
+    m.setReceiptHandle("handle-" + m.getMessageId());
+    m.setBody(dev.keyrack.json.Json.write(new DeviceOperation(DeviceOperation.Kind.SET, c.workspaceId(), c.deviceId(),
+        c.accessCodeId(), c.version())));
+    m.setAttributes(java.util.Map.of("ApproximateReceiveCount", "1", "MessageGroupId", c.deviceId().toString()));
+    return m;
+  }
+
+  static SQSEvent batchOf(List<SQSEvent.SQSMessage> records) {
+    SQSEvent batch = new SQSEvent();
+    batch.setRecords(records);
+    return batch;
+  }
+
   @Test
   void theLocksOfOneBatchAreProgrammedAtTheSameTimeAndEachLocksJobsInOrder() {
     List<dev.keyrack.domain.Device> devices = TestStack.get().devices().stream()
@@ -255,22 +273,46 @@ class ProviderWorkerEventsTest {
         AccessCode c = Codes.ongoing(workspace, d.deviceId(), Codes.randomPin(), CodeStatus.setting);
         store.create(c, List.of());
         sent.computeIfAbsent(d.deviceId(), k -> new java.util.ArrayList<>()).add(c.accessCodeId());
-        SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
-        m.setMessageId(UUID.randomUUID().toString());
-        m.setReceiptHandle("handle-" + m.getMessageId());
-        m.setBody(dev.keyrack.json.Json.write(new DeviceOperation(DeviceOperation.Kind.SET, workspace, d.deviceId(),
-            c.accessCodeId(), c.version())));
-        m.setAttributes(java.util.Map.of("ApproximateReceiveCount", "1", "MessageGroupId", d.deviceId().toString()));
-        records.add(m);
+        records.add(setMessage(c));
       }
     }
-    SQSEvent batch = new SQSEvent();
-    batch.setRecords(records);
 
-    SQSBatchResponse r = batchHandler.handleRequest(batch, new LocalContext("keyrack-ProviderWorkerFunction", 512, 30));
+    SQSBatchResponse r = batchHandler.handleRequest(batchOf(records), new LocalContext("keyrack-ProviderWorkerFunction", 512, 30));
     assertThat(r.getBatchItemFailures()).isEmpty();
     assertThat(setOrder).isEqualTo(sent);
     sent.values().stream().flatMap(List::stream).forEach(id ->
         assertThat(store.accessCode(workspace, id).orElseThrow().status()).as(id.toString()).isEqualTo(CodeStatus.set));
+  }
+
+  @Test
+  void inABatchOnlyTheFailingLocksJobsComeBackAndTheOtherLocksAreSet() {
+    List<dev.keyrack.domain.Device> devices = TestStack.get().devices().stream()
+        .filter(d -> d.workspaceId().equals(workspace)).limit(3).toList();
+    assertThat(devices).hasSize(3);
+    UUID offline = devices.get(0).deviceId();
+    List<SQSEvent.SQSMessage> records = new java.util.ArrayList<>();
+    List<String> offlineMessages = new java.util.ArrayList<>();
+    List<AccessCode> others = new java.util.ArrayList<>();
+    for (dev.keyrack.domain.Device d : devices) {
+      for (int i = 0; i < (d.deviceId().equals(offline) ? 2 : 1); i++) {
+        AccessCode c = Codes.ongoing(workspace, d.deviceId(), Codes.randomPin(), CodeStatus.setting);
+        store.create(c, List.of());
+        SQSEvent.SQSMessage m = setMessage(c);
+        records.add(m);
+        if (d.deviceId().equals(offline)) offlineMessages.add(m.getMessageId());
+        else others.add(c);
+      }
+    }
+    locks.configure(offline, m -> m.withOnline(false));
+    try {
+      SQSBatchResponse r = invoke(batchOf(records));
+      // the offline lock's first job waits for its retry, its second behind it; the other locks go on
+      assertThat(r.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+          .containsExactlyInAnyOrderElementsOf(offlineMessages);
+    } finally {
+      locks.configure(offline, m -> m.withOnline(true));
+    }
+    others.forEach(c -> assertThat(store.accessCode(workspace, c.accessCodeId()).orElseThrow().status())
+        .as(c.deviceId().toString()).isEqualTo(CodeStatus.set));
   }
 }

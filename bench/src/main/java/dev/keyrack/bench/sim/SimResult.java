@@ -52,6 +52,8 @@ import java.util.Map;
  * @param invocationUsdPerMillion dollars per million codes of those invocations' own requests: a
  *                                receive, the invocation's request and a DeleteMessageBatch each,
  *                                for however many messages it carried (the steps and extras leave them out)
+ * @param peakReceivedMessagesPerSecond messages the worker's receives brought in one virtual second, at the peak
+ * @param peakDeletedMessagesPerSecond  messages its DeleteMessageBatch calls deleted in one virtual second, at the peak
  */
 public record SimResult(
     long seed,
@@ -104,7 +106,9 @@ public record SimResult(
     double stuckUsdPerDay,
     long workerInvocations,
     long workerMessages,
-    double invocationUsdPerMillion) {
+    double invocationUsdPerMillion,
+    long peakReceivedMessagesPerSecond,
+    long peakDeletedMessagesPerSecond) {
 
   /** Requests to one AWS service: the busiest virtual second and the total. */
   public record ServiceRate(double peakPerSecond, double total) {}

@@ -138,6 +138,8 @@ public final class Simulation {
   private final int[] slotLocks, slotSize, freeSlots;
   private int freeSlotCount;
   private long workerInvocations, workerMessages;
+  /** Messages received and deleted by the worker's batches, in the current virtual second and at the peak. */
+  private long curReceived, curDeleted, peakReceived, peakDeleted;
 
   // call model: per operation (Service.Operation), and per service
   private final List<String> operations;
@@ -411,7 +413,9 @@ public final class Simulation {
       peakServiceCalls[i] = Math.max(peakServiceCalls[i], curServiceCalls[i]);
       curServiceCalls[i] = 0;
     }
-    curFireDemand = curFireDelivered = curSends = curRetries = 0;
+    peakReceived = Math.max(peakReceived, curReceived);
+    peakDeleted = Math.max(peakDeleted, curDeleted);
+    curFireDemand = curFireDelivered = curSends = curRetries = curReceived = curDeleted = 0;
   }
 
   private void calls(double[] perOperation) {
@@ -709,6 +713,7 @@ public final class Simulation {
       slotSize[slot] = taken;
       workerInvocations++;
       workerMessages += taken;
+      curReceived += taken;
       calls(receiveOp, 1);
       calls(workerInvokeOp, 1);
       invocationUsd += sendMessageUsd + lambdaRequestUsd;
@@ -718,9 +723,10 @@ public final class Simulation {
 
   /** A worker invocation ends: each of its locks' operations is judged, then its messages deleted in one batch. */
   private void workerDone(int slot, long now) {
-    boolean deleted = false;
-    for (int i = 0; i < slotSize[slot]; i++) deleted |= lockDone(slotLocks[slot * cfg.batchSize() + i], now);
-    if (deleted) {
+    int deleted = 0;
+    for (int i = 0; i < slotSize[slot]; i++) if (lockDone(slotLocks[slot * cfg.batchSize() + i], now)) deleted++;
+    curDeleted += deleted;
+    if (deleted > 0) {
       calls(deleteBatchOp, 1);
       invocationUsd += sendMessageUsd;
     }
@@ -988,6 +994,6 @@ public final class Simulation {
         peakQueueDepth, peakLocksWaiting, peakWorkersBusy, maxWorkerWaitMs / 1000, rates, extraUsd / cfg.codes() * 1_000_000, violations,
         opRates, stepUsd / cfg.codes() * 1_000_000, dueAtCreate, activationsRecorded, freshCopies, stuckLocks, stuckMessages,
         stuckPerDay, stuckPerDay * extraUsdOf[Extra.retry.ordinal()], workerInvocations, workerMessages,
-        invocationUsd / cfg.codes() * 1_000_000);
+        invocationUsd / cfg.codes() * 1_000_000, peakReceived, peakDeleted);
   }
 }

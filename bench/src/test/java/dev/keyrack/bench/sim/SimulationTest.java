@@ -168,6 +168,11 @@ class SimulationTest {
     assertThat(batched.operations().get("Sqs.ReceiveMessage").total()).isEqualTo(batched.workerInvocations());
     assertThat(batched.operations().get("Lambda.worker").total()).isEqualTo(batched.workerInvocations());
     assertThat(single.operations().get("Sqs.ReceiveMessage").total()).isEqualTo(single.workerMessages());
+    // A receive call brings its batch: at the peak second, more messages than calls.
+    assertThat(batched.peakReceivedMessagesPerSecond())
+        .isGreaterThan((long) batched.operations().get("Sqs.ReceiveMessage").peakPerSecond());
+    assertThat(single.peakReceivedMessagesPerSecond())
+        .isEqualTo((long) single.operations().get("Sqs.ReceiveMessage").peakPerSecond());
     // The same bookings cost less when receives carry several messages, and wait less for a worker.
     assertThat(batched.usdPerMillion()).isLessThan(single.usdPerMillion());
     assertThat(batched.maxWorkerWaitSeconds()).isLessThan(single.maxWorkerWaitSeconds());

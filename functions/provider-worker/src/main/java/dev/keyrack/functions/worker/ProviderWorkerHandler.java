@@ -149,8 +149,12 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
   /**
    * Different locks of one batch are programmed at the same time, each on a virtual thread of its own
    * (the work is waiting on the lock's cloud and DynamoDB), with the invocation's log context; one
-   * lock's messages still go one after another. A lock whose thread fails unexpectedly has all its
-   * messages reported failed, so they come back in order.
+   * lock's messages still go one after another. A lock whose thread fails with an unexpected
+   * exception has all its messages reported failed, so they come back in order (any of them done
+   * already finds nothing to do then). An {@link Error} (the JVM in trouble, or the local stack's
+   * injected crash) fails the whole invocation once the other locks are done, as a dead process
+   * would: nothing of the batch is acknowledged, all of it comes back, and the locks done already
+   * find nothing to do.
    */
   private List<Group> inParallel(List<List<SQSEvent.SQSMessage>> groups) {
     Map<String, String> logContext = MDC.getCopyOfContextMap();
@@ -168,11 +172,16 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
       }
     }
     List<Group> done = new ArrayList<>(groups.size());
+    Error fatal = null;
     for (int i = 0; i < groups.size(); i++) {
       try {
         done.add(running.get(i).get());
       } catch (ExecutionException e) {
-        if (e.getCause() instanceof Error error) throw error;
+        if (e.getCause() instanceof Error error) {
+          if (fatal == null) fatal = error;
+          else fatal.addSuppressed(error);
+          continue;
+        }
         LOG.error("device jobs of one lock failed: {}", e.getCause().getClass().getName());
         done.add(new Group(groups.get(i).stream().map(SQSEvent.SQSMessage::getMessageId).toList(), List.of()));
       } catch (InterruptedException e) {
@@ -180,6 +189,7 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
         throw new IllegalStateException("interrupted while programming locks", e);
       }
     }
+    if (fatal != null) throw fatal;
     return done;
   }
 
