@@ -72,4 +72,43 @@ class LostSendTest {
     // (never sent to the stack's own queue, so never on its lock: gone from the shared stack's store)
     wiring.store().delete(wiring.store().accessCode(ws, created.accessCodeId()).orElseThrow(), List.of());
   }
+
+  @Test
+  void aDeleteOfAnOlderCodeWhoseSendIsLostIsSentByTheFrequentSweepThroughItsNote() {
+    LocalStack stack = TestStack.get();
+    AwsWiring wiring = stack.wiring("ApiFunction");
+    Device lock = stack.devices().stream().filter(d -> d.deviceType().equals("schlage_lock")).findFirst().orElseThrow();
+    UUID ws = lock.workspaceId();
+    FlakyQueue queue = new FlakyQueue();
+    queue.down = false;
+    // Made two days ago (its id is of then: outside the frequent sweep's key range of new codes).
+    Clock twoDaysAgo = Clock.offset(Clock.systemUTC(), java.time.Duration.ofDays(-2));
+    // (its own id source: the shared one never hands out an id older than its last)
+    AccessCode old = new AccessCodeService(wiring.store(), queue, wiring.scheduler(), wiring.backupPools(), twoDaysAgo,
+        new dev.keyrack.domain.Ids(), new java.security.SecureRandom())
+        .create(ws, new CreateRequest(lock.deviceId(), "Old tenant", Codes.randomPin(), null, null, null, null, null, null,
+            null, null, null)).accessCode();
+    AccessCode onLock = wiring.store().accessCode(ws, old.accessCodeId()).orElseThrow();
+    AccessCode set = onLock.withStatus(CodeStatus.set).withOnLock(true, false).withVersion(onLock.version() + 1);
+    wiring.store().update(onLock, set, List.of());
+
+    // Deleted now; the REMOVE cannot be sent, and the client never retries.
+    queue.down = true;
+    AccessCodeService service = new AccessCodeService(wiring.store(), queue, wiring.scheduler(), wiring.backupPools(),
+        Clock.systemUTC());
+    assertThatThrownBy(() -> service.delete(ws, old.accessCodeId()))
+        .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status()).isEqualTo(503));
+    queue.down = false;
+    java.time.Instant now = java.time.Instant.now();
+    assertThat(wiring.store().sweepCodes(ws, now.minus(dev.keyrack.app.Reconciler.RECENT_WINDOW), now, now))
+        .as("the code itself is not in the frequent sweep's key range").noneMatch(c -> c.accessCodeId().equals(old.accessCodeId()));
+
+    int sent = new dev.keyrack.app.Reconciler(wiring.store(), queue, Clock.systemUTC())
+        .reconcile(ws, dev.keyrack.app.Reconciler.Scope.RECENT);
+    assertThat(sent).isPositive();
+    assertThat(queue.sent).filteredOn(op -> op.accessCodeId().equals(old.accessCodeId()))
+        .extracting(DeviceOperation::kind).containsExactly(DeviceOperation.Kind.SET, DeviceOperation.Kind.REMOVE);
+
+    wiring.store().delete(wiring.store().accessCode(ws, old.accessCodeId()).orElseThrow(), List.of());
+  }
 }

@@ -256,6 +256,9 @@ public final class AccessCodeService {
           .filter(b -> b.backupRole() == AccessCode.BackupRole.PULLED && b.status() != CodeStatus.removing).orElse(null);
       if (backup != null) backupNext = backup.withWindow(CodeType.time_bound, backup.startsAt(), end).withVersion(backup.version() + 1);
     }
+    // Noted before it is stored: if this function stops between storing and sending, the frequent
+    // sweep finds the code by the note (it reads new codes and noted ones, not every code).
+    if (op != null) store.noteSending(workspaceId, next.accessCodeId(), now);
     try {
       List<Event> events = List.of(Event.forCode(ids, "access_code.changed", next, device.connectedAccountId(), now, null));
       if (backup == null) {
@@ -301,6 +304,7 @@ public final class AccessCodeService {
         AccessCode next = current.withStatus(CodeStatus.removing)
             .withPendingMutations(List.of(PendingMutation.of("deleting", "Keyrack is removing the access code from the device.", now)))
             .withVersion(current.version() + 1);
+        store.noteSending(workspaceId, accessCodeId, now); // as for an update: the frequent sweep finds it by the note
         store.update(current, next, List.of());
         enqueueOrFail(new DeviceOperation(DeviceOperation.Kind.REMOVE, workspaceId, next.deviceId(), accessCodeId, next.version()));
       } else {
@@ -372,9 +376,9 @@ public final class AccessCodeService {
   /**
    * Sends an update's or a delete's device operation; if the queue stays unreachable (after the
    * SDK's retries), answers 503: the change is stored, and a retry of the same request sends the
-   * operation again (a repeated delete or update re-sends what the code waits for). The frequent
-   * sweep only reads new codes, so an older code's lost send would otherwise wait a day for the
-   * daily sweep.
+   * operation again (a repeated delete or update re-sends what the code waits for). Without a
+   * retry, the frequent sweep sends it within minutes: the change was noted before it was stored
+   * ({@link Store#noteSending}).
    */
   private void enqueueOrFail(DeviceOperation op) {
     try {

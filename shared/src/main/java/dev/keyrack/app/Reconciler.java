@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * <p>What a sweep reads is what it costs, so the sweeps are tiered ({@link Scope}): every few
  * minutes only the codes created in the last {@link #RECENT_WINDOW} (a key range, since code ids
  * are time-ordered), where a lost send is by far most likely (the api stores a new code, then
- * sends its first job; a failed repeat delete sends its removal again); once a day every code,
+ * sends its first job), and the older codes whose update or delete noted a send in that time
+ * (another key range, {@link Store#noteSending}); once a day every code,
  * read eventually consistent. Reading every stored code every few minutes would cost more than
  * the rest of a code's life together (a code is stored for days or weeks before its stay).
  *
@@ -102,6 +103,7 @@ public final class Reconciler {
     List<AccessCode> codes = scope == Scope.RECENT
         ? store.sweepCodes(workspaceId, now.minus(RECENT_WINDOW), now.minus(RECENT_REPAIR), now)
         : store.sweepCodes(workspaceId, null, now.minus(DAILY_REPAIR), now);
+    if (scope == Scope.RECENT) codes = withNoted(workspaceId, codes, now);
     // Devices are read only for the codes found (a workspace's locks far outnumber its recent codes).
     Map<UUID, Optional<Device>> devices = new HashMap<>();
     int sent = 0;
@@ -120,5 +122,22 @@ public final class Reconciler {
     }
     if (sent > 0) LOG.info("re-sent {} pending device operations for workspace {} ({} sweep)", sent, workspaceId, scope);
     return sent;
+  }
+
+  /**
+   * The recent codes and, read one by one, the older codes whose update or delete noted a send in
+   * the last {@link #RECENT_WINDOW} ({@link Store#noteSending}): a sender that stopped between
+   * storing such a change and sending it is covered within minutes, not by the daily sweep.
+   */
+  private List<AccessCode> withNoted(UUID workspaceId, List<AccessCode> recent, Instant now) {
+    List<UUID> noted = store.sentSince(workspaceId, now.minus(RECENT_WINDOW));
+    if (noted.isEmpty()) return recent;
+    java.util.Set<UUID> seen = new java.util.HashSet<>();
+    recent.forEach(c -> seen.add(c.accessCodeId()));
+    List<AccessCode> all = new java.util.ArrayList<>(recent);
+    for (UUID id : noted) {
+      if (seen.add(id)) store.accessCode(workspaceId, id).ifPresent(all::add);
+    }
+    return all;
   }
 }

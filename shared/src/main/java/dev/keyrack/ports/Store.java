@@ -51,6 +51,17 @@ public interface Store {
                               java.time.Instant now);
 
   /**
+   * Notes, before a change of an existing code is stored, that the change will send the code a
+   * device operation: if the sender stops between storing and sending, the frequent sweep finds
+   * the code by this note ({@link #sentSince}) instead of waiting for the daily sweep of every
+   * code. One small write; the note expires by itself.
+   */
+  void noteSending(UUID workspaceId, UUID accessCodeId, java.time.Instant at);
+
+  /** The codes noted by {@link #noteSending} at or after {@code since} (read eventually consistent), each once. */
+  List<UUID> sentSince(UUID workspaceId, java.time.Instant since);
+
+  /**
    * Stores a new code with its events and claims its PIN on the device.
    *
    * @throws Conflict.DuplicatePin if another code on the device holds the PIN

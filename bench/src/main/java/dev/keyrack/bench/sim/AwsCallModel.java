@@ -312,8 +312,9 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
         step(prices, "jit.worker_remove", At.ends_at, Lifecycle.time_bound_jit, WORKER_REMOVE, true),
         step(prices, "ongoing.create", At.create, Lifecycle.ongoing, create(0).plus(cost(0, 0, "Sqs.SendMessage", 1)), false),
         step(prices, "ongoing.set", At.program, Lifecycle.ongoing, WORKER_SET, true),
-        step(prices, "ongoing.delete", At.ends_at, Lifecycle.ongoing, cost(1, 2.0, "ApiGateway.Request", 1, "Lambda.api", 1,
-            "DynamoDb.GetItem", 3, "DynamoDb.PutItem", 1, "Sqs.SendMessage", 1), false),
+        // The delete notes its send (Store.noteSending), then stores the code as removing.
+        step(prices, "ongoing.delete", At.ends_at, Lifecycle.ongoing, cost(2, 2.0, "ApiGateway.Request", 1, "Lambda.api", 1,
+            "DynamoDb.GetItem", 3, "DynamoDb.PutItem", 2, "Sqs.SendMessage", 1), false),
         step(prices, "ongoing.worker_remove", At.ends_at, Lifecycle.ongoing, WORKER_REMOVE, true));
     Map<Lifecycle, Double> usd = new LinkedHashMap<>();
     for (Lifecycle l : Lifecycle.values()) {

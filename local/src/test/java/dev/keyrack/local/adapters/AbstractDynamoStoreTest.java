@@ -119,6 +119,30 @@ abstract class AbstractDynamoStoreTest {
     assertThat(store.devices(w.workspaceId())).hasSize(1);
   }
 
+  // ------------------------------------------------------------------------------ send notes
+
+  @Test
+  void notedSendsAreFoundByTimeOncePerCodeAndOnlyInTheirWorkspace() {
+    Workspace w = workspace(), other = workspace();
+    UUID early = UUID.randomUUID(), late = UUID.randomUUID();
+    store.noteSending(w.workspaceId(), early, T0);
+    store.noteSending(w.workspaceId(), late, T0.plusSeconds(600));
+    store.noteSending(w.workspaceId(), late, T0.plusSeconds(601)); // a second change of the same code
+    store.noteSending(other.workspaceId(), UUID.randomUUID(), T0.plusSeconds(600));
+
+    assertThat(store.sentSince(w.workspaceId(), T0)).containsExactlyInAnyOrder(early, late);
+    assertThat(store.sentSince(w.workspaceId(), T0.plusSeconds(300))).containsExactly(late);
+    assertThat(store.sentSince(w.workspaceId(), T0.plusSeconds(602))).isEmpty();
+    assertThat(store.sentSince(UUID.randomUUID(), T0)).isEmpty();
+    // a note is a key and its expiry: it carries no code, no PIN, and goes by itself
+    Map<String, AttributeValue> note = items(w.workspaceId()).stream().filter(i -> i.get("sk").s().startsWith("SEND#"))
+        .findFirst().orElseThrow();
+    assertThat(note.keySet()).containsExactlyInAnyOrder("pk", "sk", "expires_at");
+    assertThat(Long.parseLong(note.get("expires_at").n())).isGreaterThan(T0.getEpochSecond());
+    // the other sweeps' key ranges do not see notes
+    assertThat(store.sweepCodes(w.workspaceId(), null, T0, T0.plusSeconds(900))).isEmpty();
+  }
+
   // ------------------------------------------------------------------------------ access codes
 
   @Test

@@ -48,6 +48,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  *                                                 a deleted code leaves it behind for the next taker
  *   WS#&lt;workspace&gt;           EVENT#&lt;uuid v7&gt;     an event, or the events of one change (keyed by the first),
  *                                                 time-ordered, expiring by TTL
+ *   WS#&lt;workspace&gt;           SEND#&lt;millis&gt;#&lt;code&gt; a change of an existing code about to send it a device
+ *                                                 operation (the frequent sweep's key range), expiring by TTL
  * </pre>
  *
  * Every key starts with the workspace, so no read can cross workspaces. A state change is one
@@ -69,6 +71,8 @@ public final class DynamoStore implements Store {
   static final Duration WRITER_GRACE = Duration.ofMinutes(1);
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DynamoStore.class);
   static final Duration EVENT_RETENTION = Duration.ofDays(90);
+  /** How long a note of a send is kept (DynamoDB's TTL deletes it, without a write unit, some time after). */
+  static final Duration SEND_NOTE_RETENTION = Duration.ofHours(2);
 
   private final DynamoDbClient ddb;
   private final String table;
@@ -197,6 +201,29 @@ public final class DynamoStore implements Store {
     q.expressionAttributeValues(values);
     return queryAll(q).stream().map(i -> Json.read(PackedDoc.unpack(i.get(DOC)), AccessCode.class))
         .sorted(Comparator.comparing(AccessCode::createdAt).thenComparing(AccessCode::accessCodeId)).toList();
+  }
+
+  @Override
+  public void noteSending(UUID workspaceId, UUID accessCodeId, Instant at) {
+    ddb.putItem(b -> b.tableName(table).item(Map.of(PK, s(ws(workspaceId)), SK, s(sendNote(at, accessCodeId)),
+        EXPIRES, n(at.plus(SEND_NOTE_RETENTION).getEpochSecond()))));
+  }
+
+  @Override
+  public List<UUID> sentSince(UUID workspaceId, Instant since) {
+    java.util.LinkedHashSet<UUID> ids = new java.util.LinkedHashSet<>();
+    for (Map<String, AttributeValue> i : queryAll(QueryRequest.builder().tableName(table).consistentRead(false)
+        .keyConditionExpression("pk = :pk AND sk BETWEEN :lo AND :hi")
+        .expressionAttributeValues(Map.of(":pk", s(ws(workspaceId)), ":lo", s(sendNote(since, null)), ":hi", s("SEND#~"))))) {
+      String sk = i.get(SK).s();
+      ids.add(UUID.fromString(sk.substring(sk.lastIndexOf('#') + 1)));
+    }
+    return List.copyOf(ids);
+  }
+
+  /** SEND#, the time in milliseconds (13 digits: sorts by time until the year 2286), the code. */
+  private static String sendNote(Instant at, UUID accessCodeIdOrNull) {
+    return String.format(java.util.Locale.ROOT, "SEND#%013d#", at.toEpochMilli()) + (accessCodeIdOrNull == null ? "" : accessCodeIdOrNull);
   }
 
   @Override
