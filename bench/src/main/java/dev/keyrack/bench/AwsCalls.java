@@ -78,6 +78,9 @@ public final class AwsCalls implements Part {
       steps.put(name, new Step(name, lc, "create", Map.of(), 0, sweep.rcuPerCode(storedDays), "ReconcilerFunction", 0, 0, 512,
           null));
     }
+    // An ongoing code's delete notes its send: the frequent sweeps read the note and the code.
+    steps.put(ONGOING + ".sweeps", new Step(ONGOING + ".sweeps", ONGOING, "ends_at", Map.of(), 0, sweep.rcuPerNotedSend(),
+        "ReconcilerFunction", 0, 0, 512, null));
     List<String> notes = new ArrayList<>();
     notes.add(sweep.note(storedDays, prices));
     if (!sameCalls(measured)) {
@@ -91,6 +94,8 @@ public final class AwsCalls implements Part {
   }
 
   static final int SWEEP_CODES = 60;
+  /** Codes noted to measure what a noted send costs the frequent sweep. */
+  static final int NOTED_CODES = 10;
 
   /**
    * What the reconciler's sweeps read per stored code: read units of one frequent sweep (codes
@@ -99,13 +104,18 @@ public final class AwsCalls implements Part {
    * written (a sweep checks the changes of its window, about twice in a code's life).
    */
   record Sweeps(double recentRcuPerCode, double allRcuPerCode, double rcuPerCheck, int allCodes, Duration recentEvery,
-                Duration allEvery) {
+                Duration allEvery, double rcuPerNotedCode) {
     /** Event checks per code: its create by a frequent sweep, its latest change by a daily one. */
     static final int CHECKS_PER_CODE = 2;
 
     /** Frequent sweeps see a code for its first window; the daily one every day it is stored. */
     int recentSweepsPerCode() {
       return (int) Math.ceil(dev.keyrack.app.Reconciler.RECENT_WINDOW.toMillis() / (double) recentEvery.toMillis());
+    }
+
+    /** What the frequent sweeps read for one noted send (an update's or a delete's): each sees the note and reads the code. */
+    double rcuPerNotedSend() {
+      return recentSweepsPerCode() * rcuPerNotedCode;
     }
 
     double rcuPerCode(double storedDays) {
@@ -120,11 +130,14 @@ public final class AwsCalls implements Part {
           + "code, and checking that a change's events were written reads %.3f RCU (about %d checks per code); a booking's code "
           + "is stored %.1f days on average (the simulation's booking model, lead plus nights), so the sweeps add %.2f RCU = "
           + "$%.3f per million time-bound codes (the .sweeps steps). An ongoing code pays $%.3f per million codes for every day "
-          + "it is stored (not in its row: its life has no end to count to). The sweeps' own invocations are a fixed cost per "
-          + "deployment, not per code.",
+          + "it is stored (not in its row: its life has no end to count to). An update or delete that sends notes it "
+          + "first (one write unit, in its step); each frequent sweep then reads %.3f RCU for it (the note and the code): "
+          + "%.2f RCU = $%.3f per million such changes (ongoing.sweeps, for the ongoing code's delete). The sweeps' own "
+          + "invocations are a fixed cost per deployment, not per code.",
           allCodes, recentEvery, recentRcuPerCode, recentSweepsPerCode(), allEvery, allRcuPerCode, rcuPerCheck, CHECKS_PER_CODE,
           storedDays, rcuPerCode(storedDays), rcuPerCode(storedDays) * prices.dynamoPerMillionReadUnits(),
-          perDay * prices.dynamoPerMillionReadUnits());
+          perDay * prices.dynamoPerMillionReadUnits(), rcuPerNotedCode, rcuPerNotedSend(),
+          rcuPerNotedSend() * prices.dynamoPerMillionReadUnits());
     }
   }
 
@@ -137,6 +150,8 @@ public final class AwsCalls implements Part {
    */
   @SuppressWarnings("unchecked")
   static Sweeps measureSweeps(BenchStack b, MutableClock clock) {
+    // Past the frequent sweep's window: the lifecycle runs' notes (their deletes') are out of it.
+    clock.advance(dev.keyrack.app.Reconciler.RECENT_WINDOW.plusMinutes(1));
     Instant start = clock.instant().plus(Duration.ofDays(20));
     List<Device> locks = b.stack.devices().stream().filter(d -> d.workspaceId().equals(b.workspace())).toList();
     for (int i = 0; i < SWEEP_CODES; i++) {
@@ -175,6 +190,22 @@ public final class AwsCalls implements Part {
     if (recentEvery == null || allEvery == null) {
       throw new IllegalStateException("template.yaml's ReconcilerFunction needs a RECENT and a LOST_SENDS schedule");
     }
+    // Noted sends: the same frequent sweep once some of the codes are noted, less what it read without.
+    Map<String, Object> recentInput = f.schedules().stream().filter(sch -> "RECENT".equals(sch.input().get("scope")))
+        .findFirst().orElseThrow().input();
+    List<dev.keyrack.domain.AccessCode> some = b.observer.accessCodes(b.workspace(), null).stream().limit(NOTED_CODES).toList();
+    // Older codes than the window's, as a noted change's usually are: the sweep reads them one by one.
+    clock.advance(dev.keyrack.app.Reconciler.RECENT_WINDOW.plusMinutes(1));
+    b.quiesce(200);
+    b.counter.reset();
+    handler.handleRequest(recentInput, context);
+    double emptyWindow = b.counter.total().rcu();
+    some.forEach(c -> b.observer.noteSending(b.workspace(), c.accessCodeId(), clock.instant()));
+    b.quiesce(200);
+    b.counter.reset();
+    handler.handleRequest(recentInput, context);
+    double rcuPerNoted = (b.counter.total().rcu() - emptyWindow) / Math.max(1, some.size());
+
     clock.advance(Duration.ofMinutes(2));
     b.quiesce(200);
     b.counter.reset();
@@ -182,7 +213,7 @@ public final class AwsCalls implements Part {
     var withChecks = b.counter.total();
     long checks = withChecks.count("DynamoDb.GetItem");
     double rcuPerCheck = checks == 0 ? 0 : (withChecks.rcu() - allRcu * allCodes) / checks;
-    return new Sweeps(recentRcu, allRcu, rcuPerCheck, allCodes, recentEvery, allEvery);
+    return new Sweeps(recentRcu, allRcu, rcuPerCheck, allCodes, recentEvery, allEvery, rcuPerNoted);
   }
 
   /** Median milliseconds of a GetItem on the stack's DynamoDB Local, through an uncounted client. */

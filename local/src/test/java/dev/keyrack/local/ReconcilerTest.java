@@ -11,6 +11,7 @@ import dev.keyrack.domain.Notice;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -126,6 +127,35 @@ class ReconcilerTest {
           .extracting(dev.keyrack.domain.DeviceOperation::kind).containsExactly(dev.keyrack.domain.DeviceOperation.Kind.UNLOAD);
     } finally {
       s.store.delete(s.code(moved.accessCodeId()), List.of());
+    }
+  }
+
+  /**
+   * A code the lock refused, being removed since (a retired backup, or a refused code deleted): its
+   * notices are of its set, so they say nothing of its removal, which the sweeps re-send.
+   */
+  @Test
+  void aRefusedCodeWaitingForItsRemovalIsSentItsRemoval() {
+    Device lock = s.lock("kwikset_lock");
+    java.time.Instant then = s.clock.instant().minus(Duration.ofDays(2));
+    AccessCode refused = Codes.ongoingCreatedAt(s.ws, lock.deviceId(), Codes.randomPin(), CodeStatus.removing, then)
+        .withNotices(List.of(new Notice("duplicate_code_on_device", "The lock holds this PIN for another entry.", then)), List.of());
+    s.store.create(refused, List.of());
+    List<dev.keyrack.domain.DeviceOperation> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+    UUID id = refused.accessCodeId();
+    try {
+      new Reconciler(s.store, sent::add, s.clock).reconcile(s.ws, Reconciler.Scope.LOST_SENDS);
+      assertThat(sent).filteredOn(op -> op.accessCodeId().equals(id))
+          .extracting(dev.keyrack.domain.DeviceOperation::kind).containsExactly(dev.keyrack.domain.DeviceOperation.Kind.REMOVE);
+      // the same code still being set (its refusal stands): left alone
+      AccessCode stillSetting = s.code(id);
+      AccessCode setting = stillSetting.withStatus(CodeStatus.setting).withVersion(stillSetting.version() + 1);
+      s.store.update(stillSetting, setting, List.of());
+      sent.clear();
+      new Reconciler(s.store, sent::add, s.clock).reconcile(s.ws, Reconciler.Scope.LOST_SENDS);
+      assertThat(sent).noneMatch(op -> op.accessCodeId().equals(id));
+    } finally {
+      s.store.delete(s.code(id), List.of());
     }
   }
 

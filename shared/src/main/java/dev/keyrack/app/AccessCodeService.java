@@ -224,6 +224,7 @@ public final class AccessCodeService {
       if (current.type() == CodeType.time_bound) Planner.plan(current, brand, now).later().forEach(scheduler::schedule);
       DeviceOperation.Kind pending = Planner.pending(current, brand, now);
       if (pending != null) {
+        store.noteSending(workspaceId, current.accessCodeId(), now); // a retry that fails too is still swept soon
         enqueueOrFail(new DeviceOperation(pending, workspaceId, current.deviceId(), current.accessCodeId(), current.version()));
       }
       return actionAttempt(workspaceId, "UPDATE_ACCESS_CODE");
@@ -291,6 +292,7 @@ public final class AccessCodeService {
     if (current.status() == CodeStatus.removing) {
       // A repeated delete sends the removal again: a client retrying after an error heals a send that
       // failed the first time (the queue drops a copy within its deduplication window; removal is idempotent).
+      store.noteSending(workspaceId, accessCodeId, now);
       enqueueOrFail(new DeviceOperation(DeviceOperation.Kind.REMOVE, workspaceId, current.deviceId(), accessCodeId, current.version()));
       return actionAttempt(workspaceId, "DELETE_ACCESS_CODE");
     }

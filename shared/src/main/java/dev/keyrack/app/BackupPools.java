@@ -144,6 +144,8 @@ public final class BackupPools {
     AccessCode next = backup.withStatus(CodeStatus.removing)
         .withPendingMutations(List.of(PendingMutation.of("deleting", "Keyrack is removing the refused backup code.", now)))
         .withVersion(backup.version() + 1);
+    // Noted before it is stored, as an update's send is: a lost removal is re-sent by the frequent sweep.
+    store.noteSending(device.workspaceId(), backup.accessCodeId(), now);
     try {
       store.update(backup, next, List.of());
     } catch (Conflict.StaleVersion e) {
@@ -155,7 +157,7 @@ public final class BackupPools {
       queue.enqueue(new DeviceOperation(DeviceOperation.Kind.REMOVE, device.workspaceId(), device.deviceId(),
           backup.accessCodeId(), next.version()));
     } catch (RuntimeException e) {
-      // stored as removing: the Reconciler re-sends its removal
+      // stored as removing and noted: the frequent sweep re-sends its removal
       LOG.error("could not enqueue the removal of retired backup {}: {}", backup.accessCodeId(), e.getClass().getSimpleName());
     }
     return true;

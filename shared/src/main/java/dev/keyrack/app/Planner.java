@@ -53,7 +53,9 @@ public final class Planner {
   /**
    * The device operation a stored code is waiting for now, if any: removal once its window has
    * ended or while it is being deleted; a set while setting, or when unset and its programming
-   * moment has come (unless it is preloaded and only waits for its start); an unload when it is on
+   * moment has come (unless it is preloaded exactly as stored and only waits for its start: a
+   * preloaded code changed since, say a new PIN, carries the change's pending mutation until the
+   * worker has programmed it again, so it waits for a set); an unload when it is on
    * the lock but its programming moment moved into the future. The sweep re-sends it; a repeated
    * update sends it again. {@code brand} is read only for an unset code whose window has not ended.
    */
@@ -63,7 +65,7 @@ public final class Planner {
       case setting -> dev.keyrack.domain.DeviceOperation.Kind.SET;
       case removing -> dev.keyrack.domain.DeviceOperation.Kind.REMOVE;
       case unset -> due(c, brand, now)
-          ? (c.onLock() && preloadOnly(c, brand, now) ? null : dev.keyrack.domain.DeviceOperation.Kind.SET)
+          ? (DeviceWorker.preloaded(c) && preloadOnly(c, brand, now) ? null : dev.keyrack.domain.DeviceOperation.Kind.SET)
           : (c.onLock() ? dev.keyrack.domain.DeviceOperation.Kind.UNLOAD : null);
       default -> null;
     };

@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * read eventually consistent. Reading every stored code every few minutes would cost more than
  * the rest of a code's life together (a code is stored for days or weeks before its stay).
  *
- * <p>While the queue keeps its messages, a code that carries an error or a warning is left alone:
- * the worker put it there, so its job is alive (retrying, in order, in its lock's message group)
- * or was refused for good; re-sending it would only stack copies behind the retrying one. After
+ * <p>While the queue keeps its messages, a code whose notices are the worker's about the operation
+ * it waits for is left alone ({@link #workerIsOnIt}): its job is alive (retrying, in order, in its
+ * lock's message group) or was refused for good; re-sending it would only stack copies behind the
+ * retrying one. A code noted since is re-sent all the same: its change is newer than its notices. After
  * the queue lost its messages ({@link Scope#EMPTY_QUEUE}) every pending code is re-sent. A re-send
  * within SQS's five-minute deduplication window of the original send is dropped by the queue
  * (same deduplication id).
@@ -103,12 +104,12 @@ public final class Reconciler {
     List<AccessCode> codes = scope == Scope.RECENT
         ? store.sweepCodes(workspaceId, now.minus(RECENT_WINDOW), now.minus(RECENT_REPAIR), now)
         : store.sweepCodes(workspaceId, null, now.minus(DAILY_REPAIR), now);
-    if (scope == Scope.RECENT) codes = withNoted(workspaceId, codes, now);
+    java.util.Set<UUID> noted = new java.util.HashSet<>();
+    if (scope == Scope.RECENT) codes = withNoted(workspaceId, codes, now, noted);
     // Devices are read only for the codes found (a workspace's locks far outnumber its recent codes).
     Map<UUID, Optional<Device>> devices = new HashMap<>();
     int sent = 0;
     for (AccessCode c : codes) {
-      if (scope != Scope.EMPTY_QUEUE && (!c.errors().isEmpty() || !c.warnings().isEmpty())) continue;
       // An unset code needs its device's brand (has its programming moment come?); the rest do not.
       boolean needsBrand = c.status() == CodeStatus.unset && !c.windowEnded(now);
       BrandProfile brand = needsBrand
@@ -116,6 +117,8 @@ public final class Reconciler {
       if (needsBrand && brand == null) continue; // its device is gone
       DeviceOperation.Kind kind = Planner.pending(c, brand, now);
       if (kind == null) continue;
+      // A noted change is newer than the code's notices: its send is what may be lost.
+      if (scope != Scope.EMPTY_QUEUE && !noted.contains(c.accessCodeId()) && workerIsOnIt(c, kind)) continue;
       if (devices.computeIfAbsent(c.deviceId(), id -> store.device(workspaceId, id)).isEmpty()) continue;
       queue.enqueue(new DeviceOperation(kind, workspaceId, c.deviceId(), c.accessCodeId(), c.version()));
       sent++;
@@ -129,15 +132,44 @@ public final class Reconciler {
    * the last {@link #RECENT_WINDOW} ({@link Store#noteSending}): a sender that stopped between
    * storing such a change and sending it is covered within minutes, not by the daily sweep.
    */
-  private List<AccessCode> withNoted(UUID workspaceId, List<AccessCode> recent, Instant now) {
-    List<UUID> noted = store.sentSince(workspaceId, now.minus(RECENT_WINDOW));
+  private List<AccessCode> withNoted(UUID workspaceId, List<AccessCode> recent, Instant now, java.util.Set<UUID> noted) {
+    noted.addAll(store.sentSince(workspaceId, now.minus(RECENT_WINDOW)));
     if (noted.isEmpty()) return recent;
     java.util.Set<UUID> seen = new java.util.HashSet<>();
     recent.forEach(c -> seen.add(c.accessCodeId()));
     List<AccessCode> all = new java.util.ArrayList<>(recent);
     for (UUID id : noted) {
-      if (seen.add(id)) store.accessCode(workspaceId, id).ifPresent(all::add);
+      if (seen.add(id)) store.sweepCode(workspaceId, id).ifPresent(all::add);
     }
     return all;
+  }
+
+  /** The worker's notices of a set (its delay or failure warnings and errors, and the lock's refusals). */
+  private static final java.util.Set<String> SET_NOTICES;
+  /** The worker's notices of a removal. */
+  private static final java.util.Set<String> REMOVE_NOTICES = java.util.Set.of("delay_in_removing_from_device",
+      "failed_to_remove_from_device");
+
+  static {
+    java.util.Set<String> set = new java.util.HashSet<>(DeviceWorker.REFUSALS);
+    set.add("delay_in_setting_on_device");
+    set.add("failed_to_set_on_device");
+    SET_NOTICES = java.util.Set.copyOf(set);
+  }
+
+  /**
+   * Whether the code's notices say the worker has the pending operation in hand: it retries it (in
+   * order, in the lock's message group) or the lock refused it for good. Then a re-send would only
+   * stack copies behind it. Notices of the other operation say nothing about this one: a refused
+   * backup retired since waits for a removal nobody may have sent.
+   */
+  static boolean workerIsOnIt(AccessCode c, DeviceOperation.Kind pending) {
+    // (an unload's failures put no notice on the code: nothing says the worker has it)
+    java.util.Set<String> theirs = switch (pending) {
+      case SET -> SET_NOTICES;
+      case REMOVE -> REMOVE_NOTICES;
+      default -> java.util.Set.of();
+    };
+    return java.util.stream.Stream.concat(c.errors().stream(), c.warnings().stream()).anyMatch(n -> theirs.contains(n.code()));
   }
 }

@@ -62,6 +62,12 @@ public interface Store {
   List<UUID> sentSince(UUID workspaceId, java.time.Instant since);
 
   /**
+   * A managed code as a sweep reads it: eventually consistent, for half the read units (a code
+   * changed a moment ago may be read as it was; the next sweep reads it again).
+   */
+  Optional<AccessCode> sweepCode(UUID workspaceId, UUID accessCodeId);
+
+  /**
    * Stores a new code with its events and claims its PIN on the device.
    *
    * @throws Conflict.DuplicatePin if another code on the device holds the PIN

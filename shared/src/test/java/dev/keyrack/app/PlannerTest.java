@@ -193,4 +193,18 @@ class PlannerTest {
     Planner.Plan p = Planner.plan(c, AUGUST, NOW);
     assertThat(moments(p, c)).containsExactly(at(PRELOAD, NOW.plus(h(24))), at(ACTIVATE, start));
   }
+
+  @Test
+  void aPreloadedCodeWaitsForNothingUntilItIsChangedThenForASet() {
+    Instant start = NOW.plus(h(48)), end = NOW.plus(h(72));
+    AccessCode preloaded = DeviceWorker.programmed(code(start, end, true), true, true);
+    assertThat(preloaded.status()).isEqualTo(CodeStatus.unset);
+    assertThat(Planner.pending(preloaded, AUGUST, NOW)).as("on the lock as stored, waiting for its start").isNull();
+
+    // A new PIN: stored with its pending mutation; the lock still holds the old PIN until the worker sets it again.
+    AccessCode changed = preloaded.withCode("9034").withPendingMutations(List.of(
+        dev.keyrack.domain.PendingMutation.of("updating_code", "Keyrack is updating the code on the device.", NOW)));
+    assertThat(Planner.pending(changed, AUGUST, NOW)).isEqualTo(dev.keyrack.domain.DeviceOperation.Kind.SET);
+    assertThat(Planner.pending(DeviceWorker.programmed(changed, true, true), AUGUST, NOW)).isNull();
+  }
 }

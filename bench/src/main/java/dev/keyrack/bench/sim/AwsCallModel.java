@@ -167,7 +167,10 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
   //  - a worker operation: the event source mapping's ReceiveMessage and DeleteMessageBatch, the
   //    device and code reads, the code carrying its event and the event item (PutItem 2; a removal
   //    puts the code's tombstone and one item for its two events), and a read checking the events
-  //    of the change it replaces (DynamoStore).
+  //    of the change it replaces (DynamoStore);
+  //  - an api delete of a code that may be on its lock: the key, device and code reads, the note of
+  //    its send (Store.noteSending) and the code stored as removing (PutItem 2), the REMOVE sent; the
+  //    frequent sweeps' reads of the note and the code are part 3's ongoing.sweeps step.
   // Lambda keys carry the function: one invocation each, billed at ASSUMED_LAMBDA's memory and time.
 
   /**

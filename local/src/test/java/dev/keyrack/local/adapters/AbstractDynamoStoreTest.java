@@ -161,6 +161,11 @@ abstract class AbstractDynamoStoreTest {
 
     assertThat(store.accessCode(UUID.randomUUID(), c.accessCodeId())).isEmpty();
     assertThat(store.accessCode(w.workspaceId(), UUID.randomUUID())).isEmpty();
+    // the sweep's read of one code (eventually consistent) sees the same, in its workspace only
+    assertThat(store.sweepCode(w.workspaceId(), c.accessCodeId())).contains(c);
+    assertThat(store.sweepCode(UUID.randomUUID(), c.accessCodeId())).isEmpty();
+    store.delete(c, List.of());
+    assertThat(store.sweepCode(w.workspaceId(), c.accessCodeId())).as("a tombstone is no code").isEmpty();
   }
 
   @Test

@@ -73,6 +73,7 @@ public final class DynamoStore implements Store {
   static final Duration EVENT_RETENTION = Duration.ofDays(90);
   /** How long a note of a send is kept (DynamoDB's TTL deletes it, without a write unit, some time after). */
   static final Duration SEND_NOTE_RETENTION = Duration.ofHours(2);
+  private static final Instant LAST_NOTE_TIME = Instant.ofEpochMilli(9_999_999_999_999L);
 
   private final DynamoDbClient ddb;
   private final String table;
@@ -204,6 +205,11 @@ public final class DynamoStore implements Store {
   }
 
   @Override
+  public Optional<AccessCode> sweepCode(UUID workspaceId, UUID accessCodeId) {
+    return getDoc(ws(workspaceId), "CODE#" + accessCodeId, false).map(d -> Json.read(d, AccessCode.class));
+  }
+
+  @Override
   public void noteSending(UUID workspaceId, UUID accessCodeId, Instant at) {
     ddb.putItem(b -> b.tableName(table).item(Map.of(PK, s(ws(workspaceId)), SK, s(sendNote(at, accessCodeId)),
         EXPIRES, n(at.plus(SEND_NOTE_RETENTION).getEpochSecond()))));
@@ -221,8 +227,12 @@ public final class DynamoStore implements Store {
     return List.copyOf(ids);
   }
 
-  /** SEND#, the time in milliseconds (13 digits: sorts by time until the year 2286), the code. */
+  /**
+   * SEND#, the time in milliseconds (13 digits: sorts by time from 1970 until the year 2286; a time
+   * outside is clamped, which only a test clock could ask for), the code.
+   */
   private static String sendNote(Instant at, UUID accessCodeIdOrNull) {
+    at = at.isBefore(Instant.EPOCH) ? Instant.EPOCH : at.isAfter(LAST_NOTE_TIME) ? LAST_NOTE_TIME : at;
     return String.format(java.util.Locale.ROOT, "SEND#%013d#", at.toEpochMilli()) + (accessCodeIdOrNull == null ? "" : accessCodeIdOrNull);
   }
 
