@@ -147,7 +147,18 @@ class ReconcilerTest {
       new Reconciler(s.store, sent::add, s.clock).reconcile(s.ws, Reconciler.Scope.LOST_SENDS);
       assertThat(sent).filteredOn(op -> op.accessCodeId().equals(id))
           .extracting(dev.keyrack.domain.DeviceOperation::kind).containsExactly(dev.keyrack.domain.DeviceOperation.Kind.REMOVE);
+      // being removed behind a set the worker still retries: the removal is in the lock's queue behind it
+      AccessCode refusedNow = s.code(id);
+      AccessCode retrying = refusedNow.withNotices(List.of(), List.of(new Notice("delay_in_setting_on_device", "Delayed.", then)))
+          .withVersion(refusedNow.version() + 1);
+      s.store.update(refusedNow, retrying, List.of());
+      sent.clear();
+      new Reconciler(s.store, sent::add, s.clock).reconcile(s.ws, Reconciler.Scope.LOST_SENDS);
+      assertThat(sent).noneMatch(op -> op.accessCodeId().equals(id));
       // the same code still being set (its refusal stands): left alone
+      AccessCode back = s.code(id);
+      AccessCode refusedAgain = back.withNotices(refused.errors(), List.of()).withVersion(back.version() + 1);
+      s.store.update(back, refusedAgain, List.of());
       AccessCode stillSetting = s.code(id);
       AccessCode setting = stillSetting.withStatus(CodeStatus.setting).withVersion(stillSetting.version() + 1);
       s.store.update(stillSetting, setting, List.of());

@@ -146,9 +146,13 @@ public final class Reconciler {
 
   /** The worker's notices of a set (its delay or failure warnings and errors, and the lock's refusals). */
   private static final java.util.Set<String> SET_NOTICES;
-  /** The worker's notices of a removal. */
+  /**
+   * What says a removal is in hand: the worker's notices of a removal, and those of a set it still
+   * retries (it never gives up), which holds the lock's message group, the removal behind it. A
+   * refusal is no such notice: the refused set is over.
+   */
   private static final java.util.Set<String> REMOVE_NOTICES = java.util.Set.of("delay_in_removing_from_device",
-      "failed_to_remove_from_device");
+      "failed_to_remove_from_device", "delay_in_setting_on_device", "failed_to_set_on_device");
 
   static {
     java.util.Set<String> set = new java.util.HashSet<>(DeviceWorker.REFUSALS);
@@ -160,8 +164,8 @@ public final class Reconciler {
   /**
    * Whether the code's notices say the worker has the pending operation in hand: it retries it (in
    * order, in the lock's message group) or the lock refused it for good. Then a re-send would only
-   * stack copies behind it. Notices of the other operation say nothing about this one: a refused
-   * backup retired since waits for a removal nobody may have sent.
+   * stack copies behind it (on a lock offline for good, one more a day). A refusal says nothing
+   * about a removal: a refused backup retired since waits for a removal nobody may have sent.
    */
   static boolean workerIsOnIt(AccessCode c, DeviceOperation.Kind pending) {
     // (an unload's failures put no notice on the code: nothing says the worker has it)
