@@ -36,6 +36,9 @@ public final class DeviceWorker {
    * ("a provider-specific issue that prevents the access code from being set", details in the
    * message) is the most specific one it allows.
    */
+  /** The worker's notices of a set and of a removal that is late, then failing (it keeps retrying both). */
+  static final String SET_DELAYED = "delay_in_setting_on_device", SET_FAILED = "failed_to_set_on_device",
+      REMOVE_DELAYED = "delay_in_removing_from_device", REMOVE_FAILED = "failed_to_remove_from_device";
   public static final List<String> REFUSALS = List.of("duplicate_code_on_device", "no_space_for_access_code_on_device",
       "provider_issue");
 
@@ -151,7 +154,7 @@ public final class DeviceWorker {
   static AccessCode programmed(AccessCode code, boolean preload, boolean scheduledOnDevice) {
     return code.withStatus(preload ? CodeStatus.unset : CodeStatus.set).withOnLock(true, scheduledOnDevice)
         .withPendingMutations(List.of())
-        .withNotices(withoutCodes(code.errors(), setErrors()), withoutCodes(code.warnings(), List.of("delay_in_setting_on_device")))
+        .withNotices(withoutCodes(code.errors(), setErrors()), withoutCodes(code.warnings(), List.of(SET_DELAYED)))
         .withVersion(code.version() + 1);
   }
 
@@ -274,8 +277,8 @@ public final class DeviceWorker {
    */
   private Outcome reportDelay(Device device, AccessCode code, boolean setting, String reason) {
     int failed = attempt.get();
-    String warning = setting ? "delay_in_setting_on_device" : "delay_in_removing_from_device";
-    String error = setting ? "failed_to_set_on_device" : "failed_to_remove_from_device";
+    String warning = setting ? SET_DELAYED : REMOVE_DELAYED;
+    String error = setting ? SET_FAILED : REMOVE_FAILED;
     boolean warn = retry.warns(failed) && code.warnings().stream().noneMatch(n -> n.code().equals(warning));
     boolean fail = retry.fails(failed) && code.errors().stream().noneMatch(n -> n.code().equals(error));
     Instant now = Clocks.now(clock);
@@ -345,9 +348,9 @@ public final class DeviceWorker {
   }
 
   /** The errors a successful set clears: the failure error and every refusal. */
-  private static List<String> setErrors() {
+  static List<String> setErrors() {
     List<String> all = new ArrayList<>(REFUSALS);
-    all.add("failed_to_set_on_device");
+    all.add(SET_FAILED);
     return all;
   }
 

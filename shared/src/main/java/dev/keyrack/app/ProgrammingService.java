@@ -117,8 +117,8 @@ public final class ProgrammingService {
       if (neverOnLock) {
         // Its window ended before it ever reached the lock: say so, so its events tell the whole story.
         List<Notice> errors = new java.util.ArrayList<>(c.errors().stream()
-            .filter(n -> !n.code().equals("failed_to_set_on_device")).toList());
-        errors.add(new Notice("failed_to_set_on_device",
+            .filter(n -> !n.code().equals(DeviceWorker.SET_FAILED)).toList());
+        errors.add(new Notice(DeviceWorker.SET_FAILED,
             "The access code's window ended before it could be set on the device.", now));
         next = next.withNotices(errors, c.warnings());
         events.add(Event.forCode(Ids.shared(), "access_code.failed_to_set_on_device", next, device.connectedAccountId(), now,

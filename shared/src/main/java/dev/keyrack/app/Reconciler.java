@@ -144,22 +144,16 @@ public final class Reconciler {
     return all;
   }
 
-  /** The worker's notices of a set (its delay or failure warnings and errors, and the lock's refusals). */
-  private static final java.util.Set<String> SET_NOTICES;
+  /** The worker's notices of a set (its delay warning, its failure error, and the lock's refusals). */
+  private static final java.util.Set<String> SET_NOTICES = java.util.stream.Stream.concat(DeviceWorker.setErrors().stream(),
+      java.util.stream.Stream.of(DeviceWorker.SET_DELAYED)).collect(java.util.stream.Collectors.toUnmodifiableSet());
   /**
    * What says a removal is in hand: the worker's notices of a removal, and those of a set it still
    * retries (it never gives up), which holds the lock's message group, the removal behind it. A
    * refusal is no such notice: the refused set is over.
    */
-  private static final java.util.Set<String> REMOVE_NOTICES = java.util.Set.of("delay_in_removing_from_device",
-      "failed_to_remove_from_device", "delay_in_setting_on_device", "failed_to_set_on_device");
-
-  static {
-    java.util.Set<String> set = new java.util.HashSet<>(DeviceWorker.REFUSALS);
-    set.add("delay_in_setting_on_device");
-    set.add("failed_to_set_on_device");
-    SET_NOTICES = java.util.Set.copyOf(set);
-  }
+  private static final java.util.Set<String> REMOVE_NOTICES = java.util.Set.of(DeviceWorker.REMOVE_DELAYED,
+      DeviceWorker.REMOVE_FAILED, DeviceWorker.SET_DELAYED, DeviceWorker.SET_FAILED);
 
   /**
    * Whether the code's notices say the worker has the pending operation in hand: it retries it (in
