@@ -148,16 +148,17 @@ public final class Simulation {
   private final double[][][][] stepCalls; // [lifecycle][at][on worker 0/1][operation]
   private final double[][][] stepUsdOf;   // [lifecycle][at][on worker 0/1]
   private final double[][] createCalls;   // [lifecycle][operation]: the create step without its CreateSchedule calls
-  private final double[][] extraCalls;  // [extra][operation]
+  /** [extra][operation]: an extra's calls, without the worker invocation's own requests (they are counted per batch). */
+  private final double[][] extraCalls;
   private final double[] curCalls, peakCalls, totalCalls;
   private final double[] curServiceCalls, peakServiceCalls;
   private final int createScheduleOp, sendMessageOp, receiveOp, deleteBatchOp, workerInvokeOp;
   private final double sendMessageUsd, lambdaRequestUsd;
-  /** Calls and dollars of the extras with the worker invocation's own requests taken out (they are counted per batch). */
-  private final double[][] workerExtraCalls = new double[Extra.values().length][];
-  private final double[] workerExtraUsd = new double[Extra.values().length];
   private double extraUsd, stepUsd, invocationUsd;
+  /** [extra]: an extra's dollars, without the worker invocation's own requests. */
   private final double[] extraUsdOf = new double[Extra.values().length];
+  /** A retry in an invocation of its own (the long-haul retries of locks offline for good, after the run). */
+  private final double retryAloneUsd;
 
   // figures
   private long nowMs;
@@ -265,10 +266,9 @@ public final class Simulation {
     extraCalls = new double[Extra.values().length][];
     for (Extra e : Extra.values()) {
       extraCalls[e.ordinal()] = perOperation(AwsCallModel.EXTRAS.get(e).calls());
-      extraUsdOf[e.ordinal()] = AwsCallModel.EXTRAS.get(e).usd(prices);
-      workerExtraCalls[e.ordinal()] = extraCalls[e.ordinal()].clone();
-      workerExtraUsd[e.ordinal()] = extraUsdOf[e.ordinal()] - perInvocationPart(workerExtraCalls[e.ordinal()]);
+      extraUsdOf[e.ordinal()] = AwsCallModel.EXTRAS.get(e).usd(prices) - perInvocationPart(extraCalls[e.ordinal()]);
     }
+    retryAloneUsd = AwsCallModel.EXTRAS.get(Extra.retry).usd(prices);
     // The worker's steps as part 3 measured them carry one receive, one delete and one invocation each
     // (a batch of one message); here they are counted once per batch instead (dispatch, workerDone).
     for (Lifecycle l : Lifecycle.values()) {
@@ -433,8 +433,8 @@ public final class Simulation {
    * request and delete are counted per batch ({@link #dispatch}, {@link #workerDone}).
    */
   private void extra(Extra e) {
-    calls(workerExtraCalls[e.ordinal()]);
-    extraUsd += workerExtraUsd[e.ordinal()];
+    calls(extraCalls[e.ordinal()]);
+    extraUsd += extraUsdOf[e.ordinal()];
   }
 
   /** The calls of a code's step: those made when the moment fires, or those of the worker's operation. */
@@ -993,7 +993,7 @@ public final class Simulation {
         providerCalls, fires, firesDelayed, maxFireDelayMs / 1000, peakFireDemand, peakSends, peakRetries, peakPendingSchedules,
         peakQueueDepth, peakLocksWaiting, peakWorkersBusy, maxWorkerWaitMs / 1000, rates, extraUsd / cfg.codes() * 1_000_000, violations,
         opRates, stepUsd / cfg.codes() * 1_000_000, dueAtCreate, activationsRecorded, freshCopies, stuckLocks, stuckMessages,
-        stuckPerDay, stuckPerDay * extraUsdOf[Extra.retry.ordinal()], workerInvocations, workerMessages,
+        stuckPerDay, stuckPerDay * retryAloneUsd, workerInvocations, workerMessages,
         invocationUsd / cfg.codes() * 1_000_000, peakReceived, peakDeleted);
   }
 }

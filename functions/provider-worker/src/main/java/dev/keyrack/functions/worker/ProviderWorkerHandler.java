@@ -114,12 +114,7 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
 
   SQSBatchResponse process(SQSEvent event) {
     List<List<SQSEvent.SQSMessage>> groups = byLock(event.getRecords());
-    List<Group> done = new ArrayList<>(groups.size());
-    if (groups.size() == 1) {
-      done.add(processGroup(groups.get(0)));
-    } else {
-      done.addAll(inParallel(groups));
-    }
+    List<Group> done = groups.size() == 1 ? List.of(processGroup(groups.get(0))) : inParallel(groups);
     List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
     List<String> followers = new ArrayList<>();
     for (Group g : done) {
