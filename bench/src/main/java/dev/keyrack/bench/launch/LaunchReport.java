@@ -36,6 +36,9 @@ public final class LaunchReport {
   /** Adds the loaded-class count and prints the line. */
   public void print() {
     fields.put("classes_loaded", ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount());
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      fields.put("process_cpu_ms", os.getProcessCpuTime() / 1_000_000);
+    }
     StringBuilder sb = new StringBuilder(MARKER).append('{');
     fields.forEach((k, v) -> {
       if (sb.charAt(sb.length() - 1) != '{') sb.append(',');
