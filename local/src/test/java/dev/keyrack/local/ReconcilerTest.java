@@ -193,4 +193,64 @@ class ReconcilerTest {
     assertThat(afterEmptied).as("re-sent by an EMPTY_QUEUE sweep").isEqualTo(1);
     s.locks.configure(lock.deviceId(), m -> m.withOnline(true));
   }
+
+  /**
+   * A create that stopped between storing its code and reading its PIN claim back (here: the read
+   * fails), while another create of the same PIN on the lock took the claim over in that moment:
+   * both codes are stored. The frequent sweep withdraws the one whose claim was taken, through the
+   * lock (it may be there), and sends the other its lost job; the duplicate is never sent to the lock.
+   */
+  @Test
+  void aDuplicateLeftByACreateThatStoppedHalfWayIsWithdrawn() {
+    Device lock = s.lock("kwikset_lock");
+    String pin = Codes.randomPin();
+    AccessCode stopped = Codes.ongoingCreatedAt(s.ws, lock.deviceId(), pin, CodeStatus.setting, s.clock.instant());
+    AccessCode other = Codes.ongoingCreatedAt(s.ws, lock.deviceId(), pin, CodeStatus.setting, s.clock.instant());
+    java.util.concurrent.atomic.AtomicBoolean readBackFails = new java.util.concurrent.atomic.AtomicBoolean(true);
+    var failReadBack = new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+      @Override
+      public void beforeExecution(software.amazon.awssdk.core.interceptor.Context.BeforeExecution context,
+                                  software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+        if (context.request() instanceof software.amazon.awssdk.services.dynamodb.model.GetItemRequest g
+            && g.key().get("sk").s().startsWith("PIN#") && readBackFails.getAndSet(false)) {
+          throw software.amazon.awssdk.core.exception.SdkClientException.create("simulated: the api stopped before reading its claim back");
+        }
+      }
+    };
+    java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean(true);
+    try (var ddb = software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder()
+        .endpointOverride(s.stack.engines().dynamoEndpoint()).region(software.amazon.awssdk.regions.Region.US_EAST_1)
+        .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("local", "local")))
+        .overrideConfiguration(o -> o.addExecutionInterceptor(failReadBack)).build()) {
+      var halfWay = new dev.keyrack.adapters.dynamodb.DynamoStore(ddb,
+          s.stack.wiring("ApiFunction").require(dev.keyrack.adapters.AwsWiring.TABLE_NAME), s.clock);
+      // between its claim and its code, the other create takes the claim over (its owner's code does not exist yet)
+      halfWay.raceHooks(() -> { if (once.getAndSet(false)) s.store.create(other, List.of()); }, () -> { });
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> halfWay.create(stopped, List.of()))
+          .isInstanceOf(software.amazon.awssdk.core.exception.SdkClientException.class);
+    }
+    assertThat(s.code(stopped.accessCodeId())).as("the stopped create's code").isNotNull();
+    assertThat(s.code(other.accessCodeId())).as("the other create's code").isNotNull();
+    assertThat(s.store.pinHolder(stopped)).contains(other.accessCodeId());
+
+    List<dev.keyrack.domain.DeviceOperation> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+    dev.keyrack.ports.JobQueue queue = s.stack.wiring("ApiFunction").jobQueue();
+    try {
+      new Reconciler(s.store, op -> { sent.add(op); queue.enqueue(op); }, s.clock).reconcile(s.ws, Reconciler.Scope.RECENT);
+
+      assertThat(sent).filteredOn(op -> op.accessCodeId().equals(stopped.accessCodeId()))
+          .extracting(dev.keyrack.domain.DeviceOperation::kind).containsExactly(dev.keyrack.domain.DeviceOperation.Kind.REMOVE);
+      assertThat(sent).filteredOn(op -> op.accessCodeId().equals(other.accessCodeId()))
+          .extracting(dev.keyrack.domain.DeviceOperation::kind).containsExactly(dev.keyrack.domain.DeviceOperation.Kind.SET);
+      TestStack.await("the duplicate is deleted and the other code set", Duration.ofSeconds(20),
+          () -> s.code(stopped.accessCodeId()) == null && s.code(other.accessCodeId()).status() == CodeStatus.set);
+      assertThat(s.locks.memory(lock.deviceId()).slots()).doesNotContainKey(stopped.accessCodeId());
+      assertThat(s.locks.memory(lock.deviceId()).slots().get(other.accessCodeId()).pin()).isEqualTo(pin);
+      assertThat(s.store.pinHolder(other)).contains(other.accessCodeId());
+    } finally {
+      if (s.code(stopped.accessCodeId()) != null) s.store.delete(s.code(stopped.accessCodeId()), List.of());
+      s.store.delete(s.code(other.accessCodeId()), List.of());
+    }
+  }
 }

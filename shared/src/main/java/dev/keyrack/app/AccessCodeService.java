@@ -296,30 +296,18 @@ public final class AccessCodeService {
       enqueueOrFail(new DeviceOperation(DeviceOperation.Kind.REMOVE, workspaceId, current.deviceId(), accessCodeId, current.version()));
       return actionAttempt(workspaceId, "DELETE_ACCESS_CODE");
     }
-    // A code that may be on the lock (programmed, or a set in flight) is removed from the lock first.
-    // An unset code whose programming moment has come may have a set (a native preload) in flight
-    // too: a worker can have written the lock and not yet the store.
-    boolean mayBeOnLock = current.onLock() || current.status() == CodeStatus.setting || current.scheduledOnDevice()
-        || current.status() == CodeStatus.unset && Planner.due(current, device.profile(), now);
+    // A code that may be on the lock is removed from the lock first (Deletion); any other is deleted now.
+    DeviceOperation removal;
     try {
-      if (mayBeOnLock) {
-        AccessCode next = current.withStatus(CodeStatus.removing)
-            .withPendingMutations(List.of(PendingMutation.of("deleting", "Keyrack is removing the access code from the device.", now)))
-            .withVersion(current.version() + 1);
-        store.noteSending(workspaceId, accessCodeId, now); // as for an update: the frequent sweep finds it by the note
-        store.update(current, next, List.of());
-        enqueueOrFail(new DeviceOperation(DeviceOperation.Kind.REMOVE, workspaceId, next.deviceId(), accessCodeId, next.version()));
-      } else {
-        store.delete(current, List.of(Event.forCode(ids, "access_code.deleted", current, device.connectedAccountId(), now,
-            Map.of("code", current.code()))));
-      }
+      removal = Deletion.store(store, ids, current, device, now);
+      if (removal != null) enqueueOrFail(removal);
     } catch (Conflict.StaleVersion e) {
       throw new ApiError(409, "access_code_changed_concurrently", "The access code was changed by another request; retry.");
     }
     // Only a time-bound code has schedules (a change to ongoing cancels them, and a fire left over
     // from a failed cancel finds its plan changed and is dropped).
     if (current.type() == CodeType.time_bound) scheduler.cancelAll(accessCodeId);
-    LOG.info("access code delete requested id={} onLock={}", accessCodeId, mayBeOnLock);
+    LOG.info("access code delete requested id={} onLock={}", accessCodeId, removal != null);
     return actionAttempt(workspaceId, "DELETE_ACCESS_CODE");
   }
 

@@ -44,6 +44,9 @@ import org.slf4j.LoggerFactory;
  * the queue lost its messages ({@link Scope#EMPTY_QUEUE}) every pending code is re-sent. A re-send
  * within SQS's five-minute deduplication window of the original send is dropped by the queue
  * (same deduplication id).
+ *
+ * <p>Before re-sending, a sweep withdraws a code left holding another code's PIN by a create that
+ * stopped half-way ({@link #withdrawDuplicates}).
  */
 public final class Reconciler {
   private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
@@ -108,8 +111,10 @@ public final class Reconciler {
     if (scope == Scope.RECENT) codes = withNoted(workspaceId, codes, now, noted);
     // Devices are read only for the codes found (a workspace's locks far outnumber its recent codes).
     Map<UUID, Optional<Device>> devices = new HashMap<>();
-    int sent = 0;
+    java.util.Set<UUID> withdrawn = new java.util.HashSet<>();
+    int sent = withdrawDuplicates(workspaceId, codes, devices, now, withdrawn);
     for (AccessCode c : codes) {
+      if (withdrawn.contains(c.accessCodeId())) continue;
       // An unset code needs its device's brand (has its programming moment come?); the rest do not.
       boolean needsBrand = c.status() == CodeStatus.unset && !c.windowEnded(now);
       BrandProfile brand = needsBrand
@@ -124,6 +129,52 @@ public final class Reconciler {
       sent++;
     }
     if (sent > 0) LOG.info("re-sent {} pending device operations for workspace {} ({} sweep)", sent, workspaceId, scope);
+    return sent;
+  }
+
+  /**
+   * Withdraws the codes that hold a PIN another code of their device holds by its claim: what a
+   * create leaves when it stopped (or failed to read) between storing its code and reading its
+   * claim back, while another create took the claim over in that moment (DynamoStore's plain-write
+   * create). Its client got an error, so the code is deleted as the API's delete would, removed
+   * from its lock first if it may be there; its schedules' fires then find no code and are
+   * dropped. The codes a sweep reads are grouped by device and PIN in memory, so only a group of
+   * two or more costs a read (of the claim): such a pair was created in the same moment, so the
+   * frequent sweep sees both, before it re-sends the loser's first job.
+   *
+   * @return removals sent
+   */
+  private int withdrawDuplicates(UUID workspaceId, List<AccessCode> codes, Map<UUID, Optional<Device>> devices, Instant now,
+                                 java.util.Set<UUID> withdrawn) {
+    Map<String, List<AccessCode>> byPin = new HashMap<>();
+    for (AccessCode c : codes) {
+      if (c.code() != null && c.status() != CodeStatus.removing) {
+        byPin.computeIfAbsent(c.deviceId() + "/" + c.code(), k -> new java.util.ArrayList<>()).add(c);
+      }
+    }
+    int sent = 0;
+    for (List<AccessCode> same : byPin.values()) {
+      if (same.size() < 2) continue;
+      Optional<UUID> holder = store.pinHolder(same.get(0));
+      if (holder.isEmpty()) continue; // no claim to go by: leave them be
+      for (AccessCode c : same) {
+        if (c.accessCodeId().equals(holder.get())) continue;
+        Optional<Device> device = devices.computeIfAbsent(c.deviceId(), id -> store.device(workspaceId, id));
+        if (device.isEmpty()) continue;
+        withdrawn.add(c.accessCodeId());
+        try {
+          DeviceOperation removal = Deletion.store(store, dev.keyrack.domain.Ids.shared(), c, device.get(), now);
+          if (removal != null) {
+            queue.enqueue(removal);
+            sent++;
+          }
+          LOG.warn("access code {} withdrawn: its PIN on device {} is held by access code {} (its create stopped before "
+              + "checking its claim)", c.accessCodeId(), c.deviceId(), holder.get());
+        } catch (dev.keyrack.ports.Conflict.StaleVersion e) {
+          LOG.info("duplicate access code {} changed meanwhile; the next sweep looks again", c.accessCodeId());
+        }
+      }
+    }
     return sent;
   }
 

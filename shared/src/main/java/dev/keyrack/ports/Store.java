@@ -62,6 +62,13 @@ public interface Store {
   List<UUID> sentSince(UUID workspaceId, java.time.Instant since);
 
   /**
+   * The code that holds the PIN of {@code code} on its device (the one its PIN claim names, read
+   * consistently), if any. Normally the code itself; another code when {@code code} is a duplicate
+   * its create did not get to withdraw.
+   */
+  Optional<UUID> pinHolder(AccessCode code);
+
+  /**
    * A managed code as a sweep reads it: eventually consistent, for half the read units (a code
    * changed a moment ago may be read as it was; the next sweep reads it again).
    */

@@ -312,6 +312,15 @@ public final class DynamoStore implements Store {
     }
   }
 
+  @Override
+  public Optional<UUID> pinHolder(AccessCode code) {
+    if (code.code() == null) return Optional.empty();
+    GetItemResponse r = ddb.getItem(b -> b.tableName(table).key(Map.of(PK, s(ws(code.workspaceId())), SK, s(pinKey(code))))
+        .consistentRead(true));
+    if (!r.hasItem() || !r.item().containsKey("access_code_id")) return Optional.empty();
+    return Optional.of(UUID.fromString(r.item().get("access_code_id").s()));
+  }
+
   private TransactWriteItem claimPin(AccessCode c) {
     return TransactWriteItem.builder().put(Put.builder().tableName(table)
         .item(Map.of(PK, s(ws(c.workspaceId())), SK, s(pinKey(c)), "access_code_id", s(c.accessCodeId().toString())))
@@ -536,7 +545,9 @@ public final class DynamoStore implements Store {
    * on the owner's code, in the taker's transaction), so the one window is between our claim and
    * our code; the read-back sees a claim taken in it, and the code is withdrawn as a duplicate.
    * A claim left by a writer that stopped before storing its code names a code that does not
-   * exist: the next taker takes it over.
+   * exist: the next taker takes it over. A writer that stopped (or failed to read) after storing
+   * its code and before the read-back, in the moment another taker took its claim, leaves its
+   * code holding a PIN it has no claim to; the sweeps withdraw it ({@link #pinHolder}, Reconciler).
    */
   private void createWithoutTransaction(AccessCode code, List<Event> events) {
     Put claim = claimPin(code).put();
