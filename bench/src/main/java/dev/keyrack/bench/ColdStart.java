@@ -350,7 +350,8 @@ public final class ColdStart implements Part {
         + "hello world too, runs with template.yaml's JAVA_TOOL_OPTIONS (" + javaToolOptions + "); " + runs + " runs each, interleaved");
     notes.add("process CPU ms: the CPU time of all the child's threads until it reports (the JIT compiler and GC run beside "
         + "the main thread, so it can exceed the wall time, but class loading and static initialisation are on the main thread)");
-    notes.add("classes loaded include the launcher's own few and Jackson reading the event (as Lambda's runtime would); "
+    notes.add("classes loaded include the launcher's own few and a second Jackson, apart from the function's, that reads the "
+        + "event (Lambda's runtime reads it with a shaded Jackson of its own, so the function's is neither warmed by it nor warms it); "
         + "no snapshot is taken here: 'primed' runs the handler's beforeCheckpoint before the event in the same JVM");
     json.put("hello_world_ms", hello.json());
     json.put("runs", runs);
