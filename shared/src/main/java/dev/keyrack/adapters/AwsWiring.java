@@ -60,6 +60,8 @@ public final class AwsWiring {
   private DynamoStore store;
   private SandboxLockProvider sandbox;
   private dev.keyrack.ports.Telemetry telemetry;
+  /** Made by {@link #standIn}: its clients answer from memory. */
+  private boolean standIn;
 
   public AwsWiring(Map<String, String> env, DynamoDbClient dynamo, SqsClient sqs, SchedulerClient scheduler, Clock clock) {
     this.env = Map.copyOf(env);
@@ -159,6 +161,44 @@ public final class AwsWiring {
         LOG.warn("priming Scheduler failed: {}", e.getClass().getSimpleName());
       }
     }
+  }
+
+  /**
+   * A wiring like this one (the same environment and clock) whose SDK clients answer from an
+   * in-memory stand-in ({@link StandInAws}) instead of AWS, with silent telemetry: SnapStart
+   * priming runs a function's real code path on it, representative requests included, and
+   * nothing is read or written anywhere real.
+   */
+  public AwsWiring standIn() {
+    AwsWiring w = new AwsWiring(env, standInClient(DynamoDbClient.builder(), StandInAws.Service.DYNAMODB),
+        standInClient(SqsClient.builder(), StandInAws.Service.SQS),
+        env.containsKey(SCHEDULE_GROUP_NAME) ? standInScheduler() : null, clock);
+    w.telemetry = dev.keyrack.ports.Telemetry.NONE;
+    w.standIn = true;
+    return w;
+  }
+
+  /** Closes the clients of a wiring made by {@link #standIn}; a no-op on any other (its clients live as long as the container). */
+  public synchronized void closeStandIn() {
+    if (!standIn) return;
+    if (dynamo != null) dynamo.close();
+    if (sqs != null) sqs.close();
+    if (scheduler != null) scheduler.close();
+  }
+
+  private static SchedulerClient standInScheduler() {
+    return standInClient(SchedulerClient.builder(), StandInAws.Service.SCHEDULER);
+  }
+
+  private static <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>
+      & software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<B, C>, C> C standInClient(B builder,
+                                                                                                  StandInAws.Service service) {
+    String region = System.getenv("AWS_REGION");
+    return builder.httpClient(StandInAws.of(service))
+        .region(software.amazon.awssdk.regions.Region.of(region == null || region.isBlank() ? "us-east-1" : region))
+        .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("priming", "priming")))
+        .build();
   }
 
   /** The code schedules, delivered to the programmer function named by the environment. */

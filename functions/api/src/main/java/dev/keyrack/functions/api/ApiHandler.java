@@ -8,7 +8,14 @@ import dev.keyrack.adapters.AwsWiring;
 import dev.keyrack.app.AccessCodeService;
 import dev.keyrack.adapters.lambda.Observability;
 import dev.keyrack.adapters.lambda.Priming;
+import dev.keyrack.domain.ApiKeys;
+import dev.keyrack.domain.Device;
+import dev.keyrack.domain.Workspace;
+import dev.keyrack.json.Json;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import org.crac.Core;
 import org.crac.Resource;
@@ -21,13 +28,16 @@ import org.crac.Resource;
  * <p>SnapStart: the no-argument constructor registers the handler as a CRaC {@link Resource};
  * before the snapshot it handles one request that is refused at authentication (an API key no
  * workspace has: routing, the key lookup in DynamoDB, the error envelope as JSON; nothing is
- * written), round-trips an access code through JSON in memory, and warms the SQS and Scheduler
- * clients with reads.
+ * written), round-trips an access code through JSON in memory, warms the SQS and Scheduler
+ * clients with reads, and runs representative requests (create, list, delete) on a stand-in of
+ * AWS in memory ({@link #primeRequests}).
  */
 public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>, Resource {
   private final Api api;
   private final dev.keyrack.ports.Telemetry telemetry;
   private final Runnable primeClients;
+  private final Runnable primeRequests;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ApiHandler.class);
 
   public ApiHandler() {
     this(AwsWiring.fromEnvironment());
@@ -35,18 +45,28 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
   }
 
   public ApiHandler(Services services) {
-    this(services, () -> { });
+    this(services, () -> { }, () -> { });
   }
 
   /** Built from a container's wiring (Lambda: its environment; the local stack: template.yaml). */
   public ApiHandler(AwsWiring aws) {
-    this(services(aws), aws::primeClients);
+    this(services(aws), aws::primeClients, () -> {
+      AwsWiring standIn = aws.standIn();
+      try {
+        primeRequests(standIn);
+      } catch (RuntimeException e) {
+        LOG.warn("priming the api's requests failed: {}", e.getClass().getSimpleName()); // never stops a snapshot
+      } finally {
+        standIn.closeStandIn();
+      }
+    });
   }
 
-  private ApiHandler(Services services, Runnable primeClients) {
+  private ApiHandler(Services services, Runnable primeClients, Runnable primeRequests) {
     this.api = new Api(services);
     this.telemetry = services.telemetry();
     this.primeClients = primeClients;
+    this.primeRequests = primeRequests;
   }
 
   private static Services services(AwsWiring aws) {
@@ -58,14 +78,58 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
 
   /** A create request with an API key no workspace has: answered 401 after a DynamoDB read. */
   static APIGatewayV2HTTPEvent primingRequest() {
-    return APIGatewayV2HTTPEvent.builder().withVersion("2.0").withRawPath("/access_codes/create")
-        .withRouteKey("POST /access_codes/create")
-        .withHeaders(Map.of("authorization", "Bearer seam_priming_" + Priming.absentId(), "content-type", "application/json"))
+    return request("/access_codes/create", "seam_priming_" + Priming.absentId(),
+        "{\"device_id\": \"" + Priming.absentId() + "\", \"name\": \"priming\", \"code\": \"4821\"}");
+  }
+
+  /** A POST to an API path with a bearer key, as API Gateway hands it over. */
+  static APIGatewayV2HTTPEvent request(String path, String apiKey, String body) {
+    return APIGatewayV2HTTPEvent.builder().withVersion("2.0").withRawPath(path).withRouteKey("POST " + path)
+        .withHeaders(Map.of("authorization", "Bearer " + apiKey, "content-type", "application/json"))
         .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder().withRequestId("snapstart-priming")
-            .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("POST").withPath("/access_codes/create")
-                .build()).build())
-        .withBody("{\"device_id\": \"" + Priming.absentId() + "\", \"name\": \"priming\", \"code\": \"4821\"}")
-        .withIsBase64Encoded(false).build();
+            .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("POST").withPath(path).build()).build())
+        .withBody(body).withIsBase64Encoded(false).build();
+  }
+
+  /**
+   * The api's representative requests, on a stand-in of AWS ({@link AwsWiring#standIn}: nothing
+   * leaves the process): in a workspace of its own with one sandbox lock, an ongoing code is
+   * created (its SET sent), a time-bound one (its schedules made), the lock's codes listed and the
+   * first code deleted (its removal sent). They go through the same routes, services, adapters and
+   * SDK clients' code as real requests, so a restored snapshot finds those paths warm.
+   *
+   * @return how many were answered 200 (the others are logged)
+   */
+  static int primeRequests(AwsWiring standIn) {
+    var store = standIn.store();
+    String key = "seam_priming_" + Priming.absentId();
+    Workspace workspace = new Workspace(Priming.absentId(), "priming", true);
+    store.putWorkspace(workspace, ApiKeys.hash(key));
+    Device lock = new Device(Priming.absentId(), workspace.workspaceId(), Priming.absentId(), "kwikset_lock", "Priming lock",
+        Instant.now(), true);
+    store.putDevice(lock);
+    Api primed = new Api(services(standIn));
+    Instant start = Instant.now().plus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS);
+    String device = "\"device_id\": \"" + lock.deviceId() + "\"";
+    int ok = 0;
+    String firstCode = null;
+    for (String[] call : new String[][] {
+        {"/access_codes/create", "{" + device + ", \"name\": \"Priming resident\", \"code\": \"4821\"}"},
+        {"/access_codes/create", "{" + device + ", \"name\": \"Priming guest\", \"starts_at\": \"" + start
+            + "\", \"ends_at\": \"" + start.plus(Duration.ofDays(2)) + "\"}"},
+        {"/access_codes/list", "{" + device + "}"},
+        {"/access_codes/delete", null}}) {
+      String body = call[1] != null ? call[1] : "{\"access_code_id\": \"" + firstCode + "\"}";
+      APIGatewayV2HTTPResponse r = primed.handle(request(call[0], key, body));
+      if (r.getStatusCode() == 200) {
+        ok++;
+        if (firstCode == null) firstCode = Json.read(r.getBody(), Map.class).get("access_code") instanceof Map<?, ?> c
+            ? String.valueOf(c.get("access_code_id")) : null;
+      } else {
+        LOG.warn("priming request {} answered {}", call[0], r.getStatusCode());
+      }
+    }
+    return ok;
   }
 
   @Override
@@ -73,6 +137,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
     handleRequest(primingRequest(), Priming.context());
     Priming.warmJson();
     primeClients.run();
+    primeRequests.run();
   }
 
   @Override
