@@ -30,8 +30,9 @@ final class ChildJvm {
    * The child's report: times in ms since the process was started (first event handled, handler
    * built), the invocation's own duration, classes loaded, the handler's result.
    */
-  /** Times in ms; {@code processCpuMs}: CPU time of all the child's threads (JIT compiler and GC too), NaN if unknown. */
-  record Report(double firstEventMs, double constructedMs, double eventMs, long classesLoaded, double processCpuMs, String status) {}
+  /** Times in ms ({@code eventReadMs}: the runtime's reading of the event, between construction and the call); {@code processCpuMs}: CPU time of all the child's threads (JIT compiler and GC too), NaN if unknown. */
+  record Report(double firstEventMs, double constructedMs, double eventReadMs, double eventMs, long classesLoaded, double processCpuMs,
+                String status) {}
 
   static Path java() {
     return Path.of(System.getProperty("java.home"), "bin", "java");
@@ -63,7 +64,7 @@ final class ChildJvm {
       if (!line.startsWith(LaunchReport.MARKER)) continue;
       JsonNode r = JSON.readTree(line.substring(LaunchReport.MARKER.length()));
       return new Report(r.path("first_event_ms").asDouble(), r.path("constructed_ms").asDouble(Double.NaN),
-          r.path("event_ms").asDouble(Double.NaN), r.path("classes_loaded").asLong(),
+          r.path("event_read_ms").asDouble(Double.NaN), r.path("event_ms").asDouble(Double.NaN), r.path("classes_loaded").asLong(),
           r.path("process_cpu_ms").asDouble(Double.NaN), r.path("status").asText());
     }
     throw new IllegalStateException(mainClass + " " + args + " reported nothing (exit " + p.exitValue() + "); last lines of "

@@ -262,7 +262,7 @@ public final class ColdStart implements Part {
                             List<String> notes) {
     Stats hello = Stats.of(reports.get(new Config("hello world", null)).stream().map(ChildJvm.Report::firstEventMs).toList());
     List<String> header = List.of("function / HTTP client", "first event ms: median (min-max)", "handler built ms",
-        "event alone ms", "process CPU ms", "classes loaded", "x hello world", "result");
+        "event read ms", "event alone ms", "process CPU ms", "classes loaded", "x hello world", "result");
     List<List<String>> rows = new ArrayList<>();
     Map<String, Object> json = new LinkedHashMap<>();
     Map<String, Object> measured = new LinkedHashMap<>();
@@ -276,9 +276,10 @@ public final class ColdStart implements Part {
       firstEvent.put(c, t);
       List<Double> alone = rs.stream().map(ChildJvm.Report::eventMs).filter(d -> !d.isNaN()).toList();
       List<Double> cpu = rs.stream().map(ChildJvm.Report::processCpuMs).filter(d -> !d.isNaN()).toList();
+      List<Double> read = rs.stream().map(ChildJvm.Report::eventReadMs).filter(d -> !d.isNaN()).toList();
       if (!alone.isEmpty()) eventAlone.put(c, Stats.of(alone));
       double ratio = t.median() / hello.median();
-      rows.add(List.of(c.label(), t.format(0), median(built), median(alone), median(cpu), String.format("%.0f", classes.median()),
+      rows.add(List.of(c.label(), t.format(0), median(built), median(read), median(alone), median(cpu), String.format("%.0f", classes.median()),
           c.primed() ? "-" : String.format("%.1f", ratio), String.join(" | ", statuses)));
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("function", c.function());
@@ -288,6 +289,7 @@ public final class ColdStart implements Part {
       if (!built.isEmpty()) m.put("handler_built_ms", Stats.of(built).json());
       if (!alone.isEmpty()) m.put("event_alone_ms", Stats.of(alone).json());
       if (!cpu.isEmpty()) m.put("process_cpu_ms", Stats.of(cpu).json());
+      if (!read.isEmpty()) m.put("event_read_ms", Stats.of(read).json());
       m.put("classes_loaded", classes.json());
       if (!c.primed()) m.put("ratio_to_hello_world", ratio);
       m.put("results", List.copyOf(statuses));
@@ -350,8 +352,9 @@ public final class ColdStart implements Part {
         + "hello world too, runs with template.yaml's JAVA_TOOL_OPTIONS (" + javaToolOptions + "); " + runs + " runs each, interleaved");
     notes.add("process CPU ms: the CPU time of all the child's threads until it reports (the JIT compiler and GC run beside "
         + "the main thread, so it can exceed the wall time, but class loading and static initialisation are on the main thread)");
-    notes.add("classes loaded include the launcher's own few and a second Jackson, apart from the function's, that reads the "
-        + "event (Lambda's runtime reads it with a shaded Jackson of its own, so the function's is neither warmed by it nor warms it); "
+    notes.add("event read ms: a second Jackson, apart from the function's, reads the event between construction and the call "
+        + "(Lambda's runtime reads it with a shaded Jackson of its own, so the function's is neither warmed by it nor warms it); "
+        + "the first event time includes it, and its classes are among those loaded; "
         + "no snapshot is taken here: 'primed' runs the handler's beforeCheckpoint before the event in the same JVM");
     json.put("hello_world_ms", hello.json());
     json.put("runs", runs);

@@ -195,15 +195,11 @@ class ReconcilerTest {
   }
 
   /**
-   * A create that stopped between storing its code and reading its PIN claim back (here: the read
-   * fails), while another create of the same PIN on the lock took the claim over in that moment:
-   * both codes are stored. The frequent sweep withdraws the one whose claim was taken, through the
-   * lock (it may be there), and sends the other its lost job; the duplicate is never sent to the lock.
+   * What a create leaves that stopped between storing its code and reading its PIN claim back (here:
+   * the read fails), while another create of the same PIN on the lock took the claim over in that
+   * moment: both codes stored, the claim naming the other. Returns {stopped, other}.
    */
-  @Test
-  void aDuplicateLeftByACreateThatStoppedHalfWayIsWithdrawn() {
-    Device lock = s.lock("kwikset_lock");
-    String pin = Codes.randomPin();
+  private static AccessCode[] halfWayCreate(Device lock, String pin) {
     AccessCode stopped = Codes.ongoingCreatedAt(s.ws, lock.deviceId(), pin, CodeStatus.setting, s.clock.instant());
     AccessCode other = Codes.ongoingCreatedAt(s.ws, lock.deviceId(), pin, CodeStatus.setting, s.clock.instant());
     java.util.concurrent.atomic.AtomicBoolean readBackFails = new java.util.concurrent.atomic.AtomicBoolean(true);
@@ -233,24 +229,79 @@ class ReconcilerTest {
     assertThat(s.code(stopped.accessCodeId())).as("the stopped create's code").isNotNull();
     assertThat(s.code(other.accessCodeId())).as("the other create's code").isNotNull();
     assertThat(s.store.pinHolder(stopped)).contains(other.accessCodeId());
+    return new AccessCode[] {stopped, other};
+  }
 
+  /** The frequent sweep, sending to the stack's queue and recording what it sends. */
+  private static List<dev.keyrack.domain.DeviceOperation> recentSweep() {
     List<dev.keyrack.domain.DeviceOperation> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
     dev.keyrack.ports.JobQueue queue = s.stack.wiring("ApiFunction").jobQueue();
-    try {
-      new Reconciler(s.store, op -> { sent.add(op); queue.enqueue(op); }, s.clock).reconcile(s.ws, Reconciler.Scope.RECENT);
+    new Reconciler(s.store, op -> { sent.add(op); queue.enqueue(op); }, s.clock).reconcile(s.ws, Reconciler.Scope.RECENT);
+    return sent;
+  }
 
-      assertThat(sent).filteredOn(op -> op.accessCodeId().equals(stopped.accessCodeId()))
-          .extracting(dev.keyrack.domain.DeviceOperation::kind).containsExactly(dev.keyrack.domain.DeviceOperation.Kind.REMOVE);
-      assertThat(sent).filteredOn(op -> op.accessCodeId().equals(other.accessCodeId()))
-          .extracting(dev.keyrack.domain.DeviceOperation::kind).containsExactly(dev.keyrack.domain.DeviceOperation.Kind.SET);
-      TestStack.await("the duplicate is deleted and the other code set", Duration.ofSeconds(20),
-          () -> s.code(stopped.accessCodeId()) == null && s.code(other.accessCodeId()).status() == CodeStatus.set);
+  private static List<dev.keyrack.domain.DeviceOperation.Kind> sentFor(List<dev.keyrack.domain.DeviceOperation> sent, AccessCode c) {
+    return sent.stream().filter(op -> op.accessCodeId().equals(c.accessCodeId())).map(dev.keyrack.domain.DeviceOperation::kind).toList();
+  }
+
+  private static void deleteIfStored(AccessCode c) {
+    AccessCode now = s.code(c.accessCodeId());
+    if (now != null) s.store.delete(now, List.of());
+  }
+
+  /**
+   * The frequent sweep withdraws the code whose claim was taken, through the lock (it may be
+   * there), and sends the other its lost job; the duplicate is never sent to the lock. The same
+   * PIN on another lock is another claim, left alone.
+   */
+  @Test
+  void aDuplicateLeftByACreateThatStoppedHalfWayIsWithdrawn() {
+    Device lock = s.lock("kwikset_lock"), elsewhere = s.lock("schlage_lock");
+    String pin = Codes.randomPin();
+    AccessCode[] pair = halfWayCreate(lock, pin);
+    AccessCode stopped = pair[0], other = pair[1];
+    AccessCode sameElsewhere = Codes.ongoingCreatedAt(s.ws, elsewhere.deviceId(), pin, CodeStatus.setting, s.clock.instant());
+    s.store.create(sameElsewhere, List.of());
+    try {
+      List<dev.keyrack.domain.DeviceOperation> sent = recentSweep();
+
+      assertThat(sentFor(sent, stopped)).containsExactly(dev.keyrack.domain.DeviceOperation.Kind.REMOVE);
+      assertThat(sentFor(sent, other)).containsExactly(dev.keyrack.domain.DeviceOperation.Kind.SET);
+      assertThat(sentFor(sent, sameElsewhere)).containsExactly(dev.keyrack.domain.DeviceOperation.Kind.SET);
+      TestStack.await("the duplicate is deleted and the others set", Duration.ofSeconds(20),
+          () -> s.code(stopped.accessCodeId()) == null && s.code(other.accessCodeId()).status() == CodeStatus.set
+              && s.code(sameElsewhere.accessCodeId()).status() == CodeStatus.set);
       assertThat(s.locks.memory(lock.deviceId()).slots()).doesNotContainKey(stopped.accessCodeId());
       assertThat(s.locks.memory(lock.deviceId()).slots().get(other.accessCodeId()).pin()).isEqualTo(pin);
-      assertThat(s.store.pinHolder(other)).contains(other.accessCodeId());
+      assertThat(s.locks.memory(elsewhere.deviceId()).slots().get(sameElsewhere.accessCodeId()).pin()).isEqualTo(pin);
     } finally {
-      if (s.code(stopped.accessCodeId()) != null) s.store.delete(s.code(stopped.accessCodeId()), List.of());
-      s.store.delete(s.code(other.accessCodeId()), List.of());
+      for (AccessCode c : List.of(stopped, other, sameElsewhere)) deleteIfStored(c);
+    }
+  }
+
+  /**
+   * The other code is gone (deleted) or going (being removed) before the sweep: the stray code is
+   * still withdrawn, never set: alone in its group, its re-send reads the claim; with a holder
+   * being removed, the group still names the holder.
+   */
+  @Test
+  void aDuplicateIsWithdrawnEvenWhenTheOtherCodeIsGoneOrGoing() {
+    Device lock = s.lock("yale_lock");
+    AccessCode[] deleted = halfWayCreate(lock, Codes.randomPin());
+    s.store.delete(s.code(deleted[1].accessCodeId()), List.of()); // the other code deleted: a tombstone, the claim left behind
+    AccessCode[] going = halfWayCreate(lock, Codes.randomPin());
+    AccessCode holder = s.code(going[1].accessCodeId());
+    s.store.update(holder, holder.withStatus(CodeStatus.removing).withVersion(holder.version() + 1), List.of());
+    try {
+      List<dev.keyrack.domain.DeviceOperation> sent = recentSweep();
+
+      assertThat(sentFor(sent, deleted[0])).containsExactly(dev.keyrack.domain.DeviceOperation.Kind.REMOVE);
+      assertThat(sentFor(sent, going[0])).containsExactly(dev.keyrack.domain.DeviceOperation.Kind.REMOVE);
+      TestStack.await("both strays deleted", Duration.ofSeconds(20),
+          () -> s.code(deleted[0].accessCodeId()) == null && s.code(going[0].accessCodeId()) == null);
+      assertThat(s.locks.memory(lock.deviceId()).slots()).doesNotContainKeys(deleted[0].accessCodeId(), going[0].accessCodeId());
+    } finally {
+      for (AccessCode c : List.of(deleted[0], going[0], going[1])) deleteIfStored(c);
     }
   }
 }

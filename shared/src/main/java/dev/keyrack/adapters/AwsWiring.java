@@ -73,7 +73,12 @@ public final class AwsWiring {
   }
 
   public static AwsWiring fromEnvironment() {
-    return new AwsWiring(System.getenv(), null, null, null, Clock.systemUTC());
+    return forEnvironment(System.getenv());
+  }
+
+  /** A wiring that builds its own clients, as in Lambda, from the given environment variables. */
+  public static AwsWiring forEnvironment(Map<String, String> env) {
+    return new AwsWiring(env, null, null, null, Clock.systemUTC());
   }
 
   public String require(String name) {
@@ -165,12 +170,15 @@ public final class AwsWiring {
 
   /**
    * A wiring like this one (the same environment and clock) whose SDK clients answer from an
-   * in-memory stand-in ({@link StandInAws}) instead of AWS, with silent telemetry: SnapStart
+   * in-memory stand-in ({@link StandInAws}) instead of AWS, with silent telemetry and sandbox locks
+   * that answer at once: SnapStart
    * priming runs a function's real code path on it, representative requests included, and
    * nothing is read or written anywhere real.
    */
   public AwsWiring standIn() {
-    AwsWiring w = new AwsWiring(env, standInClient(DynamoDbClient.builder(), StandInAws.Service.DYNAMODB),
+    Map<String, String> standInEnv = new java.util.HashMap<>(env);
+    standInEnv.put(SANDBOX_LATENCY_SCALE, "0"); // its sandbox locks answer at once
+    AwsWiring w = new AwsWiring(standInEnv, standInClient(DynamoDbClient.builder(), StandInAws.Service.DYNAMODB),
         standInClient(SqsClient.builder(), StandInAws.Service.SQS),
         env.containsKey(SCHEDULE_GROUP_NAME) ? standInScheduler() : null, clock);
     w.telemetry = dev.keyrack.ports.Telemetry.NONE;

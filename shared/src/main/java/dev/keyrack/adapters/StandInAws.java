@@ -37,7 +37,8 @@ import software.amazon.awssdk.http.SdkHttpResponse;
  *       conditions {@code DynamoStore} uses: {@code pk = :pk}, with {@code begins_with(sk, :p)} or
  *       {@code sk BETWEEN :lo AND :hi}; order and limit; one page), TransactWriteItems (its puts
  *       and deletes); conditions are not evaluated (every write succeeds), no capacity is reported;
- *   <li>SQS: SendMessage (with the body's MD5, which the SDK checks) and GetQueueAttributes;
+ *   <li>SQS: SendMessage (with the body's MD5, which the SDK checks), GetQueueAttributes and the
+ *       visibility changes of received messages;
  *   <li>Scheduler: creates, updates and deletes answered as done; reads answered "not found".
  * </ul>
  *
@@ -189,6 +190,12 @@ public final class StandInAws implements SdkHttpClient {
             .put("MD5OfMessageBody", md5(request.path("MessageBody").asText()));
       }
       case "GetQueueAttributes" -> out.putObject("Attributes");
+      case "ChangeMessageVisibility" -> { }
+      case "ChangeMessageVisibilityBatch" -> {
+        ArrayNode ok = out.putArray("Successful");
+        for (JsonNode e : request.path("Entries")) ok.addObject().put("Id", e.path("Id").asText());
+        out.putArray("Failed");
+      }
       default -> throw new Unsupported("SQS " + operation);
     }
     return out;

@@ -124,7 +124,17 @@ public final class Reconciler {
       if (kind == null) continue;
       // A noted change is newer than the code's notices: its send is what may be lost.
       if (scope != Scope.EMPTY_QUEUE && !noted.contains(c.accessCodeId()) && workerIsOnIt(c, kind)) continue;
-      if (devices.computeIfAbsent(c.deviceId(), id -> store.device(workspaceId, id)).isEmpty()) continue;
+      Optional<Device> device = devices.computeIfAbsent(c.deviceId(), id -> store.device(workspaceId, id));
+      if (device.isEmpty()) continue;
+      // A code's first set re-sent: never for a code whose PIN another code holds (its create stopped
+      // half-way, and the other code it was paired with may be gone by now), one read of its claim.
+      if (kind == DeviceOperation.Kind.SET && firstSet(c)) {
+        Optional<UUID> holder = store.pinHolder(c);
+        if (holder.isPresent() && !holder.get().equals(c.accessCodeId())) {
+          sent += withdraw(c, holder.get(), device.get(), now);
+          continue;
+        }
+      }
       queue.enqueue(new DeviceOperation(kind, workspaceId, c.deviceId(), c.accessCodeId(), c.version()));
       sent++;
     }
@@ -140,7 +150,11 @@ public final class Reconciler {
    * from its lock first if it may be there; its schedules' fires then find no code and are
    * dropped. The codes a sweep reads are grouped by device and PIN in memory, so only a group of
    * two or more costs a read (of the claim): such a pair was created in the same moment, so the
-   * frequent sweep sees both, before it re-sends the loser's first job.
+   * frequent sweep sees both, before it re-sends the stray code's first job (and should the other
+   * code be gone by then, that re-send reads the claim itself: see {@link #reconcile}). A code
+   * being removed counts as a holder but is never withdrawn: it is on its way out. One group's
+   * failure is logged and leaves the others to go on; a code whose withdrawal failed is not
+   * re-sent in this sweep.
    *
    * @return removals sent
    */
@@ -148,34 +162,47 @@ public final class Reconciler {
                                  java.util.Set<UUID> withdrawn) {
     Map<String, List<AccessCode>> byPin = new HashMap<>();
     for (AccessCode c : codes) {
-      if (c.code() != null && c.status() != CodeStatus.removing) {
-        byPin.computeIfAbsent(c.deviceId() + "/" + c.code(), k -> new java.util.ArrayList<>()).add(c);
-      }
+      if (c.code() != null) byPin.computeIfAbsent(c.deviceId() + "/" + c.code(), k -> new java.util.ArrayList<>()).add(c);
     }
     int sent = 0;
     for (List<AccessCode> same : byPin.values()) {
       if (same.size() < 2) continue;
-      Optional<UUID> holder = store.pinHolder(same.get(0));
-      if (holder.isEmpty()) continue; // no claim to go by: leave them be
-      for (AccessCode c : same) {
-        if (c.accessCodeId().equals(holder.get())) continue;
-        Optional<Device> device = devices.computeIfAbsent(c.deviceId(), id -> store.device(workspaceId, id));
-        if (device.isEmpty()) continue;
-        withdrawn.add(c.accessCodeId());
-        try {
-          DeviceOperation removal = Deletion.store(store, dev.keyrack.domain.Ids.shared(), c, device.get(), now);
-          if (removal != null) {
-            queue.enqueue(removal);
-            sent++;
-          }
-          LOG.warn("access code {} withdrawn: its PIN on device {} is held by access code {} (its create stopped before "
-              + "checking its claim)", c.accessCodeId(), c.deviceId(), holder.get());
-        } catch (dev.keyrack.ports.Conflict.StaleVersion e) {
-          LOG.info("duplicate access code {} changed meanwhile; the next sweep looks again", c.accessCodeId());
+      try {
+        Optional<UUID> holder = store.pinHolder(same.get(0));
+        if (holder.isEmpty()) continue; // no claim to go by: leave them be
+        for (AccessCode c : same) {
+          if (c.accessCodeId().equals(holder.get()) || c.status() == CodeStatus.removing) continue;
+          Optional<Device> device = devices.computeIfAbsent(c.deviceId(), id -> store.device(workspaceId, id));
+          if (device.isEmpty()) continue;
+          withdrawn.add(c.accessCodeId());
+          sent += withdraw(c, holder.get(), device.get(), now);
         }
+      } catch (RuntimeException e) {
+        LOG.error("could not check the codes sharing a PIN on device {}: {}; the next sweep looks again",
+            same.get(0).deviceId(), e.getClass().getSimpleName());
       }
     }
     return sent;
+  }
+
+  /** A code that has never been on its lock (nor is scheduled there): its first set is pending. */
+  private static boolean firstSet(AccessCode c) {
+    return !c.onLock() && !c.scheduledOnDevice();
+  }
+
+  /** Deletes a code whose PIN {@code holder} holds, through its lock if it may be there. @return removals sent (0 or 1) */
+  private int withdraw(AccessCode c, UUID holder, Device device, Instant now) {
+    try {
+      DeviceOperation removal = Deletion.store(store, dev.keyrack.domain.Ids.shared(), c, device, now);
+      LOG.warn("access code {} withdrawn: its PIN on device {} is held by access code {} (its create stopped before "
+          + "checking its claim)", c.accessCodeId(), c.deviceId(), holder);
+      if (removal == null) return 0;
+      queue.enqueue(removal); // if this fails, the removal is noted: the next frequent sweep sends it
+      return 1;
+    } catch (dev.keyrack.ports.Conflict.StaleVersion e) {
+      LOG.info("duplicate access code {} changed meanwhile; the next sweep looks again", c.accessCodeId());
+      return 0;
+    }
   }
 
   /**

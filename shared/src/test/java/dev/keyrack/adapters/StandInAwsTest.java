@@ -13,8 +13,7 @@ import software.amazon.awssdk.services.scheduler.model.ResourceNotFoundException
 
 /** The priming stand-in answers the SDK's real clients as the services would, for what priming does. */
 class StandInAwsTest {
-  private final AwsWiring wiring = new AwsWiring(Map.of(AwsWiring.SCHEDULE_GROUP_NAME, "g"), null, null, null,
-      java.time.Clock.systemUTC()).standIn();
+  private final AwsWiring wiring = AwsWiring.forEnvironment(Map.of(AwsWiring.SCHEDULE_GROUP_NAME, "g")).standIn();
 
   private static Map<String, AttributeValue> item(String pk, String sk, String doc) {
     return Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS(sk), "doc", AttributeValue.fromS(doc),

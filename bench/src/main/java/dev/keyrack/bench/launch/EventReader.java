@@ -17,7 +17,9 @@ import java.util.List;
  * classes than the function's), so the function's Jackson is neither warmed by it nor warms it.
  * Here the package's Jackson jars are loaded a second time, by a class loader of their own (over
  * this class and those jars only, the platform loader as parent), and this class reads the event
- * there, into the handler's parameter type (case-insensitively, as the runtime does).
+ * there, into the handler's parameter type (case-insensitively, as the runtime does). Jackson
+ * annotations on the event type would be the function's, which this copy does not see; the event
+ * types of aws-lambda-java-events have none.
  */
 public final class EventReader {
   private static final List<String> JACKSON = List.of("jackson-core-", "jackson-databind-", "jackson-annotations-");

@@ -14,15 +14,56 @@ import java.util.UUID;
  * the read-only priming requests never get to parse.
  */
 public final class Priming {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Priming.class);
+
   private Priming() {}
 
   /** Builds Jackson's (de)serializers of the stored access code document, in memory only. */
   public static void warmJson() {
-    dev.keyrack.domain.AccessCode code = new dev.keyrack.domain.AccessCode(absentId(), absentId(), absentId(), "priming",
-        "4821", null, dev.keyrack.domain.CodeType.ongoing, dev.keyrack.domain.CodeStatus.setting, null, null,
-        java.time.Instant.now(), java.util.List.of(), java.util.List.of(), java.util.List.of(), false, false, false, false,
-        true, false, 1);
+    dev.keyrack.domain.AccessCode code = code(absentId(), absentId(), dev.keyrack.domain.CodeType.ongoing,
+        dev.keyrack.domain.CodeStatus.setting, null, null);
     dev.keyrack.json.Json.read(dev.keyrack.json.Json.write(code), dev.keyrack.domain.AccessCode.class);
+  }
+
+  /**
+   * A workspace of its own with one sandbox lock, stored in {@code store}: the stand-in's of
+   * {@link dev.keyrack.adapters.AwsWiring#standIn}, for a function's representative priming requests.
+   *
+   * @return the lock
+   */
+  public static dev.keyrack.domain.Device seedLock(dev.keyrack.ports.Store store, String apiKeyHash) {
+    dev.keyrack.domain.Workspace w = new dev.keyrack.domain.Workspace(absentId(), "priming", true);
+    store.putWorkspace(w, apiKeyHash);
+    dev.keyrack.domain.Device lock = new dev.keyrack.domain.Device(absentId(), w.workspaceId(), absentId(), "kwikset_lock",
+        "Priming lock", java.time.Instant.now(), true);
+    store.putDevice(lock);
+    return lock;
+  }
+
+  /** A new access code with PIN 4821 as the api stores it, not yet on its lock. */
+  public static dev.keyrack.domain.AccessCode code(UUID workspaceId, UUID deviceId, dev.keyrack.domain.CodeType type,
+                                                   dev.keyrack.domain.CodeStatus status, java.time.Instant startsAt,
+                                                   java.time.Instant endsAt) {
+    return new dev.keyrack.domain.AccessCode(dev.keyrack.domain.Ids.shared().timeOrdered(java.time.Instant.now()), workspaceId,
+        deviceId, "priming", "4821", null, type, status, startsAt, endsAt, java.time.Instant.now(), java.util.List.of(),
+        java.util.List.of(), java.util.List.of(), false, false, false, false, true, false, 1);
+  }
+
+  /**
+   * Runs a function's representative priming requests on a stand-in of {@code aws}'s AWS
+   * ({@link dev.keyrack.adapters.AwsWiring#standIn}), then closes it. A failure is logged and
+   * ignored: priming must never stop a snapshot.
+   */
+  public static void onStandIn(dev.keyrack.adapters.AwsWiring aws,
+                               java.util.function.ToIntFunction<dev.keyrack.adapters.AwsWiring> requests) {
+    dev.keyrack.adapters.AwsWiring standIn = aws.standIn();
+    try {
+      requests.applyAsInt(standIn);
+    } catch (RuntimeException e) {
+      LOG.warn("priming requests on the stand-in failed: {}", e.getClass().getSimpleName());
+    } finally {
+      standIn.closeStandIn();
+    }
   }
 
   /** A random id no stored item has: priming reads of it find nothing. */

@@ -10,7 +10,6 @@ import dev.keyrack.adapters.lambda.Observability;
 import dev.keyrack.adapters.lambda.Priming;
 import dev.keyrack.domain.ApiKeys;
 import dev.keyrack.domain.Device;
-import dev.keyrack.domain.Workspace;
 import dev.keyrack.json.Json;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,16 +49,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
 
   /** Built from a container's wiring (Lambda: its environment; the local stack: template.yaml). */
   public ApiHandler(AwsWiring aws) {
-    this(services(aws), aws::primeClients, () -> {
-      AwsWiring standIn = aws.standIn();
-      try {
-        primeRequests(standIn);
-      } catch (RuntimeException e) {
-        LOG.warn("priming the api's requests failed: {}", e.getClass().getSimpleName()); // never stops a snapshot
-      } finally {
-        standIn.closeStandIn();
-      }
-    });
+    this(services(aws), aws::primeClients, () -> Priming.onStandIn(aws, ApiHandler::primeRequests));
   }
 
   private ApiHandler(Services services, Runnable primeClients, Runnable primeRequests) {
@@ -101,13 +91,8 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
    * @return how many were answered 200 (the others are logged)
    */
   static int primeRequests(AwsWiring standIn) {
-    var store = standIn.store();
     String key = "seam_priming_" + Priming.absentId();
-    Workspace workspace = new Workspace(Priming.absentId(), "priming", true);
-    store.putWorkspace(workspace, ApiKeys.hash(key));
-    Device lock = new Device(Priming.absentId(), workspace.workspaceId(), Priming.absentId(), "kwikset_lock", "Priming lock",
-        Instant.now(), true);
-    store.putDevice(lock);
+    Device lock = Priming.seedLock(standIn.store(), ApiKeys.hash(key));
     Api primed = new Api(services(standIn));
     Instant start = Instant.now().plus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS);
     String device = "\"device_id\": \"" + lock.deviceId() + "\"";

@@ -3,7 +3,6 @@ package dev.keyrack.functions.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keyrack.adapters.AwsWiring;
-import java.time.Clock;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +16,7 @@ class ApiPrimingTest {
 
   @Test
   void everyPrimingRequestIsAnswered200() {
-    AwsWiring standIn = new AwsWiring(ENV, null, null, null, Clock.systemUTC()).standIn();
+    AwsWiring standIn = AwsWiring.forEnvironment(ENV).standIn();
     assertThat(ApiHandler.primeRequests(standIn)).isEqualTo(4);
     // the codes it created are in the stand-in's table: the first was deleted (it may be on its lock: now removing)
     assertThat(standIn.store().workspaces()).hasSize(1);

@@ -32,7 +32,8 @@ import org.slf4j.MDC;
  * <p>SnapStart: the no-argument constructor registers the handler as a CRaC {@link Resource};
  * before the snapshot it handles a fire for a code that does not exist (parsing, two DynamoDB
  * reads, dropped as deleted; nothing is written or enqueued), round-trips an access code through
- * JSON in memory and reads the queue's attributes.
+ * JSON in memory, reads the queue's attributes, and programs and removes a code on a stand-in of
+ * AWS in memory ({@link #primeFires}).
  */
 public final class ProgrammerHandler implements RequestHandler<Map<String, Object>, Map<String, Object>>, Resource {
   private static final Logger LOG = LoggerFactory.getLogger(ProgrammerHandler.class);
@@ -51,6 +52,7 @@ public final class ProgrammerHandler implements RequestHandler<Map<String, Objec
   private final ProgrammingService programming;
   private final Telemetry telemetry;
   private final Runnable primeClients;
+  private final Runnable primeFires;
 
   public ProgrammerHandler() {
     this(AwsWiring.fromEnvironment());
@@ -59,17 +61,19 @@ public final class ProgrammerHandler implements RequestHandler<Map<String, Objec
 
   /** Built from a container's wiring (Lambda: its environment; the local stack: template.yaml). */
   public ProgrammerHandler(AwsWiring aws) {
-    this(new ProgrammingService(aws.store(), aws.jobQueue(), aws.clock()), aws.telemetry(), aws::primeClients);
+    this(new ProgrammingService(aws.store(), aws.jobQueue(), aws.clock()), aws.telemetry(), aws::primeClients,
+        () -> Priming.onStandIn(aws, ProgrammerHandler::primeFires));
   }
 
   public ProgrammerHandler(ProgrammingService programming, Telemetry telemetry) {
-    this(programming, telemetry, () -> { });
+    this(programming, telemetry, () -> { }, () -> { });
   }
 
-  private ProgrammerHandler(ProgrammingService programming, Telemetry telemetry, Runnable primeClients) {
+  private ProgrammerHandler(ProgrammingService programming, Telemetry telemetry, Runnable primeClients, Runnable primeFires) {
     this.programming = programming;
     this.telemetry = telemetry;
     this.primeClients = primeClients;
+    this.primeFires = primeFires;
   }
 
   /** A program fire for a code and device that do not exist: read, then dropped. */
@@ -79,11 +83,39 @@ public final class ProgrammerHandler implements RequestHandler<Map<String, Objec
         "plan", "ongoing/null/null/native");
   }
 
+  /**
+   * The programmer's representative fires, on a stand-in of AWS ({@link AwsWiring#standIn}: nothing
+   * leaves the process): for a time-bound code on a sandbox lock, its programming (the SET
+   * enqueued) and its removal (stored as removing, the REMOVE enqueued), through the same service,
+   * adapters and SDK clients' code as real fires.
+   *
+   * @return how many were enqueued (the others are logged)
+   */
+  static int primeFires(AwsWiring standIn) {
+    var store = standIn.store();
+    var lock = Priming.seedLock(store, "priming");
+    java.time.Instant now = java.time.Instant.now();
+    var code = Priming.code(lock.workspaceId(), lock.deviceId(), dev.keyrack.domain.CodeType.time_bound,
+        dev.keyrack.domain.CodeStatus.unset, now.plus(java.time.Duration.ofMinutes(30)), now.plus(java.time.Duration.ofDays(2)));
+    store.create(code, List.of(), false);
+    ProgrammerHandler primed = new ProgrammerHandler(standIn);
+    int enqueued = 0;
+    for (String transition : List.of("PROGRAM", "REMOVE")) {
+      Map<String, Object> outcome = primed.handleRequest(Map.of("workspaceId", lock.workspaceId().toString(),
+          "deviceId", lock.deviceId().toString(), "accessCodeId", code.accessCodeId().toString(), "transition", transition,
+          "at", now.toString(), "plan", Fire.planOf(code, lock.profile())), Priming.context());
+      if ("enqueued".equals(outcome.get("outcome"))) enqueued++;
+      else LOG.warn("priming fire {} ended {}", transition, outcome.get("outcome"));
+    }
+    return enqueued;
+  }
+
   @Override
   public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
     handleRequest(primingFire(), Priming.context());
     Priming.warmJson();
     primeClients.run();
+    primeFires.run();
   }
 
   @Override

@@ -37,8 +37,8 @@ import org.slf4j.MDC;
  * <p>SnapStart: the no-argument constructor registers the handler as a CRaC {@link Resource};
  * before the snapshot it handles a batch with a SET for each of two devices that do not exist
  * (message parsing, DynamoDB reads, nothing to do; nothing is written, enqueued or sent to a lock),
- * round-trips an access code through JSON in memory and
- * warms the SQS and Scheduler clients with reads.
+ * round-trips an access code through JSON in memory, warms the SQS and Scheduler clients with
+ * reads, and sets two codes on sandbox locks on a stand-in of AWS in memory ({@link #primeJobs}).
  */
 public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQSBatchResponse>, Resource {
   private static final Logger LOG = LoggerFactory.getLogger(ProviderWorkerHandler.class);
@@ -47,6 +47,7 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
   private final JobQueue queue;
   private final Telemetry telemetry;
   private Runnable primeClients = () -> { };
+  private Runnable primeJobs = () -> { };
 
   public ProviderWorkerHandler() {
     this(AwsWiring.fromEnvironment());
@@ -57,6 +58,7 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
   public ProviderWorkerHandler(AwsWiring aws) {
     this(worker(aws), aws.jobQueue(), aws.telemetry());
     this.primeClients = aws::primeClients;
+    this.primeJobs = () -> Priming.onStandIn(aws, ProviderWorkerHandler::primeJobs);
   }
 
   private static DeviceWorker worker(AwsWiring aws) {
@@ -94,11 +96,43 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
     return event;
   }
 
+  /**
+   * The worker's representative job, on a stand-in of AWS ({@link AwsWiring#standIn}: nothing
+   * leaves the process, its sandbox locks answer at once): a batch that sets a new code on each of
+   * two sandbox locks (the lock's memory changed, the code stored as set with its event), through
+   * the same worker, adapters and SDK clients' code as real batches.
+   *
+   * @return how many of the batch's jobs succeeded (the others are logged)
+   */
+  static int primeJobs(AwsWiring standIn) {
+    var store = standIn.store();
+    List<SQSEvent.SQSMessage> records = new ArrayList<>(2);
+    for (int i = 1; i <= 2; i++) {
+      var lock = Priming.seedLock(store, "priming-" + i);
+      var code = Priming.code(lock.workspaceId(), lock.deviceId(), dev.keyrack.domain.CodeType.ongoing,
+          dev.keyrack.domain.CodeStatus.setting, null, null);
+      store.create(code, List.of(), false);
+      SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
+      m.setMessageId("snapstart-priming-job-" + i);
+      m.setReceiptHandle("snapstart-priming-job-" + i);
+      m.setBody(dev.keyrack.json.Json.write(new dev.keyrack.domain.DeviceOperation(dev.keyrack.domain.DeviceOperation.Kind.SET,
+          lock.workspaceId(), lock.deviceId(), code.accessCodeId(), code.version(), 0)));
+      m.setAttributes(Map.of("ApproximateReceiveCount", "1", "MessageGroupId", lock.deviceId().toString()));
+      records.add(m);
+    }
+    SQSEvent batch = new SQSEvent();
+    batch.setRecords(records);
+    int failed = new ProviderWorkerHandler(standIn).handleRequest(batch, Priming.context()).getBatchItemFailures().size();
+    if (failed > 0) LOG.warn("{} priming job(s) failed", failed);
+    return records.size() - failed;
+  }
+
   @Override
   public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
     handleRequest(primingBatch(), Priming.context());
     Priming.warmJson();
     primeClients.run();
+    primeJobs.run();
   }
 
   @Override
