@@ -281,14 +281,15 @@ class ReconcilerTest {
 
   /**
    * The other code is gone (deleted) or going (being removed) before the sweep: the stray code is
-   * still withdrawn, never set: alone in its group, its re-send reads the claim; with a holder
+   * still withdrawn, never set: alone in its group, its re-send reads the claim, which names no code
+   * or another; with a holder
    * being removed, the group still names the holder.
    */
   @Test
   void aDuplicateIsWithdrawnEvenWhenTheOtherCodeIsGoneOrGoing() {
     Device lock = s.lock("yale_lock");
     AccessCode[] deleted = halfWayCreate(lock, Codes.randomPin());
-    s.store.delete(s.code(deleted[1].accessCodeId()), List.of()); // the other code deleted: a tombstone, the claim left behind
+    s.store.delete(s.code(deleted[1].accessCodeId()), List.of()); // the other code deleted, and its claim with it
     AccessCode[] going = halfWayCreate(lock, Codes.randomPin());
     AccessCode holder = s.code(going[1].accessCodeId());
     s.store.update(holder, holder.withStatus(CodeStatus.removing).withVersion(holder.version() + 1), List.of());

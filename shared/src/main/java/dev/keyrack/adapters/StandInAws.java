@@ -33,7 +33,7 @@ import software.amazon.awssdk.http.SdkHttpResponse;
  * and nothing written anywhere real. Only what priming needs is answered, permissively:
  *
  * <ul>
- *   <li>DynamoDB: items kept by {@code pk}/{@code sk}; GetItem, PutItem, DeleteItem, Query (the key
+ *   <li>DynamoDB: items kept by {@code pk}/{@code sk}; GetItem, BatchGetItem, PutItem, DeleteItem, Query (the key
  *       conditions {@code DynamoStore} uses: {@code pk = :pk}, with {@code begins_with(sk, :p)} or
  *       {@code sk BETWEEN :lo AND :hi}; order and limit; one page), TransactWriteItems (its puts
  *       and deletes); conditions are not evaluated (every write succeeds), no capacity is reported;
@@ -136,6 +136,17 @@ public final class StandInAws implements SdkHttpClient {
       case "PutItem" -> put((ObjectNode) request.get("Item"));
       case "DeleteItem" -> table(s(request.at("/Key/pk"))).remove(s(request.at("/Key/sk")));
       case "Query" -> query(request, out);
+      case "BatchGetItem" -> {
+        ObjectNode responses = out.putObject("Responses");
+        request.path("RequestItems").fields().forEachRemaining(t -> {
+          ArrayNode found = responses.putArray(t.getKey());
+          for (JsonNode key : t.getValue().path("Keys")) {
+            ObjectNode item = table(s(key.get("pk"))).get(s(key.get("sk")));
+            if (item != null) found.add(item.deepCopy());
+          }
+        });
+        out.putObject("UnprocessedKeys");
+      }
       case "TransactWriteItems" -> {
         for (JsonNode t : request.path("TransactItems")) {
           if (t.has("Put")) put((ObjectNode) t.at("/Put/Item"));

@@ -126,12 +126,13 @@ public final class Reconciler {
       if (scope != Scope.EMPTY_QUEUE && !noted.contains(c.accessCodeId()) && workerIsOnIt(c, kind)) continue;
       Optional<Device> device = devices.computeIfAbsent(c.deviceId(), id -> store.device(workspaceId, id));
       if (device.isEmpty()) continue;
-      // A code's first set re-sent: never for a code whose PIN another code holds (its create stopped
-      // half-way, and the other code it was paired with may be gone by now), one read of its claim.
-      if (kind == DeviceOperation.Kind.SET && firstSet(c)) {
+      // A code's first set re-sent: only for a code that holds its PIN's claim, one read of it. One
+      // that does not is left by a create that stopped half-way: another code took its claim (and
+      // may be gone by now, its delete releasing the claim).
+      if (kind == DeviceOperation.Kind.SET && firstSet(c) && c.code() != null) {
         Optional<UUID> holder = store.pinHolder(c);
-        if (holder.isPresent() && !holder.get().equals(c.accessCodeId())) {
-          sent += withdraw(c, holder.get(), device.get(), now);
+        if (holder.isEmpty() || !holder.get().equals(c.accessCodeId())) {
+          sent += withdraw(c, holder.orElse(null), device.get(), now);
           continue;
         }
       }
@@ -151,7 +152,8 @@ public final class Reconciler {
    * dropped. The codes a sweep reads are grouped by device and PIN in memory, so only a group of
    * two or more costs a read (of the claim): such a pair was created in the same moment, so the
    * frequent sweep sees both, before it re-sends the stray code's first job (and should the other
-   * code be gone by then, that re-send reads the claim itself: see {@link #reconcile}). A code
+   * code be gone by then, its delete having released the claim, that re-send reads the claim
+   * itself and finds it is not the stray's: see {@link #reconcile}). A code
    * being removed counts as a holder but is never withdrawn: it is on its way out. One group's
    * failure is logged and leaves the others to go on; a code whose withdrawal failed is not
    * re-sent in this sweep.
@@ -190,12 +192,12 @@ public final class Reconciler {
     return !c.onLock() && !c.scheduledOnDevice();
   }
 
-  /** Deletes a code whose PIN {@code holder} holds, through its lock if it may be there. @return removals sent (0 or 1) */
+  /** Deletes a code whose PIN {@code holder} holds (null: nobody does), through its lock if it may be there. @return removals sent (0 or 1) */
   private int withdraw(AccessCode c, UUID holder, Device device, Instant now) {
     try {
       DeviceOperation removal = Deletion.store(store, dev.keyrack.domain.Ids.shared(), c, device, now);
-      LOG.warn("access code {} withdrawn: its PIN on device {} is held by access code {} (its create stopped before "
-          + "checking its claim)", c.accessCodeId(), c.deviceId(), holder);
+      LOG.warn("access code {} withdrawn: its PIN on device {} is held by {} (its create stopped before checking its claim)",
+          c.accessCodeId(), c.deviceId(), holder == null ? "no code (the code that took it is deleted)" : "access code " + holder);
       if (removal == null) return 0;
       queue.enqueue(removal); // if this fails, the removal is noted: the next frequent sweep sends it
       return 1;

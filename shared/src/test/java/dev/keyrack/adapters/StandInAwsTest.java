@@ -44,6 +44,11 @@ class StandInAwsTest {
     assertThat(ddb.query(b -> b.tableName("t").keyConditionExpression("pk = :pk")
         .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("WS#a")))).count()).isEqualTo(4);
 
+    assertThat(sks(ddb.batchGetItem(b -> b.requestItems(Map.of("t", software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes
+        .builder().keys(Map.of("pk", AttributeValue.fromS("WS#a"), "sk", AttributeValue.fromS("CODE#3")),
+            Map.of("pk", AttributeValue.fromS("WS#a"), "sk", AttributeValue.fromS("CODE#8"))).build()))).responses().get("t")))
+        .containsExactly("CODE#3");
+
     ddb.transactWriteItems(b -> b.transactItems(
         TransactWriteItem.builder().put(p -> p.tableName("t").item(item("WS#a", "CODE#4", "new"))).build(),
         TransactWriteItem.builder().delete(d -> d.tableName("t").key(Map.of("pk", AttributeValue.fromS("WS#a"),

@@ -444,7 +444,11 @@ abstract class AbstractDynamoStoreTest {
     store.create(a, List.of());
     store.create(b, List.of());
     assertThat(store.accessCodes(w.workspaceId(), d.deviceId())).containsExactlyInAnyOrder(a, b);
-    assertThat(sortKeys(w.workspaceId())).noneMatch(sk -> sk.startsWith("PIN#"));
+    // no PIN claimed (no hash key): each has an entry of its own, which lists it with its device
+    assertThat(sortKeys(w.workspaceId())).filteredOn(sk -> sk.startsWith("PIN#"))
+        .containsExactlyInAnyOrder(DynamoStore.pinKey(a), DynamoStore.pinKey(b)).allMatch(sk -> sk.contains("#code-"));
+    store.delete(a, List.of());
+    assertThat(store.accessCodes(w.workspaceId(), d.deviceId())).containsExactly(b);
   }
 
   @Test
@@ -864,5 +868,46 @@ abstract class AbstractDynamoStoreTest {
         assertThat(i).as("%s must not expire", sk).doesNotContainKey("expires_at"); // (tombstones: deleteRemovesTheCode...)
       }
     }
+  }
+
+  /**
+   * A device's codes are found by its PIN claims, never by reading the workspace's codes: with 40
+   * codes on another lock, listing one lock reads its two codes' claims and items, and a deleted
+   * code's claim is gone with it.
+   */
+  @Test
+  void aDevicesCodesAreReadWithoutReadingTheWorkspacesOtherCodes() {
+    Workspace w = workspace();
+    Device mine = device(w), other = device(w);
+    for (int i = 0; i < 40; i++) store.create(code(other, String.valueOf(5000 + i)), List.of());
+    AccessCode a = code(mine, "1111"), b = code(mine, "2222"), gone = code(mine, "3333");
+    for (AccessCode c : List.of(a, b, gone)) store.create(c, List.of());
+    store.delete(gone, List.of());
+    List<Integer> scanned = new java.util.ArrayList<>(), fetched = new java.util.ArrayList<>();
+    software.amazon.awssdk.services.dynamodb.DynamoDbClient real = backend.dynamo();
+    var counting = new software.amazon.awssdk.services.dynamodb.DynamoDbClient() {
+      @Override public String serviceName() { return real.serviceName(); }
+      @Override public void close() { }
+      @Override public software.amazon.awssdk.services.dynamodb.model.QueryResponse query(
+          software.amazon.awssdk.services.dynamodb.model.QueryRequest r) {
+        var out = real.query(r);
+        scanned.add(out.scannedCount());
+        return out;
+      }
+      @Override public software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse batchGetItem(
+          software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest r) {
+        fetched.add(r.requestItems().values().stream().mapToInt(k -> k.keys().size()).sum());
+        return real.batchGetItem(r);
+      }
+    };
+
+    List<AccessCode> found = new DynamoStore(counting, table, java.time.Clock.fixed(T0.plusSeconds(60), java.time.ZoneOffset.UTC))
+        .accessCodes(w.workspaceId(), mine.deviceId());
+
+    assertThat(found).extracting(AccessCode::accessCodeId).containsExactlyInAnyOrder(a.accessCodeId(), b.accessCodeId());
+    assertThat(scanned).as("items the Query read: the lock's two claims").containsExactly(2);
+    assertThat(fetched).as("codes read by id").containsExactly(2);
+    assertThat(sortKeys(w.workspaceId())).doesNotContain(DynamoStore.pinKey(gone)).contains(DynamoStore.pinKey(a));
+    assertThat(store.accessCodes(w.workspaceId(), other.deviceId())).hasSize(40);
   }
 }

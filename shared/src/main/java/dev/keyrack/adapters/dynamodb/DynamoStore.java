@@ -23,6 +23,8 @@ import java.util.Optional;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
@@ -44,8 +46,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  *                                                 by creation, so the sweep of recent codes is a key range;
  *                                                 doc and outbox (the last change's events) packed (PackedDoc);
  *                                                 once deleted, a tombstone (no doc) expiring by TTL
- *   WS#&lt;workspace&gt;           PIN#&lt;device&gt;#&lt;h&gt;    claim of a PIN on a device (h = hash, never the PIN);
- *                                                 a deleted code leaves it behind for the next taker
+ *   WS#&lt;workspace&gt;           PIN#&lt;device&gt;#&lt;h&gt;    claim of a PIN on a device (h = hash, never the PIN),
+ *                                                 naming its code; released when the code is deleted, so
+ *                                                 a device's claims are its codes (a key range)
  *   WS#&lt;workspace&gt;           EVENT#&lt;uuid v7&gt;     an event, or the events of one change (keyed by the first),
  *                                                 time-ordered, expiring by TTL
  *   WS#&lt;workspace&gt;           SEND#&lt;millis&gt;#&lt;code&gt; a change of an existing code about to send it a device
@@ -54,7 +57,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  *
  * Every key starts with the workspace, so no read can cross workspaces. A state change is one
  * write (a conditional put of one item, or a transaction when it spans items: a PIN change, two
- * codes; a new code with a PIN is three plain writes, see createWithoutTransaction), and the
+ * codes; a new code is three plain writes, see createWithoutTransaction), and the
  * changed code's item carries the change's events (its outbox); the
  * event items follow as plain puts. That halves the write units of a change against putting the
  * events in its transaction (DynamoDB bills two units per item in a transaction), and the
@@ -190,18 +193,70 @@ public final class DynamoStore implements Store {
 
   @Override
   public List<AccessCode> accessCodes(UUID workspaceId, UUID deviceIdOrNull) {
-    QueryRequest.Builder q = QueryRequest.builder().tableName(table).consistentRead(true);
-    Map<String, AttributeValue> values = new HashMap<>(Map.of(":pk", s(ws(workspaceId)), ":p", s("CODE#")));
-    q.keyConditionExpression("pk = :pk AND begins_with(sk, :p)");
-    if (deviceIdOrNull != null) {
-      q.filterExpression("device_id = :d AND attribute_not_exists(" + TOMBSTONE + ")");
-      values.put(":d", s(deviceIdOrNull.toString()));
-    } else {
-      q.filterExpression("attribute_not_exists(" + TOMBSTONE + ")");
+    if (deviceIdOrNull != null) return codesOfDevice(workspaceId, deviceIdOrNull);
+    QueryRequest.Builder q = QueryRequest.builder().tableName(table).consistentRead(true)
+        .keyConditionExpression("pk = :pk AND begins_with(sk, :p)").filterExpression("attribute_not_exists(" + TOMBSTONE + ")")
+        .expressionAttributeValues(Map.of(":pk", s(ws(workspaceId)), ":p", s("CODE#")));
+    return sorted(queryAll(q).stream().map(i -> Json.read(PackedDoc.unpack(i.get(DOC)), AccessCode.class)).toList());
+  }
+
+  private static List<AccessCode> sorted(List<AccessCode> codes) {
+    return codes.stream().sorted(Comparator.comparing(AccessCode::createdAt).thenComparing(AccessCode::accessCodeId)).toList();
+  }
+
+  /**
+   * A device's codes, found by their PIN claims (the key range {@code PIN#<device>#}: a small item
+   * each, read consistently) and read by id (BatchGetItem, consistently), so what a create or a
+   * device's listing reads grows with the device's codes, not with the workspace's. Every stored
+   * code holds the claim of its PIN, or an entry of its own when it has none ({@link #pinKey}); a
+   * delete releases it.
+   * A claim left behind (its code deleted by a writer that stopped before releasing it, or holding
+   * another PIN now) is skipped.
+   */
+  private List<AccessCode> codesOfDevice(UUID workspaceId, UUID deviceId) {
+    Map<String, String> claimOf = new java.util.LinkedHashMap<>(); // code id -> its claim's sort key
+    for (Map<String, AttributeValue> c : queryAll(QueryRequest.builder().tableName(table).consistentRead(true)
+        .keyConditionExpression("pk = :pk AND begins_with(sk, :p)")
+        .expressionAttributeValues(Map.of(":pk", s(ws(workspaceId)), ":p", s("PIN#" + deviceId + "#"))))) {
+      claimOf.putIfAbsent(c.get("access_code_id").s(), c.get(SK).s());
     }
-    q.expressionAttributeValues(values);
-    return queryAll(q).stream().map(i -> Json.read(PackedDoc.unpack(i.get(DOC)), AccessCode.class))
-        .sorted(Comparator.comparing(AccessCode::createdAt).thenComparing(AccessCode::accessCodeId)).toList();
+    List<AccessCode> out = new ArrayList<>();
+    for (Map<String, AttributeValue> item : getAll(workspaceId, new ArrayList<>(claimOf.keySet()))) {
+      if (!item.containsKey(DOC)) continue; // a tombstone
+      AccessCode code = Json.read(PackedDoc.unpack(item.get(DOC)), AccessCode.class);
+      if (code.deviceId().equals(deviceId) && pinKey(code).equals(claimOf.get(code.accessCodeId().toString()))) {
+        out.add(code);
+      }
+    }
+    return sorted(out);
+  }
+
+  /** The items of these codes, read consistently, 100 keys a call, unprocessed keys asked again. */
+  private List<Map<String, AttributeValue>> getAll(UUID workspaceId, List<String> codeIds) {
+    List<Map<String, AttributeValue>> out = new ArrayList<>();
+    for (int from = 0; from < codeIds.size(); from += 100) {
+      List<Map<String, AttributeValue>> keys = codeIds.subList(from, Math.min(codeIds.size(), from + 100)).stream()
+          .map(id -> Map.of(PK, s(ws(workspaceId)), SK, s("CODE#" + id))).toList();
+      Map<String, KeysAndAttributes> ask = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
+      for (int attempt = 1; !ask.isEmpty(); attempt++) {
+        if (attempt > 10) throw new IllegalStateException("DynamoDB left keys of a batch read unprocessed ten times; retry");
+        if (attempt > 1) pause(Duration.ofMillis(25L << Math.min(attempt, 6)));
+        Map<String, KeysAndAttributes> asked = ask;
+        BatchGetItemResponse r = ddb.batchGetItem(b -> b.requestItems(asked));
+        out.addAll(r.responses().getOrDefault(table, List.of()));
+        ask = r.hasUnprocessedKeys() ? r.unprocessedKeys() : Map.of();
+      }
+    }
+    return out;
+  }
+
+  private static void pause(Duration d) {
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading a batch", e);
+    }
   }
 
   @Override
@@ -301,8 +356,14 @@ public final class DynamoStore implements Store {
     return m;
   }
 
-  /** The PIN claim key: a hash of workspace, device and PIN, so no PIN appears in a key. */
+  /**
+   * The PIN claim key: a hash of workspace, device and PIN, so no PIN appears in a key. A code
+   * without a PIN (its lock assigns one) has an entry of its own in the same range instead
+   * ({@code PIN#<device>#code-<id>}: a hash is hex, so the two never meet), which claims no PIN but
+   * lists the code with its device.
+   */
   public static String pinKey(AccessCode c) {
+    if (c.code() == null) return "PIN#" + c.deviceId() + "#code-" + c.accessCodeId();
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       md.update((c.workspaceId() + "|" + c.deviceId() + "|" + c.code()).getBytes(StandardCharsets.UTF_8));
@@ -520,18 +581,15 @@ public final class DynamoStore implements Store {
 
   @Override
   public void create(AccessCode code, List<Event> events, boolean enableBackupPool) {
-    if (!enableBackupPool && code.code() != null) {
+    if (!enableBackupPool) {
       createWithoutTransaction(code, events);
       return;
     }
     List<TransactWriteItem> items = new ArrayList<>();
     items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(codeItem(code, events))
         .conditionExpression("attribute_not_exists(pk)").build()).build());
-    List<Integer> pins = new ArrayList<>();
-    if (code.code() != null) {
-      pins.add(items.size());
-      items.add(claimPin(code));
-    }
+    List<Integer> pins = new ArrayList<>(List.of(items.size()));
+    items.add(claimPin(code));
     if (enableBackupPool) items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(poolItem(code.workspaceId(),
         code.deviceId())).build()).build());
     write(items, pins);
@@ -539,7 +597,7 @@ public final class DynamoStore implements Store {
   }
 
   /**
-   * A new code with a PIN in three plain writes rather than one transaction of two items (which
+   * A new code in three plain writes rather than one transaction of two items (which
    * DynamoDB bills at two units each): claim the PIN, store the code, read the claim back.
    * Another taker can take a claim over only while its owner's code does not exist (a condition
    * on the owner's code, in the taker's transaction), so the one window is between our claim and
@@ -631,11 +689,9 @@ public final class DynamoStore implements Store {
         .build()).build());
     List<Integer> pins = new ArrayList<>();
     if (!Objects.equals(previous.code(), code.code())) {
-      if (previous.code() != null) items.add(releasePin(previous));
-      if (code.code() != null) {
-        pins.add(items.size());
-        items.add(claimPin(code));
-      }
+      items.add(releasePin(previous));
+      pins.add(items.size());
+      items.add(claimPin(code));
     }
     if (items.size() > 1) repairBeforeReplacing(List.of(previous));
     write(items, pins);
@@ -666,11 +722,9 @@ public final class DynamoStore implements Store {
           .conditionExpression("version = :v").expressionAttributeValues(Map.of(":v", n(ch.previous().version())))
           .build()).build());
       if (!Objects.equals(ch.previous().code(), ch.next().code())) {
-        if (ch.previous().code() != null) items.add(releasePin(ch.previous()));
-        if (ch.next().code() != null) {
-          pins.add(items.size());
-          items.add(claimPin(ch.next()));
-        }
+        items.add(releasePin(ch.previous()));
+        pins.add(items.size());
+        items.add(claimPin(ch.next()));
       }
     }
     repairBeforeReplacing(changes.stream().map(Change::previous).toList());
@@ -699,9 +753,16 @@ public final class DynamoStore implements Store {
     items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(tombstone(code, events))
         .conditionExpression("version = :v").expressionAttributeValues(Map.of(":v", n(code.version())))
         .build()).build());
-    // The PIN claim stays behind, naming the deleted code: the next code to claim the PIN takes it
-    // over. That saves a write on every removal and costs a read only when a PIN comes back.
     write(items, List.of());
+    // Then the PIN claim goes, so a device's claims are its codes (codesOfDevice). A writer that
+    // stops in between leaves the claim behind, naming a deleted code: the next code to claim the
+    // PIN takes it over, and device listings skip it.
+    try {
+      ddb.deleteItem(b -> b.tableName(table).key(Map.of(PK, s(ws(code.workspaceId())), SK, s(pinKey(code))))
+          .conditionExpression("access_code_id = :id").expressionAttributeValues(Map.of(":id", s(code.accessCodeId().toString()))));
+    } catch (ConditionalCheckFailedException e) {
+      // another code holds the PIN now
+    }
     putEvents(events);
   }
 
