@@ -112,8 +112,8 @@ public final class AccessCodeService {
       throw new ApiError(400, "backup_access_code_pool_not_supported",
           brand.manufacturerDisplayName() + " locks do not support backup access code pools.");
     }
-    List<AccessCode> existing = store.accessCodes(workspaceId, device.deviceId());
-    if (existing.size() >= brand.usableSlots()) {
+    Store.Slots slots = store.slots(workspaceId, device.deviceId());
+    if (slots.used() >= brand.usableSlots()) {
       throw new ApiError(409, "no_space_for_access_code_on_device",
           "The device holds at most " + brand.usableSlots() + " access codes; delete one first.");
     }
@@ -121,7 +121,7 @@ public final class AccessCodeService {
     if (pin != null) {
       PinRules.violation(brand, pin).ifPresent(v -> { throw ApiError.invalidField("code", v); });
     } else {
-      pin = generateUnique(brand, r.preferredCodeLength(), existing);
+      pin = generateUnique(brand, r.preferredCodeLength(), slots.pinTaken());
     }
     boolean preferNative = r.preferNativeScheduling() == null || r.preferNativeScheduling();
     // Time-ordered: the sweep of recently created codes (Reconciler, Scope.RECENT) reads them as a key range.
@@ -314,15 +314,13 @@ public final class AccessCodeService {
   /** A PIN that fits the brand and is not held by another code on the device. */
   public String generateCode(UUID workspaceId, UUID deviceId, Integer preferredLength) {
     Device d = device(workspaceId, deviceId);
-    return generateUnique(d.profile(), preferredLength, store.accessCodes(workspaceId, deviceId));
+    return generateUnique(d.profile(), preferredLength, store.slots(workspaceId, deviceId).pinTaken());
   }
 
-  private String generateUnique(BrandProfile brand, Integer preferredLength, List<AccessCode> existing) {
-    Set<String> taken = new HashSet<>();
-    existing.forEach(c -> taken.add(c.code()));
+  private String generateUnique(BrandProfile brand, Integer preferredLength, java.util.function.Predicate<String> taken) {
     for (int i = 0; i < 1000; i++) {
       String pin = PinRules.generate(brand, preferredLength, pinRandom);
-      if (!taken.contains(pin)) return pin;
+      if (!taken.test(pin)) return pin;
     }
     throw new ApiError(409, "no_code_available", "No free code of that length is left on this device; try a longer code.");
   }

@@ -40,6 +40,15 @@ public interface Store {
   List<AccessCode> accessCodes(UUID workspaceId, UUID deviceIdOrNull);
 
   /**
+   * What a new code on a device needs to know of the device's codes, without reading them: how
+   * many there are (each holds a slot) and whether a PIN is taken.
+   */
+  record Slots(int used, java.util.function.Predicate<String> pinTaken) {}
+
+  /** The device's slots in use and its PINs, from its PIN claims (read consistently). */
+  Slots slots(UUID workspaceId, UUID deviceId);
+
+  /**
    * Managed codes of the workspace for the periodic sweep, read eventually consistent (a code
    * stored a moment ago may be missed; the next sweep sees it): all of them, or only those created
    * at or after {@code createdSinceOrNull} (codes have time-ordered ids, so that is a key range and

@@ -909,5 +909,15 @@ abstract class AbstractDynamoStoreTest {
     assertThat(fetched).as("codes read by id").containsExactly(2);
     assertThat(sortKeys(w.workspaceId())).doesNotContain(DynamoStore.pinKey(gone)).contains(DynamoStore.pinKey(a));
     assertThat(store.accessCodes(w.workspaceId(), other.deviceId())).hasSize(40);
+
+    // what a create reads instead: the claims alone
+    scanned.clear();
+    fetched.clear();
+    var slots = new DynamoStore(counting, table, java.time.Clock.fixed(T0.plusSeconds(60), java.time.ZoneOffset.UTC))
+        .slots(w.workspaceId(), mine.deviceId());
+    assertThat(slots.used()).isEqualTo(2);
+    assertThat(slots.pinTaken()).accepts("1111", "2222").rejects("3333", "5000");
+    assertThat(scanned).containsExactly(2);
+    assertThat(fetched).as("no code read by id").isEmpty();
   }
 }

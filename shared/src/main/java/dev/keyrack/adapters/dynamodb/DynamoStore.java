@@ -214,21 +214,37 @@ public final class DynamoStore implements Store {
    * another PIN now) is skipped.
    */
   private List<AccessCode> codesOfDevice(UUID workspaceId, UUID deviceId) {
-    Map<String, String> claimOf = new java.util.LinkedHashMap<>(); // code id -> its claim's sort key
+    List<String> ids = new ArrayList<>(new java.util.LinkedHashSet<>(claimsOf(workspaceId, deviceId).values()));
+    List<AccessCode> out = new ArrayList<>();
+    for (Map<String, AttributeValue> item : getAll(workspaceId, ids)) {
+      if (!item.containsKey(DOC)) continue; // a tombstone: a claim left behind by a delete that stopped
+      AccessCode code = Json.read(PackedDoc.unpack(item.get(DOC)), AccessCode.class);
+      // (a code whose PIN changed since its claim was read is named by its new claim now: still this device's)
+      if (code.deviceId().equals(deviceId)) out.add(code);
+    }
+    return sorted(out);
+  }
+
+  /** The device's claims, read consistently: sort key to the code it names. */
+  private Map<String, String> claimsOf(UUID workspaceId, UUID deviceId) {
+    Map<String, String> claims = new java.util.LinkedHashMap<>();
     for (Map<String, AttributeValue> c : queryAll(QueryRequest.builder().tableName(table).consistentRead(true)
         .keyConditionExpression("pk = :pk AND begins_with(sk, :p)")
         .expressionAttributeValues(Map.of(":pk", s(ws(workspaceId)), ":p", s("PIN#" + deviceId + "#"))))) {
-      claimOf.putIfAbsent(c.get("access_code_id").s(), c.get(SK).s());
+      claims.put(c.get(SK).s(), c.get("access_code_id").s());
     }
-    List<AccessCode> out = new ArrayList<>();
-    for (Map<String, AttributeValue> item : getAll(workspaceId, new ArrayList<>(claimOf.keySet()))) {
-      if (!item.containsKey(DOC)) continue; // a tombstone
-      AccessCode code = Json.read(PackedDoc.unpack(item.get(DOC)), AccessCode.class);
-      if (code.deviceId().equals(deviceId) && pinKey(code).equals(claimOf.get(code.accessCodeId().toString()))) {
-        out.add(code);
-      }
-    }
-    return sorted(out);
+    return claims;
+  }
+
+  /**
+   * From the device's claims alone (small items, a key range): the codes holding a slot (a claim
+   * left behind by a delete that stopped counts until the PIN is claimed again) and the PINs taken.
+   */
+  @Override
+  public Slots slots(UUID workspaceId, UUID deviceId) {
+    Map<String, String> claims = claimsOf(workspaceId, deviceId);
+    int used = new java.util.HashSet<>(claims.values()).size();
+    return new Slots(used, pin -> claims.containsKey(pinKey(workspaceId, deviceId, pin)));
   }
 
   /** The items of these codes, read consistently, 100 keys a call, unprocessed keys asked again. */
@@ -364,10 +380,15 @@ public final class DynamoStore implements Store {
    */
   public static String pinKey(AccessCode c) {
     if (c.code() == null) return "PIN#" + c.deviceId() + "#code-" + c.accessCodeId();
+    return pinKey(c.workspaceId(), c.deviceId(), c.code());
+  }
+
+  /** The claim key of a PIN on a device. */
+  static String pinKey(UUID workspaceId, UUID deviceId, String pin) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update((c.workspaceId() + "|" + c.deviceId() + "|" + c.code()).getBytes(StandardCharsets.UTF_8));
-      return "PIN#" + c.deviceId() + "#" + HexFormat.of().formatHex(md.digest(), 0, 16);
+      md.update((workspaceId + "|" + deviceId + "|" + pin).getBytes(StandardCharsets.UTF_8));
+      return "PIN#" + deviceId + "#" + HexFormat.of().formatHex(md.digest(), 0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
@@ -762,6 +783,9 @@ public final class DynamoStore implements Store {
           .conditionExpression("access_code_id = :id").expressionAttributeValues(Map.of(":id", s(code.accessCodeId().toString()))));
     } catch (ConditionalCheckFailedException e) {
       // another code holds the PIN now
+    } catch (RuntimeException e) {
+      // the code is deleted; a claim left behind is taken over by the next code with the PIN
+      LOG.warn("could not release the PIN claim of deleted code {}: {}", code.accessCodeId(), e.getClass().getSimpleName());
     }
     putEvents(events);
   }
