@@ -54,6 +54,7 @@ public final class AwsCalls implements Part {
     double idleSeconds;
     double getItemMs;
     Sweeps sweep;
+    String createReads;
     try (BenchStack b = BenchStack.start(context.repo(), clock, 2, Map.of(), true)) {
       Driver d = new Driver(b, clock);
       for (int r = 0; r < runs; r++) {
@@ -63,6 +64,8 @@ public final class AwsCalls implements Part {
       }
       context.progress("the reconciler's sweeps over %d stored codes", SWEEP_CODES);
       sweep = measureSweeps(b, clock);
+      context.progress("a create's reads with %d more codes in its workspace", MORE_CODES);
+      createReads = measureCreateReads(b, clock);
       // How often the event source mapping polls an idle queue (a fixed cost, not a per-code one).
       b.counter.reset();
       long t0 = System.nanoTime();
@@ -83,6 +86,7 @@ public final class AwsCalls implements Part {
         "ReconcilerFunction", 0, 0, 512, null));
     List<String> notes = new ArrayList<>();
     notes.add(sweep.note(storedDays, prices));
+    notes.add(createReads);
     if (!sameCalls(measured)) {
       notes.add("Note: the calls of some step varied between runs; the table shows the last run: "
           + variations(measured));
@@ -214,6 +218,40 @@ public final class AwsCalls implements Part {
     long checks = withChecks.count("DynamoDb.GetItem");
     double rcuPerCheck = checks == 0 ? 0 : (withChecks.rcu() - allRcu * allCodes) / checks;
     return new Sweeps(recentRcu, allRcu, rcuPerCheck, allCodes, recentEvery, allEvery, rcuPerNoted);
+  }
+
+  /** Codes added to the workspace (on another lock) to show that a create's reads do not grow with it. */
+  static final int MORE_CODES = 500;
+
+  /**
+   * A create's read units on one lock, before and after {@link #MORE_CODES} more codes are stored
+   * on another lock of the workspace (straight into the table): a create reads its own lock's PIN
+   * claims, not the workspace's codes, so the two figures should match.
+   */
+  static String measureCreateReads(BenchStack b, MutableClock clock) {
+    List<Device> locks = b.stack.devices().stream().filter(d -> d.workspaceId().equals(b.workspace())).toList();
+    Device lock = locks.get(0), elsewhere = locks.get(1);
+    Instant start = clock.instant().plus(Duration.ofDays(30));
+    java.util.function.IntToDoubleFunction createRcu = i -> {
+      b.quiesce(200);
+      b.counter.reset();
+      var r = b.post("/access_codes/create", "{\"device_id\": \"" + lock.deviceId() + "\", \"name\": \"Reads " + i
+          + "\", \"starts_at\": \"" + start + "\", \"ends_at\": \"" + start.plus(Duration.ofDays(2)) + "\"}");
+      if (r.at("/access_code/access_code_id").asText().isEmpty()) throw new IllegalStateException("create failed: " + r);
+      return b.counter.total().rcu();
+    };
+    int before = b.observer.accessCodes(b.workspace(), null).size();
+    double rcuBefore = createRcu.applyAsDouble(1);
+    for (int i = 0; i < MORE_CODES; i++) {
+      b.observer.create(new AccessCode(dev.keyrack.domain.Ids.shared().timeOrdered(clock.instant()), b.workspace(),
+          elsewhere.deviceId(), "More " + i, String.valueOf(300_000 + i), null, dev.keyrack.domain.CodeType.time_bound,
+          CodeStatus.unset, start, start.plus(Duration.ofDays(2)), clock.instant(), List.of(), List.of(), List.of(), false, false,
+          false, false, true, false, 1), List.of());
+    }
+    double rcuAfter = createRcu.applyAsDouble(2);
+    return String.format(Locale.ROOT, "A create's reads do not grow with its workspace: %.1f RCU with %d codes in the workspace, "
+        + "%.1f RCU with %d (%d more on another lock); it reads its own lock's PIN claims, not the workspace's codes.",
+        rcuBefore, before, rcuAfter, before + 1 + MORE_CODES, MORE_CODES);
   }
 
   /** Median milliseconds of a GetItem on the stack's DynamoDB Local, through an uncounted client. */
