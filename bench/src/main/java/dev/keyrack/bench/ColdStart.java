@@ -178,6 +178,16 @@ public final class ColdStart implements Part {
     return bytes;
   }
 
+  /** A figure of the runs that reported it (a child that did not report it gives NaN). */
+  private static List<Double> known(List<ChildJvm.Report> reports, java.util.function.ToDoubleFunction<ChildJvm.Report> figure) {
+    return reports.stream().mapToDouble(figure).filter(d -> !Double.isNaN(d)).boxed().toList();
+  }
+
+  /** The figure's median, min and max under {@code key}, when any run reported it. */
+  private static void putStats(Map<String, Object> m, String key, List<Double> values) {
+    if (!values.isEmpty()) m.put(key, Stats.of(values).json());
+  }
+
   private static String median(List<Double> values) {
     return values.isEmpty() ? "-" : String.format("%.0f", Stats.of(values).median());
   }
@@ -271,12 +281,12 @@ public final class ColdStart implements Part {
     reports.forEach((c, rs) -> {
       Stats t = Stats.of(rs.stream().map(ChildJvm.Report::firstEventMs).toList());
       Stats classes = Stats.of(rs.stream().map(ChildJvm.Report::classesLoaded).toList());
-      List<Double> built = rs.stream().map(ChildJvm.Report::constructedMs).filter(d -> !d.isNaN()).toList();
+      List<Double> built = known(rs, ChildJvm.Report::constructedMs);
       Set<String> statuses = new LinkedHashSet<>(rs.stream().map(ChildJvm.Report::status).toList());
       firstEvent.put(c, t);
-      List<Double> alone = rs.stream().map(ChildJvm.Report::eventMs).filter(d -> !d.isNaN()).toList();
-      List<Double> cpu = rs.stream().map(ChildJvm.Report::processCpuMs).filter(d -> !d.isNaN()).toList();
-      List<Double> read = rs.stream().map(ChildJvm.Report::eventReadMs).filter(d -> !d.isNaN()).toList();
+      List<Double> alone = known(rs, ChildJvm.Report::eventMs);
+      List<Double> cpu = known(rs, ChildJvm.Report::processCpuMs);
+      List<Double> read = known(rs, ChildJvm.Report::eventReadMs);
       if (!alone.isEmpty()) eventAlone.put(c, Stats.of(alone));
       double ratio = t.median() / hello.median();
       rows.add(List.of(c.label(), t.format(0), median(built), median(read), median(alone), median(cpu), String.format("%.0f", classes.median()),
@@ -286,10 +296,10 @@ public final class ColdStart implements Part {
       m.put("http_client", c.httpClient());
       m.put("first_event_ms", t.json());
       m.put("primed", c.primed());
-      if (!built.isEmpty()) m.put("handler_built_ms", Stats.of(built).json());
-      if (!alone.isEmpty()) m.put("event_alone_ms", Stats.of(alone).json());
-      if (!cpu.isEmpty()) m.put("process_cpu_ms", Stats.of(cpu).json());
-      if (!read.isEmpty()) m.put("event_read_ms", Stats.of(read).json());
+      putStats(m, "handler_built_ms", built);
+      putStats(m, "event_alone_ms", alone);
+      putStats(m, "process_cpu_ms", cpu);
+      putStats(m, "event_read_ms", read);
       m.put("classes_loaded", classes.json());
       if (!c.primed()) m.put("ratio_to_hello_world", ratio);
       m.put("results", List.copyOf(statuses));

@@ -37,15 +37,18 @@ class LostSendTest {
     }
   }
 
+  // Each test gets its own (JUnit makes an instance per test): a schlage lock of the shared stack,
+  // the api's store, and a queue that is down until a test brings it up.
+  private final AwsWiring wiring = TestStack.get().wiring("ApiFunction");
+  private final Device lock = TestStack.get().devices().stream().filter(d -> d.deviceType().equals("schlage_lock"))
+      .findFirst().orElseThrow();
+  private final UUID ws = lock.workspaceId();
+  private final FlakyQueue queue = new FlakyQueue();
+  private final AccessCodeService service = new AccessCodeService(wiring.store(), queue, wiring.scheduler(),
+      wiring.backupPools(), Clock.systemUTC());
+
   @Test
   void anUpdateOrDeleteWhoseSendFailsAnswers503AndItsRetrySendsAgain() {
-    LocalStack stack = TestStack.get();
-    AwsWiring wiring = stack.wiring("ApiFunction");
-    Device lock = stack.devices().stream().filter(d -> d.deviceType().equals("schlage_lock")).findFirst().orElseThrow();
-    UUID ws = lock.workspaceId();
-    FlakyQueue queue = new FlakyQueue();
-    AccessCodeService service = new AccessCodeService(wiring.store(), queue, wiring.scheduler(), wiring.backupPools(),
-        Clock.systemUTC());
 
     // A new ongoing code: accepted though the send failed; stored as setting for the sweep.
     AccessCode created = service.create(ws, new CreateRequest(lock.deviceId(), "Lost send", Codes.randomPin(), null, null,
@@ -75,11 +78,6 @@ class LostSendTest {
 
   @Test
   void aDeleteOfAnOlderCodeWhoseSendIsLostIsSentByTheFrequentSweepThroughItsNote() {
-    LocalStack stack = TestStack.get();
-    AwsWiring wiring = stack.wiring("ApiFunction");
-    Device lock = stack.devices().stream().filter(d -> d.deviceType().equals("schlage_lock")).findFirst().orElseThrow();
-    UUID ws = lock.workspaceId();
-    FlakyQueue queue = new FlakyQueue();
     queue.down = false;
     // Made two days ago (its id is of then: outside the frequent sweep's key range of new codes).
     Clock twoDaysAgo = Clock.offset(Clock.systemUTC(), java.time.Duration.ofDays(-2));
@@ -94,8 +92,6 @@ class LostSendTest {
 
     // Deleted now; the REMOVE cannot be sent, and the client never retries.
     queue.down = true;
-    AccessCodeService service = new AccessCodeService(wiring.store(), queue, wiring.scheduler(), wiring.backupPools(),
-        Clock.systemUTC());
     assertThatThrownBy(() -> service.delete(ws, old.accessCodeId()))
         .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status()).isEqualTo(503));
     queue.down = false;
