@@ -26,6 +26,14 @@ final class Codes {
         true, false, 1);
   }
 
+  /** A time-bound code as the api stores it at {@code at} (unset, its plan's schedules made), with a time-ordered id. */
+  static AccessCode timeBoundCreatedAt(UUID workspace, UUID device, String pin, Instant starts, Instant ends, Instant at) {
+    Instant created = at.truncatedTo(ChronoUnit.MILLIS);
+    return new AccessCode(new dev.keyrack.domain.Ids().timeOrdered(created), workspace, device, "Guest " + pin.hashCode(), pin,
+        null, CodeType.time_bound, CodeStatus.unset, starts, ends, created, List.of(), List.of(), List.of(), false, false,
+        false, false, true, false, 1);
+  }
+
   static AccessCode ongoing(UUID workspace, UUID device, String pin, CodeStatus status) {
     return new AccessCode(UUID.randomUUID(), workspace, device, "Test " + pin.hashCode(), pin, null, CodeType.ongoing, status,
         null, null, Instant.now().truncatedTo(ChronoUnit.MILLIS), List.of(), List.of(), List.of(), false, false, false, false,

@@ -200,8 +200,12 @@ class ReconcilerTest {
    * moment: both codes stored, the claim naming the other. Returns {stopped, other}.
    */
   private static AccessCode[] halfWayCreate(Device lock, String pin) {
-    AccessCode stopped = Codes.ongoingCreatedAt(s.ws, lock.deviceId(), pin, CodeStatus.setting, s.clock.instant());
-    AccessCode other = Codes.ongoingCreatedAt(s.ws, lock.deviceId(), pin, CodeStatus.setting, s.clock.instant());
+    return halfWayCreate(Codes.ongoingCreatedAt(s.ws, lock.deviceId(), pin, CodeStatus.setting, s.clock.instant()),
+        Codes.ongoingCreatedAt(s.ws, lock.deviceId(), pin, CodeStatus.setting, s.clock.instant()));
+  }
+
+  /** {@link #halfWayCreate(Device, String)} of two given codes of one lock and PIN. */
+  private static AccessCode[] halfWayCreate(AccessCode stopped, AccessCode other) {
     java.util.concurrent.atomic.AtomicBoolean readBackFails = new java.util.concurrent.atomic.AtomicBoolean(true);
     var failReadBack = new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
       @Override
@@ -303,6 +307,41 @@ class ReconcilerTest {
       assertThat(s.locks.memory(lock.deviceId()).slots()).doesNotContainKeys(deleted[0].accessCodeId(), going[0].accessCodeId());
     } finally {
       for (AccessCode c : List.of(deleted[0], going[0], going[1])) deleteIfStored(c);
+    }
+  }
+
+  /**
+   * A time-bound stray whose programming fire comes before any sweep has looked at it (its stay
+   * starts an hour after its create): the fire reads the new code's claim and withdraws the stray
+   * instead of sending it to its lock, so the lock never refuses the code that holds the PIN, which
+   * its own fire programs.
+   */
+  @SuppressWarnings("unchecked")
+  @Test
+  void aProgrammingFireBeforeAnySweepWithdrawsAStrayInsteadOfSettingIt() {
+    Device lock = s.lock("lockly_lock"); // no native scheduling: programmed 60 minutes before its start
+    java.time.Instant now = s.clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    java.time.Instant start = now.plus(Duration.ofMinutes(60)), end = start.plus(Duration.ofHours(3));
+    String pin = Codes.randomPin();
+    AccessCode[] pair = halfWayCreate(Codes.timeBoundCreatedAt(s.ws, lock.deviceId(), pin, start, end, now),
+        Codes.timeBoundCreatedAt(s.ws, lock.deviceId(), pin, start, end, now));
+    AccessCode stray = pair[0], holder = pair[1];
+    var programmer = (RequestHandler<Map<String, Object>, Map<String, Object>>) s.stack.handler("ProgrammerFunction");
+    java.util.function.Function<AccessCode, Object> fire = c -> programmer.handleRequest(dev.keyrack.json.Json.MAPPER.convertValue(
+        new dev.keyrack.domain.Fire(s.ws, lock.deviceId(), c.accessCodeId(), dev.keyrack.domain.SchedulePolicy.Transition.PROGRAM,
+            start.minus(Duration.ofMinutes(60)), dev.keyrack.domain.Fire.planOf(c, lock.profile())), Map.class),
+        new LocalContext("keyrack-ProgrammerFunction", 512, 30)).get("outcome");
+    try {
+      assertThat(fire.apply(stray)).isEqualTo("withdrawn");
+      assertThat(fire.apply(holder)).isEqualTo("enqueued");
+      TestStack.await("the stray deleted and the holder set", Duration.ofSeconds(20),
+          () -> s.code(stray.accessCodeId()) == null && s.code(holder.accessCodeId()).status() == CodeStatus.set);
+      assertThat(s.locks.memory(lock.deviceId()).slots()).doesNotContainKey(stray.accessCodeId());
+      assertThat(s.locks.memory(lock.deviceId()).slots().get(holder.accessCodeId()).pin()).isEqualTo(pin);
+      assertThat(s.code(holder.accessCodeId()).errors()).isEmpty();
+      assertThat(s.events(stray.accessCodeId())).contains("access_code.deleted").doesNotContain("access_code.set_on_device");
+    } finally {
+      for (AccessCode c : pair) deleteIfStored(c);
     }
   }
 }

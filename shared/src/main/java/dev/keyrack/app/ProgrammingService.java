@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class ProgrammingService {
   private static final Logger LOG = LoggerFactory.getLogger(ProgrammingService.class);
 
-  public enum Outcome { ENQUEUED, ACTIVATED, DROPPED_DELETED, DROPPED_STALE, DROPPED_DUPLICATE, DROPPED_EARLY }
+  public enum Outcome { ENQUEUED, ACTIVATED, DROPPED_DELETED, DROPPED_STALE, DROPPED_DUPLICATE, DROPPED_EARLY, WITHDRAWN }
 
   /**
    * Scheduler fires at or after a moment, never before it: a delivery more than this ahead of its
@@ -92,6 +92,20 @@ public final class ProgrammingService {
       LOG.info("access code activated id={} device={}", c.accessCodeId(), c.deviceId());
       return Outcome.ACTIVATED;
     }
+    if (firstSetOfANewCode(c, now)) {
+      // A create that stopped half-way can leave a code holding a PIN another code of the lock
+      // claimed (see Reconciler#withdrawDuplicates). The frequent sweep withdraws such a code
+      // within minutes, but this fire may come first: a code created since the sweeps' window
+      // began reads its claim (one read unit, for codes programmed soon after their create only).
+      Optional<java.util.UUID> holder = store.pinHolder(c);
+      if (holder.isEmpty() || !holder.get().equals(c.accessCodeId())) {
+        DeviceOperation removal = Deletion.store(store, Ids.shared(), c, device, now);
+        LOG.warn("access code {} withdrawn at its {} fire: its PIN on device {} is held by {} (its create stopped before"
+            + " checking its claim)", c.accessCodeId(), t, c.deviceId(), holder.map(h -> "access code " + h).orElse("no code"));
+        if (removal != null) queue.enqueue(removal); // if this fails, the removal is noted: the next frequent sweep sends it
+        return Outcome.WITHDRAWN;
+      }
+    }
     // Programming starts (just in time), or a native code whose preload never made it is due now.
     // Nothing is stored here (a write unit per code saved): the worker stores the code as set, or,
     // when the lock does not take it at once, as setting with the delay. Until then the code is
@@ -99,6 +113,16 @@ public final class ProgrammingService {
     // on its way to the lock.
     queue.enqueue(new DeviceOperation(DeviceOperation.Kind.SET, c.workspaceId(), c.deviceId(), c.accessCodeId(), c.version()));
     return Outcome.ENQUEUED;
+  }
+
+  /**
+   * A code about to be sent to its lock for the first time, created so recently that the frequent
+   * sweep may not yet have checked it against its PIN's claim ({@link Reconciler#RECENT_WINDOW}:
+   * every code created before that has been seen by several sweeps).
+   */
+  private static boolean firstSetOfANewCode(AccessCode c, Instant now) {
+    return c.code() != null && !c.onLock() && !c.scheduledOnDevice() && c.createdAt() != null
+        && c.createdAt().isAfter(now.minus(Reconciler.RECENT_WINDOW));
   }
 
   /**
