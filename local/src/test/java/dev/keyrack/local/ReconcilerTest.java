@@ -344,4 +344,42 @@ class ReconcilerTest {
       for (AccessCode c : pair) deleteIfStored(c);
     }
   }
+
+  /**
+   * Should a stray reach its lock first after all (no sweep ran between its create and its first
+   * set), the lock refuses the code that holds the PIN as a duplicate; the sweep that withdraws the
+   * stray sends the holder's set again, behind the stray's removal in the lock's queue, and the
+   * holder reaches the lock with its refusal cleared.
+   */
+  @Test
+  void aHolderRefusedBecauseItsStrayReachedTheLockFirstIsSetOnceTheStrayIsWithdrawn() {
+    Device lock = s.lock("ttlock_lock");
+    String pin = Codes.randomPin();
+    AccessCode[] pair = halfWayCreate(lock, pin);
+    AccessCode stray = pair[0], holder = pair[1];
+    dev.keyrack.ports.JobQueue queue = s.stack.wiring("ApiFunction").jobQueue();
+    try {
+      queue.enqueue(new dev.keyrack.domain.DeviceOperation(dev.keyrack.domain.DeviceOperation.Kind.SET, s.ws, lock.deviceId(),
+          stray.accessCodeId(), stray.version()));
+      TestStack.await("the stray on the lock", Duration.ofSeconds(20), () -> s.code(stray.accessCodeId()).status() == CodeStatus.set);
+      queue.enqueue(new dev.keyrack.domain.DeviceOperation(dev.keyrack.domain.DeviceOperation.Kind.SET, s.ws, lock.deviceId(),
+          holder.accessCodeId(), holder.version()));
+      TestStack.await("the holder refused as a duplicate", Duration.ofSeconds(20), () -> s.code(holder.accessCodeId()).errors()
+          .stream().anyMatch(n -> n.code().equals("duplicate_code_on_device")));
+
+      List<dev.keyrack.domain.DeviceOperation> sent = recentSweep();
+
+      assertThat(sentFor(sent, stray)).containsExactly(dev.keyrack.domain.DeviceOperation.Kind.REMOVE);
+      assertThat(sentFor(sent, holder)).containsExactly(dev.keyrack.domain.DeviceOperation.Kind.SET);
+      TestStack.await("the stray deleted and the holder set", Duration.ofSeconds(20),
+          () -> s.code(stray.accessCodeId()) == null && s.code(holder.accessCodeId()).status() == CodeStatus.set);
+      assertThat(s.locks.memory(lock.deviceId()).slots()).doesNotContainKey(stray.accessCodeId());
+      assertThat(s.locks.memory(lock.deviceId()).slots().get(holder.accessCodeId()).pin()).isEqualTo(pin);
+      assertThat(s.code(holder.accessCodeId()).errors()).isEmpty();
+      assertThat(recentSweep()).as("a second sweep sends nothing more").noneMatch(op -> op.accessCodeId().equals(holder.accessCodeId())
+          || op.accessCodeId().equals(stray.accessCodeId()));
+    } finally {
+      for (AccessCode c : pair) deleteIfStored(c);
+    }
+  }
 }

@@ -174,7 +174,7 @@ public final class BackupPools {
     Optional<Device> device = store.device(backup.workspaceId(), backup.deviceId());
     if (device.isEmpty()) return;
     boolean retiredNow = retire(device.get(), backup);
-    if (retiredNow && backup.errors().stream().anyMatch(n -> n.code().equals("duplicate_code_on_device"))) {
+    if (retiredNow && backup.errors().stream().anyMatch(n -> n.code().equals(DeviceWorker.DUPLICATE_REFUSED))) {
       fillQuietly(device.get());
     }
   }

@@ -39,7 +39,9 @@ public final class DeviceWorker {
   /** The worker's notices of a set and of a removal that is late, then failing (it keeps retrying both). */
   static final String SET_DELAYED = "delay_in_setting_on_device", SET_FAILED = "failed_to_set_on_device",
       REMOVE_DELAYED = "delay_in_removing_from_device", REMOVE_FAILED = "failed_to_remove_from_device";
-  public static final List<String> REFUSALS = List.of("duplicate_code_on_device", "no_space_for_access_code_on_device",
+  /** The error of a lock's refusal of a PIN it already holds for another entry. */
+  public static final String DUPLICATE_REFUSED = "duplicate_code_on_device";
+  public static final List<String> REFUSALS = List.of(DUPLICATE_REFUSED, "no_space_for_access_code_on_device",
       "provider_issue");
 
   private final ThreadLocal<Integer> attempt = ThreadLocal.withInitial(() -> 1);
@@ -203,7 +205,7 @@ public final class DeviceWorker {
       return reportDelay(device, code, true, e.getMessage());
     }
     String errorCode = switch (e.kind()) {
-      case DUPLICATE_CODE -> "duplicate_code_on_device";
+      case DUPLICATE_CODE -> DUPLICATE_REFUSED;
       case NO_SPACE -> "no_space_for_access_code_on_device";
       case REJECTED_PIN -> "provider_issue";
       case TRANSIENT -> throw new IllegalStateException("a transient failure is retried");

@@ -111,10 +111,10 @@ public final class Reconciler {
     if (scope == Scope.RECENT) codes = withNoted(workspaceId, codes, now, noted);
     // Devices are read only for the codes found (a workspace's locks far outnumber its recent codes).
     Map<UUID, Optional<Device>> devices = new HashMap<>();
-    java.util.Set<UUID> withdrawn = new java.util.HashSet<>();
-    int sent = withdrawDuplicates(workspaceId, codes, devices, now, withdrawn);
+    java.util.Set<UUID> handled = new java.util.HashSet<>(); // withdrawn, or sent their set, by withdrawDuplicates
+    int sent = withdrawDuplicates(workspaceId, codes, devices, now, handled);
     for (AccessCode c : codes) {
-      if (withdrawn.contains(c.accessCodeId())) continue;
+      if (handled.contains(c.accessCodeId())) continue;
       // An unset code needs its device's brand (has its programming moment come?); the rest do not.
       boolean needsBrand = c.status() == CodeStatus.unset && !c.windowEnded(now);
       BrandProfile brand = needsBrand
@@ -161,7 +161,7 @@ public final class Reconciler {
    * @return removals sent
    */
   private int withdrawDuplicates(UUID workspaceId, List<AccessCode> codes, Map<UUID, Optional<Device>> devices, Instant now,
-                                 java.util.Set<UUID> withdrawn) {
+                                 java.util.Set<UUID> handled) {
     Map<String, List<AccessCode>> byPin = new HashMap<>();
     for (AccessCode c : codes) {
       if (c.code() != null) byPin.computeIfAbsent(c.deviceId() + "/" + c.code(), k -> new java.util.ArrayList<>()).add(c);
@@ -172,19 +172,43 @@ public final class Reconciler {
       try {
         Optional<UUID> holder = store.pinHolder(same.get(0));
         if (holder.isEmpty()) continue; // no claim to go by: leave them be
+        boolean strayWithdrawn = false;
         for (AccessCode c : same) {
           if (c.accessCodeId().equals(holder.get()) || c.status() == CodeStatus.removing) continue;
           Optional<Device> device = devices.computeIfAbsent(c.deviceId(), id -> store.device(workspaceId, id));
           if (device.isEmpty()) continue;
-          withdrawn.add(c.accessCodeId());
+          handled.add(c.accessCodeId());
           sent += withdraw(c, holder.get(), device.get(), now);
+          strayWithdrawn = true;
         }
+        if (strayWithdrawn) sent += resendRefusedHolder(same, holder.get(), devices, now, handled);
       } catch (RuntimeException e) {
         LOG.error("could not check the codes sharing a PIN on device {}: {}; the next sweep looks again",
             same.get(0).deviceId(), e.getClass().getSimpleName());
       }
     }
     return sent;
+  }
+
+  /**
+   * The holder of a PIN whose stray duplicate was on the lock first, so that the lock refused the
+   * holder as a duplicate (possible only when no sweep ran between the stray's create and its
+   * programming fire's read of its claim, see ProgrammingService): its set is sent again, behind
+   * the stray's removal in the lock's queue. A refusal is otherwise left alone (retrying cannot
+   * cure it), so this is the one re-send of a refused set. @return sets sent (0 or 1)
+   */
+  private int resendRefusedHolder(List<AccessCode> same, UUID holder, Map<UUID, Optional<Device>> devices, Instant now,
+                                  java.util.Set<UUID> handled) {
+    for (AccessCode c : same) {
+      if (!c.accessCodeId().equals(holder) || c.errors().stream().noneMatch(n -> n.code().equals(DeviceWorker.DUPLICATE_REFUSED))) continue;
+      Optional<Device> device = devices.computeIfAbsent(c.deviceId(), id -> store.device(c.workspaceId(), id));
+      if (device.isEmpty() || Planner.pending(c, device.get().profile(), now) != DeviceOperation.Kind.SET) return 0;
+      handled.add(c.accessCodeId()); // sent here: not again below
+      queue.enqueue(new DeviceOperation(DeviceOperation.Kind.SET, c.workspaceId(), c.deviceId(), c.accessCodeId(), c.version()));
+      LOG.info("access code {} refused by its lock as a duplicate of a withdrawn code: set again", c.accessCodeId());
+      return 1;
+    }
+    return 0;
   }
 
   /** A code that has never been on its lock (nor is scheduled there): its first set is pending. */
