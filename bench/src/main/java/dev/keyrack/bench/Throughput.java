@@ -50,7 +50,10 @@ public final class Throughput implements Part {
   public PartResult run(BenchContext context) throws Exception {
     int codes = context.quick() ? 300 : 2000;
     int lockCount = context.quick() ? 60 : 200;
-    try (BenchStack b = BenchStack.start(context.repo(), Clock.systemUTC(), CLIENTS, Map.of(), false)) {
+    // The per-device guardrail (10 creates a minute) would pace this load (10 codes a lock, the
+    // warm-up 20 on one) rather than the system: lifted here. A create's check of it is the same
+    // read of its lock's claims whatever the limit, so the path measured is the deployed one.
+    try (BenchStack b = BenchStack.start(context.repo(), Clock.systemUTC(), CLIENTS, GUARDRAIL_LIFTED, false)) {
       List<Device> locks = b.stack.seedExtraLocks("august_lock", lockCount);
       context.progress("%d sandbox locks seeded; %d clients create %d codes", locks.size(), CLIENTS, codes);
       warmUp(b, locks.get(0));
@@ -160,6 +163,8 @@ public final class Throughput implements Part {
     return writes / seconds;
   }
 
+  static final Map<String, String> GUARDRAIL_LIFTED = Map.of("DeviceCreatesPerMinute", "1000000");
+
   static PartResult result(int codes, int locks, double seconds, double createSeconds, Map<String, Timing> done, long writes,
                            long sandboxWrites, double wcu, double rawRate, int itemBytes) {
     List<Double> latencies = done.values().stream()
@@ -199,7 +204,9 @@ public final class Throughput implements Part {
     List<String> notes = List.of(limit, String.format(Locale.ROOT,
         "The run wrote %.0f%% of the raw DynamoDB Local rate (every step of a code is a write; the API, the worker and the "
             + "watcher share this machine's cores with DynamoDB Local and ElasticMQ).", 100 * allWritesPerSecond / rawRate),
-        "Latency is from sending the create request to the time on the code's access_code.set_on_device event.");
+        "Latency is from sending the create request to the time on the code's access_code.set_on_device event.",
+        "The per-device guardrail of 10 creates a minute is lifted for this run (DeviceCreatesPerMinute): it would pace "
+            + "the load, not measure the system; its check is the same read of the lock's claims at any limit.");
     return new PartResult(List.of("measure", "value", "detail"), rows, json, notes);
   }
 

@@ -211,8 +211,10 @@ class ReconcilerTest {
       @Override
       public void beforeExecution(software.amazon.awssdk.core.interceptor.Context.BeforeExecution context,
                                   software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
-        if (context.request() instanceof software.amazon.awssdk.services.dynamodb.model.GetItemRequest g
-            && g.key().get("sk").s().startsWith("PIN#") && readBackFails.getAndSet(false)) {
+        // the create's read of its lock's claims, after storing its code
+        if (context.request() instanceof software.amazon.awssdk.services.dynamodb.model.QueryRequest q
+            && q.hasExpressionAttributeValues() && q.expressionAttributeValues().containsKey(":p")
+            && q.expressionAttributeValues().get(":p").s().startsWith("PIN#") && readBackFails.getAndSet(false)) {
           throw software.amazon.awssdk.core.exception.SdkClientException.create("simulated: the api stopped before reading its claim back");
         }
       }

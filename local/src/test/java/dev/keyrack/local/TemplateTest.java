@@ -129,8 +129,8 @@ class TemplateTest {
     Set<String> dynamo = Set.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:TransactWriteItems",
         "dynamodb:DeleteItem");
     Set<String> api = new TreeSet<>(dynamo);
-    // send device jobs; priming reads the queue's attributes and a schedule that does not exist
-    api.addAll(Set.of("dynamodb:ConditionCheckItem", "sqs:SendMessage", "sqs:GetQueueAttributes", "scheduler:CreateSchedule",
+    // the guardrails' counters; send device jobs; priming reads the queue's attributes and a schedule that does not exist
+    api.addAll(Set.of("dynamodb:ConditionCheckItem", "dynamodb:UpdateItem", "sqs:SendMessage", "sqs:GetQueueAttributes", "scheduler:CreateSchedule",
         "scheduler:UpdateSchedule", "scheduler:DeleteSchedule", "scheduler:GetSchedule", "iam:PassRole"));
     assertThat(allowedActions("ApiFunction")).isEqualTo(api);
 

@@ -230,6 +230,15 @@ public final class AwsWiring {
     return new SqsJobQueue(sqs(), require(DEVICE_JOBS_QUEUE_URL), env.get("DEVICE_JOBS_DLQ_URL"));
   }
 
+  /** The API's per-device guardrails, from DEVICE_CREATES_PER_MINUTE, DEVICE_UPDATES_PER_MINUTE, DEVICE_DELETES_PER_MINUTE. */
+  public dev.keyrack.domain.Guardrails guardrails() {
+    var d = dev.keyrack.domain.Guardrails.DEFAULT;
+    return new dev.keyrack.domain.Guardrails(
+        Integer.parseInt(env.getOrDefault("DEVICE_CREATES_PER_MINUTE", String.valueOf(d.createsPerMinute()))),
+        Integer.parseInt(env.getOrDefault("DEVICE_UPDATES_PER_MINUTE", String.valueOf(d.updatesPerMinute()))),
+        Integer.parseInt(env.getOrDefault("DEVICE_DELETES_PER_MINUTE", String.valueOf(d.deletesPerMinute()))));
+  }
+
   /** The retry policy, tunable by RETRY_BASE_SECONDS, RETRY_MAX_SECONDS, RETRY_WARN_AFTER, RETRY_FAIL_AFTER. */
   public dev.keyrack.domain.RetryPolicy retryPolicy() {
     var d = dev.keyrack.domain.RetryPolicy.DEFAULT;

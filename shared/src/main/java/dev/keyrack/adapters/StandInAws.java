@@ -135,6 +135,12 @@ public final class StandInAws implements SdkHttpClient {
       }
       case "PutItem" -> put((ObjectNode) request.get("Item"));
       case "DeleteItem" -> table(s(request.at("/Key/pk"))).remove(s(request.at("/Key/sk")));
+      case "UpdateItem" -> { // only the guardrails' counter: ADD #n :one (its condition always holds in priming)
+        ObjectNode key = (ObjectNode) request.get("Key");
+        ObjectNode item = table(s(key.get("pk"))).computeIfAbsent(s(key.get("sk")), k -> key.deepCopy());
+        long n = item.has("n") ? Long.parseLong(item.at("/n/N").asText()) : 0;
+        item.putObject("n").put("N", Long.toString(n + 1));
+      }
       case "Query" -> query(request, out);
       case "BatchGetItem" -> {
         ObjectNode responses = out.putObject("Responses");

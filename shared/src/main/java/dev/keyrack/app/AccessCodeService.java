@@ -10,6 +10,7 @@ import dev.keyrack.domain.Device;
 import dev.keyrack.domain.DeviceOperation;
 import dev.keyrack.domain.Event;
 import dev.keyrack.domain.Fire;
+import dev.keyrack.domain.Guardrails;
 import dev.keyrack.domain.Ids;
 import dev.keyrack.domain.PendingMutation;
 import dev.keyrack.domain.PinRules;
@@ -52,6 +53,12 @@ public final class AccessCodeService {
 
   public AccessCodeService(Store store, JobQueue queue, Scheduler scheduler, BackupPools pools, Clock clock, Ids ids,
                            RandomGenerator pinRandom) {
+    this(store, queue, scheduler, pools, clock, ids, pinRandom, Guardrails.DEFAULT);
+  }
+
+  public AccessCodeService(Store store, JobQueue queue, Scheduler scheduler, BackupPools pools, Clock clock, Ids ids,
+                           RandomGenerator pinRandom, Guardrails guardrails) {
+    this.guardrails = guardrails;
     this.store = store;
     this.queue = queue;
     this.scheduler = scheduler;
@@ -64,6 +71,13 @@ public final class AccessCodeService {
   public AccessCodeService(Store store, JobQueue queue, Scheduler scheduler, BackupPools pools, Clock clock) {
     this(store, queue, scheduler, pools, clock, Ids.shared(), new SecureRandom());
   }
+
+  public AccessCodeService(Store store, JobQueue queue, Scheduler scheduler, BackupPools pools, Clock clock,
+                           Guardrails guardrails) {
+    this(store, queue, scheduler, pools, clock, Ids.shared(), new SecureRandom(), guardrails);
+  }
+
+  private final Guardrails guardrails;
 
   public BackupPools pools() {
     return pools;
@@ -113,10 +127,8 @@ public final class AccessCodeService {
           brand.manufacturerDisplayName() + " locks do not support backup access code pools.");
     }
     Store.Slots slots = store.slots(workspaceId, device.deviceId());
-    if (slots.used() >= brand.usableSlots()) {
-      throw new ApiError(409, "no_space_for_access_code_on_device",
-          "The device holds at most " + brand.usableSlots() + " access codes; delete one first.");
-    }
+    if (slots.used() >= brand.usableSlots()) throw noSpace(brand);
+    if (slots.createdLastMinute() >= guardrails.createsPerMinute()) throw tooMany("created", guardrails.createsPerMinute());
     String pin = r.code();
     if (pin != null) {
       PinRules.violation(brand, pin).ifPresent(v -> { throw ApiError.invalidField("code", v); });
@@ -142,10 +154,16 @@ public final class AccessCodeService {
     try {
       // The pool is turned on in the same write as the code: nothing after this write may fail the request.
       store.create(code, List.of(Event.forCode(ids, "access_code.created", code, device.connectedAccountId(), now, null)),
-          usePool);
+          usePool, new Store.Limits(brand.usableSlots(), guardrails.createsPerMinute()));
     } catch (Conflict.DuplicatePin e) {
       scheduler.cancelAll(id);
       throw duplicate();
+    } catch (Conflict.NoSpace e) {
+      scheduler.cancelAll(id);
+      throw noSpace(brand);
+    } catch (Conflict.TooManyCreates e) {
+      scheduler.cancelAll(id);
+      throw tooMany("created", guardrails.createsPerMinute());
     }
     if (plan.programNow()) enqueue(new DeviceOperation(DeviceOperation.Kind.SET, workspaceId, device.deviceId(), id, code.version()));
     if (usePool) pools.fillQuietly(device); // a failure is logged; the next create with the pool or a pull fills it
@@ -259,6 +277,7 @@ public final class AccessCodeService {
     }
     // Noted before it is stored: if this function stops between storing and sending, the frequent
     // sweep finds the code by the note (it reads new codes and noted ones, not every code).
+    admit(workspaceId, device, "update", guardrails.updatesPerMinute(), "updated", now);
     if (op != null) store.noteSending(workspaceId, next.accessCodeId(), now);
     try {
       List<Event> events = List.of(Event.forCode(ids, "access_code.changed", next, device.connectedAccountId(), now, null));
@@ -289,6 +308,7 @@ public final class AccessCodeService {
     AccessCode current = get(workspaceId, accessCodeId);
     Device device = device(workspaceId, current.deviceId());
     Instant now = Clocks.now(clock);
+    admit(workspaceId, device, "delete", guardrails.deletesPerMinute(), "deleted", now);
     if (current.status() == CodeStatus.removing) {
       // A repeated delete sends the removal again: a client retrying after an error heals a send that
       // failed the first time (the queue drops a copy within its deduplication window; removal is idempotent).
@@ -329,6 +349,21 @@ public final class AccessCodeService {
     Map<String, Object> m = new java.util.HashMap<>();
     m.put(k, v);
     return m;
+  }
+
+  private void admit(UUID workspaceId, Device device, String operation, int perMinute, String done, Instant now) {
+    if (!store.admit(workspaceId, device.deviceId(), operation, perMinute, now)) throw tooMany(done, perMinute);
+  }
+
+  private static ApiError noSpace(BrandProfile brand) {
+    return new ApiError(409, "no_space_for_access_code_on_device",
+        "The device holds at most " + brand.usableSlots() + " access codes; delete one first.");
+  }
+
+  /** Over a guardrail (CONTRACT.md): 429, and when to try again. */
+  private static ApiError tooMany(String done, int perMinute) {
+    return new ApiError(429, "too_many_requests", "At most " + perMinute + " access codes can be " + done
+        + " on one device per minute; try again in a minute.");
   }
 
   private static ApiError duplicate() {

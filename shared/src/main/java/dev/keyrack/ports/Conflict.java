@@ -13,6 +13,20 @@ public sealed class Conflict extends RuntimeException {
     }
   }
 
+  /** The device's slots are all taken. */
+  public static final class NoSpace extends Conflict {
+    public NoSpace() {
+      super("the device has no free slot for another access code");
+    }
+  }
+
+  /** Too many codes of the device were created in the last minute. */
+  public static final class TooManyCreates extends Conflict {
+    public TooManyCreates() {
+      super("too many access codes were created on this device in the last minute");
+    }
+  }
+
   /** The item changed (or vanished) since it was read. */
   public static final class StaleVersion extends Conflict {
     public StaleVersion() {

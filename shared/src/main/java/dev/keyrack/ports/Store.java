@@ -43,9 +43,12 @@ public interface Store {
    * What a new code on a device needs to know of the device's codes, without reading them: how
    * many there are (each holds a slot) and whether a PIN is taken.
    */
-  record Slots(int used, java.util.function.Predicate<String> pinTaken) {}
+  record Slots(int used, java.util.function.Predicate<String> pinTaken, int createdLastMinute) {}
 
-  /** The device's slots in use and its PINs, from its PIN claims (read consistently). */
+  /**
+   * The device's slots in use, its PINs, and how many of its codes were created (not made by a
+   * backup pool) in the last minute, from its PIN claims (read consistently).
+   */
   Slots slots(UUID workspaceId, UUID deviceId);
 
   /**
@@ -89,14 +92,30 @@ public interface Store {
    * @throws Conflict.DuplicatePin if another code on the device holds the PIN
    */
   default void create(AccessCode code, List<Event> events) {
-    create(code, events, false);
+    create(code, events, false, Limits.NONE);
+  }
+
+  /**
+   * What a new code may not take its device beyond, checked after it is stored (so that creates
+   * racing each other cannot pass together what each would pass alone): the codes holding a slot,
+   * and the codes created in the last minute.
+   */
+  record Limits(int slots, int createsPerMinute) {
+    public static final Limits NONE = new Limits(Integer.MAX_VALUE, Integer.MAX_VALUE);
   }
 
   /**
    * {@link #create}, and when {@code enableBackupPool} also turns the device's backup pool on, in
    * the same write (a create with {@code use_backup_access_code_pool} is stored whole or not at all).
+   * Once stored, the code is withdrawn again if its device's codes then exceed {@code limits}: a
+   * create that sees the device over a limit withdraws itself, so those that stay never exceed it.
+   *
+   * @throws Conflict.DuplicatePin if another code on the device holds the PIN
+   * @throws Conflict.NoSpace if the device's codes would exceed {@code limits.slots()}
+   * @throws Conflict.TooManyCreates if more than {@code limits.createsPerMinute()} codes of the
+   *     device would be created in the last minute
    */
-  void create(AccessCode code, List<Event> events, boolean enableBackupPool);
+  void create(AccessCode code, List<Event> events, boolean enableBackupPool, Limits limits);
 
   /**
    * Replaces a code whose stored version is {@code code.version() - 1}, with its events; moves the
@@ -114,6 +133,14 @@ public interface Store {
   void updateAll(List<Change> changes, List<Event> events);
 
   record Change(AccessCode previous, AccessCode next) {}
+
+  /**
+   * Counts one {@code operation} (a name such as "update") on the device in the minute of {@code
+   * now}, if fewer than {@code perMinute} were counted in that minute: one conditional write.
+   *
+   * @return false, counting nothing, when the minute's count has reached {@code perMinute}
+   */
+  boolean admit(UUID workspaceId, UUID deviceId, String operation, int perMinute, java.time.Instant now);
 
   /** Whether the device's backup access code pool is on (it stays on once turned on). */
   boolean backupPoolEnabled(UUID workspaceId, UUID deviceId);

@@ -245,11 +245,12 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
   }
 
   /**
-   * The api's create: key and device reads, the device's codes, the PIN claim, the code (carrying
-   * its event), the claim read back (consistent), the event item; no action attempt is stored.
+   * The api's create: key and device reads, the device's PIN claims, the PIN claim, the code
+   * (carrying its event), the device's claims read again (consistent: its own claim back, and the
+   * slot and per-minute limits), the event item; no action attempt is stored.
    */
   private static Cost create(int schedules) {
-    return cost(3, 3.0, "ApiGateway.Request", 1, "Lambda.api", 1, "DynamoDb.GetItem", 3, "DynamoDb.Query", 1,
+    return cost(3, 3.0, "ApiGateway.Request", 1, "Lambda.api", 1, "DynamoDb.GetItem", 2, "DynamoDb.Query", 2,
         "DynamoDb.PutItem", 3, "Scheduler.CreateSchedule", schedules);
   }
 
@@ -280,9 +281,9 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
         "DynamoDb.PutItem", 1, "Scheduler.CreateSchedule", 1));
     // BackupPools.pull finding no programmed backup: the same reads and fill's query, no write (a 409).
     m.put(Extra.backup_pool_empty, cost(0, 4.0, "DynamoDb.GetItem", 3, "DynamoDb.Query", 2));
-    // BackupPools.fill, per backup made: its PIN claim, the code, the claim read back (consistent), its SET
-    // enqueued, the worker's set.
-    m.put(Extra.backup_fill, cost(2, 1.0, "DynamoDb.PutItem", 2, "DynamoDb.GetItem", 1, "Sqs.SendMessage", 1).plus(WORKER_SET));
+    // BackupPools.fill, per backup made: its PIN claim, the code, the device's claims read back (consistent), its
+    // SET enqueued, the worker's set.
+    m.put(Extra.backup_fill, cost(2, 1.0, "DynamoDb.PutItem", 2, "DynamoDb.Query", 1, "Sqs.SendMessage", 1).plus(WORKER_SET));
     // A pulled backup leaves at the original's ends_at: a removal fire (writes nothing) and the worker's removal.
     m.put(Extra.backup_remove, FIRE_AND_ENQUEUE.plus(WORKER_REMOVE));
     // ProgrammingService.fire dropping a fire (code deleted, or a duplicate): the two reads only.

@@ -234,6 +234,11 @@ abstract class AbstractDynamoStoreTest {
    */
   private List<Object> createAllAtOnce(List<AccessCode> codes, java.util.function.Function<AccessCode, List<Event>> eventsOf)
       throws Exception {
+    return createAllAtOnce(codes, eventsOf, dev.keyrack.ports.Store.Limits.NONE);
+  }
+
+  private List<Object> createAllAtOnce(List<AccessCode> codes, java.util.function.Function<AccessCode, List<Event>> eventsOf,
+                                       dev.keyrack.ports.Store.Limits limits) throws Exception {
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(codes.size());
     List<Object> outcomes = new ArrayList<>();
     try {
@@ -243,7 +248,7 @@ abstract class AbstractDynamoStoreTest {
         futures.add(pool.submit(() -> {
           go.await();
           try {
-            store.create(c, eventsOf.apply(c));
+            store.create(c, eventsOf.apply(c), false, limits);
             return "created";
           } catch (RuntimeException e) {
             return e.getClass().getSimpleName();
@@ -269,6 +274,77 @@ abstract class AbstractDynamoStoreTest {
     assertThat(outcomes).filteredOn("created"::equals).hasSize(1);
     assertThat(store.accessCodes(w.workspaceId(), d.deviceId())).hasSize(1);
     assertThat(store.events(w.workspaceId(), all(100))).hasSize(1);
+  }
+
+  /**
+   * Creates racing for a device's last free slots never take it beyond its slots, though each
+   * alone found room before writing: a create that finds the device over after its write withdraws
+   * itself, code and claim, and writes no event.
+   */
+  @Test
+  void concurrentCreatesNeverTakeADeviceBeyondItsSlots() throws Exception {
+    Workspace w = workspace();
+    Device d = device(w);
+    store.create(code(d, "1001"), List.of());
+    store.create(code(d, "1002"), List.of());
+    List<AccessCode> codes = new ArrayList<>();
+    for (int i = 0; i < 10; i++) codes.add(code(d, String.valueOf(2000 + i)));
+    List<Object> outcomes = createAllAtOnce(codes, c -> List.of(event(c, "access_code.created")),
+        new dev.keyrack.ports.Store.Limits(5, Integer.MAX_VALUE));
+    assertThat(outcomes).isSubsetOf("created", "NoSpace");
+    long created = outcomes.stream().filter("created"::equals).count();
+    assertThat(created).as("at most the free slots; racers that all see the device over may all withdraw").isBetween(0L, 3L);
+    assertThat(store.accessCodes(w.workspaceId(), d.deviceId())).hasSize(2 + (int) created);
+    assertThat(store.slots(w.workspaceId(), d.deviceId()).used()).isEqualTo(2 + (int) created);
+    assertThat(store.events(w.workspaceId(), all(100))).hasSize((int) created);
+  }
+
+  /** The same code with a time-ordered id made at {@code at}, as the api makes them. */
+  private static AccessCode madeAt(AccessCode c, Instant at) {
+    return new AccessCode(new Ids().timeOrdered(at), c.workspaceId(), c.deviceId(), c.name(), c.code(), c.commonCodeKey(),
+        c.type(), c.status(), c.startsAt(), c.endsAt(), at, c.errors(), c.warnings(), c.pendingMutations(),
+        c.scheduledOnDevice(), c.externalModificationAllowed(), c.oneTimeUse(), c.offlineAccessCode(),
+        c.preferNativeScheduling(), c.onLock(), c.version(), c.backupRole(), c.pulledBackupAccessCodeId());
+  }
+
+  /**
+   * A device takes so many creates a minute (the store's clock is T0 + 60 s): codes created before
+   * that minute and backup codes (made by a pool, not asked for) do not count; one over the limit
+   * is refused and leaves nothing behind.
+   */
+  @Test
+  void createsOfTheLastMinuteAreLimitedAndBackupCodesAreNotCounted() {
+    Workspace w = workspace();
+    Device d = device(w);
+    var limits = new dev.keyrack.ports.Store.Limits(Integer.MAX_VALUE, 2);
+    store.create(madeAt(code(d, "3001"), T0.minusSeconds(5)), List.of(), false, limits); // over a minute ago
+    store.create(madeAt(code(d, "3002"), T0.plusSeconds(30)).withBackup(AccessCode.BackupRole.READY, null), List.of(), false,
+        limits);
+    store.create(madeAt(code(d, "3003"), T0.plusSeconds(30)), List.of(), false, limits);
+    store.create(madeAt(code(d, "3004"), T0.plusSeconds(40)), List.of(), false, limits);
+    assertThat(store.slots(w.workspaceId(), d.deviceId()).createdLastMinute()).isEqualTo(2);
+    AccessCode over = madeAt(code(d, "3005"), T0.plusSeconds(50));
+    List<String> before = sortKeys(w.workspaceId());
+
+    assertThatThrownBy(() -> store.create(over, List.of(event(over, "access_code.created")), false, limits))
+        .isInstanceOf(Conflict.TooManyCreates.class);
+    assertThat(sortKeys(w.workspaceId())).as("nothing of the refused code is left").isEqualTo(before);
+    assertThat(store.accessCodes(w.workspaceId(), d.deviceId())).hasSize(4);
+  }
+
+  /** The guardrails' counter: so many a minute per device and operation, counted again the next minute. */
+  @Test
+  void admitCountsUpToTheLimitPerDeviceOperationAndMinute() {
+    Workspace w = workspace();
+    Device d = device(w), other = device(w);
+    Instant minute = Instant.parse("2026-12-01T10:00:00Z");
+    for (int i = 0; i < 3; i++) assertThat(store.admit(w.workspaceId(), d.deviceId(), "update", 3, minute.plusSeconds(i))).isTrue();
+    assertThat(store.admit(w.workspaceId(), d.deviceId(), "update", 3, minute.plusSeconds(59))).isFalse();
+    assertThat(store.admit(w.workspaceId(), d.deviceId(), "delete", 3, minute.plusSeconds(59))).isTrue();
+    assertThat(store.admit(w.workspaceId(), other.deviceId(), "update", 3, minute.plusSeconds(59))).isTrue();
+    assertThat(store.admit(w.workspaceId(), d.deviceId(), "update", 3, minute.plusSeconds(60))).isTrue();
+    assertThat(items(w.workspaceId())).filteredOn(i -> i.get("sk").s().startsWith("RATE#"))
+        .allSatisfy(i -> assertThat(i).containsKey("expires_at"));
   }
 
   /** Concurrent creates of a PIN whose last holder was deleted: its claim is taken over once. */

@@ -228,12 +228,14 @@ public final class DynamoStore implements Store {
   /** The device's claims, read consistently: sort key to the code it names. */
   private Map<String, String> claimsOf(UUID workspaceId, UUID deviceId) {
     Map<String, String> claims = new java.util.LinkedHashMap<>();
-    for (Map<String, AttributeValue> c : queryAll(QueryRequest.builder().tableName(table).consistentRead(true)
-        .keyConditionExpression("pk = :pk AND begins_with(sk, :p)")
-        .expressionAttributeValues(Map.of(":pk", s(ws(workspaceId)), ":p", s("PIN#" + deviceId + "#"))))) {
-      claims.put(c.get(SK).s(), c.get("access_code_id").s());
-    }
+    for (Map<String, AttributeValue> c : claimItems(workspaceId, deviceId)) claims.put(c.get(SK).s(), c.get("access_code_id").s());
     return claims;
+  }
+
+  private List<Map<String, AttributeValue>> claimItems(UUID workspaceId, UUID deviceId) {
+    return queryAll(QueryRequest.builder().tableName(table).consistentRead(true)
+        .keyConditionExpression("pk = :pk AND begins_with(sk, :p)")
+        .expressionAttributeValues(Map.of(":pk", s(ws(workspaceId)), ":p", s("PIN#" + deviceId + "#"))));
   }
 
   /**
@@ -242,9 +244,27 @@ public final class DynamoStore implements Store {
    */
   @Override
   public Slots slots(UUID workspaceId, UUID deviceId) {
-    Map<String, String> claims = claimsOf(workspaceId, deviceId);
-    int used = new java.util.HashSet<>(claims.values()).size();
-    return new Slots(used, pin -> claims.containsKey(pinKey(workspaceId, deviceId, pin)));
+    List<Map<String, AttributeValue>> claims = claimItems(workspaceId, deviceId);
+    java.util.Set<String> keys = new java.util.HashSet<>();
+    claims.forEach(c -> keys.add(c.get(SK).s()));
+    Usage u = usage(claims);
+    return new Slots(u.holders(), pin -> keys.contains(pinKey(workspaceId, deviceId, pin)), u.createdLastMinute());
+  }
+
+  /** The codes a device's claims name, and how many of them were created (asked for, not made by a pool) in the last minute. */
+  private record Usage(int holders, int createdLastMinute) {}
+
+  private Usage usage(List<Map<String, AttributeValue>> claims) {
+    java.util.Set<String> holders = new java.util.HashSet<>(), recent = new java.util.HashSet<>();
+    Instant minuteAgo = clock.instant().minus(Duration.ofMinutes(1));
+    for (Map<String, AttributeValue> c : claims) {
+      String id = c.get("access_code_id").s();
+      holders.add(id);
+      Instant made = dev.keyrack.domain.Ids.timeOf(UUID.fromString(id)); // code ids are time-ordered
+      // a backup code is made by its pool, not asked for: it takes a slot but is no create of the caller's
+      if (made != null && made.isAfter(minuteAgo) && !c.containsKey(BACKUP)) recent.add(id);
+    }
+    return new Usage(holders.size(), recent.size());
   }
 
   /** The items of these codes, read consistently, 100 keys a call, unprocessed keys asked again. */
@@ -403,9 +423,15 @@ public final class DynamoStore implements Store {
     return Optional.of(UUID.fromString(r.item().get("access_code_id").s()));
   }
 
+  /** Marks the claim of a backup code (see {@link #checkAfterCreate}). */
+  private static final String BACKUP = "backup";
+
   private TransactWriteItem claimPin(AccessCode c) {
+    Map<String, AttributeValue> item = new HashMap<>(Map.of(PK, s(ws(c.workspaceId())), SK, s(pinKey(c)), "access_code_id",
+        s(c.accessCodeId().toString())));
+    if (c.isBackup()) item.put(BACKUP, AttributeValue.fromBool(true));
     return TransactWriteItem.builder().put(Put.builder().tableName(table)
-        .item(Map.of(PK, s(ws(c.workspaceId())), SK, s(pinKey(c)), "access_code_id", s(c.accessCodeId().toString())))
+        .item(item)
         .conditionExpression("attribute_not_exists(pk) OR access_code_id = :id")
         .expressionAttributeValues(Map.of(":id", s(c.accessCodeId().toString()))).build()).build();
   }
@@ -601,9 +627,9 @@ public final class DynamoStore implements Store {
   }
 
   @Override
-  public void create(AccessCode code, List<Event> events, boolean enableBackupPool) {
+  public void create(AccessCode code, List<Event> events, boolean enableBackupPool, Limits limits) {
     if (!enableBackupPool) {
-      createWithoutTransaction(code, events);
+      createWithoutTransaction(code, events, limits);
       return;
     }
     List<TransactWriteItem> items = new ArrayList<>();
@@ -614,6 +640,7 @@ public final class DynamoStore implements Store {
     if (enableBackupPool) items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(poolItem(code.workspaceId(),
         code.deviceId())).build()).build());
     write(items, pins);
+    checkAfterCreate(code, limits); // (the pool stays on: it is on for good once turned on)
     putEvents(events);
   }
 
@@ -628,7 +655,7 @@ public final class DynamoStore implements Store {
    * its code and before the read-back, in the moment another taker took its claim, leaves its
    * code holding a PIN it has no claim to; the sweeps withdraw it ({@link #pinHolder}, Reconciler).
    */
-  private void createWithoutTransaction(AccessCode code, List<Event> events) {
+  private void createWithoutTransaction(AccessCode code, List<Event> events, Limits limits) {
     Put claim = claimPin(code).put();
     claimOrTakeOver(claim);
     afterClaim.run();
@@ -637,13 +664,37 @@ public final class DynamoStore implements Store {
     } catch (ConditionalCheckFailedException e) {
       throw new Conflict.StaleVersion(); // a second create of the same code
     }
-    GetItemResponse back = ddb.getItem(b -> b.tableName(table).key(Map.of(PK, claim.item().get(PK), SK, claim.item().get(SK)))
-        .consistentRead(true));
-    if (!back.hasItem() || !code.accessCodeId().toString().equals(back.item().get("access_code_id").s())) {
+    checkAfterCreate(code, limits);
+    putEvents(events);
+  }
+
+  /**
+   * A new code's check once its claim and code are stored, in one consistent read of its device's
+   * claims (the same read units as reading its own claim back, for a device of up to about 60
+   * codes): that the claim is still its own (see {@link #createWithoutTransaction}), and that the
+   * device is within {@code limits}. A code that finds the device over a limit withdraws itself
+   * (its code, then its claim): of creates that race, the last to store sees all the others, so
+   * those that stay never exceed a limit (at worst all of them withdraw, and their callers retry).
+   */
+  private void checkAfterCreate(AccessCode code, Limits limits) {
+    List<Map<String, AttributeValue>> claims = claimItems(code.workspaceId(), code.deviceId());
+    String mine = code.accessCodeId().toString(), myKey = pinKey(code);
+    if (claims.stream().noneMatch(c -> c.get(SK).s().equals(myKey) && c.get("access_code_id").s().equals(mine))) {
       ddb.deleteItem(b -> b.tableName(table).key(Map.of(PK, s(ws(code.workspaceId())), SK, s("CODE#" + code.accessCodeId()))));
       throw new Conflict.DuplicatePin();
     }
-    putEvents(events);
+    Usage u = usage(claims);
+    RuntimeException over = u.holders() > limits.slots() ? new Conflict.NoSpace()
+        : u.createdLastMinute() > limits.createsPerMinute() ? new Conflict.TooManyCreates() : null;
+    if (over == null) return;
+    ddb.deleteItem(b -> b.tableName(table).key(Map.of(PK, s(ws(code.workspaceId())), SK, s("CODE#" + code.accessCodeId()))));
+    try {
+      writeOne(releasePin(code), false);
+    } catch (RuntimeException e) {
+      // left behind, the claim names a code that does not exist: the next create of the PIN takes it over
+      LOG.warn("the claim of withdrawn access code {} was not released: {}", code.accessCodeId(), e.getClass().getSimpleName());
+    }
+    throw over;
   }
 
   /**
@@ -751,6 +802,26 @@ public final class DynamoStore implements Store {
     repairBeforeReplacing(changes.stream().map(Change::previous).toList());
     write(items, pins);
     putEvents(events);
+  }
+
+  /**
+   * A counter item per device, operation and minute ({@code RATE#<device>#<op>#<minute>}), added
+   * to on condition that it is below the limit; it expires by TTL a few minutes later.
+   */
+  @Override
+  public boolean admit(UUID workspaceId, UUID deviceId, String operation, int perMinute, Instant now) {
+    long minute = now.getEpochSecond() / 60;
+    try {
+      ddb.updateItem(b -> b.tableName(table)
+          .key(Map.of(PK, s(ws(workspaceId)), SK, s("RATE#" + deviceId + "#" + operation + "#" + minute)))
+          .updateExpression("ADD #n :one SET #exp = :exp")
+          .conditionExpression("attribute_not_exists(#n) OR #n < :limit")
+          .expressionAttributeNames(Map.of("#n", "n", "#exp", EXPIRES))
+          .expressionAttributeValues(Map.of(":one", n(1), ":limit", n(perMinute), ":exp", n((minute + 5) * 60))));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    }
   }
 
   /** Eventually consistent: a pool once on stays on. */

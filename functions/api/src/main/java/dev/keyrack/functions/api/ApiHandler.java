@@ -62,7 +62,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
   private static Services services(AwsWiring aws) {
     Clock clock = aws.clock();
     var store = aws.store();
-    return new Services(new AccessCodeService(store, aws.jobQueue(), aws.scheduler(), aws.backupPools(), clock), store, clock,
+    return new Services(new AccessCodeService(store, aws.jobQueue(), aws.scheduler(), aws.backupPools(), clock, aws.guardrails()), store, clock,
         aws.telemetry(), aws.sandboxProvider());
   }
 

@@ -97,7 +97,7 @@ public final class ProgrammerHandler implements RequestHandler<Map<String, Objec
     java.time.Instant now = java.time.Instant.now();
     var code = Priming.code(lock.workspaceId(), lock.deviceId(), dev.keyrack.domain.CodeType.time_bound,
         dev.keyrack.domain.CodeStatus.unset, now.plus(java.time.Duration.ofMinutes(30)), now.plus(java.time.Duration.ofDays(2)));
-    store.create(code, List.of(), false);
+    store.create(code, List.of());
     ProgrammerHandler primed = new ProgrammerHandler(standIn);
     int enqueued = 0;
     for (String transition : List.of("PROGRAM", "REMOVE")) {

@@ -111,7 +111,7 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
       var lock = Priming.seedLock(store, "priming-" + i);
       var code = Priming.code(lock.workspaceId(), lock.deviceId(), dev.keyrack.domain.CodeType.ongoing,
           dev.keyrack.domain.CodeStatus.setting, null, null);
-      store.create(code, List.of(), false);
+      store.create(code, List.of());
       SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
       m.setMessageId("snapstart-priming-job-" + i);
       m.setReceiptHandle("snapstart-priming-job-" + i);
