@@ -250,9 +250,18 @@ class ReconcilerTest {
     return sent.stream().filter(op -> op.accessCodeId().equals(c.accessCodeId())).map(dev.keyrack.domain.DeviceOperation::kind).toList();
   }
 
+  /** Cleans up a test's code; the worker may be removing it meanwhile (a sweep sent its removal): read again then. */
   private static void deleteIfStored(AccessCode c) {
-    AccessCode now = s.code(c.accessCodeId());
-    if (now != null) s.store.delete(now, List.of());
+    for (int attempt = 1; ; attempt++) {
+      AccessCode now = s.code(c.accessCodeId());
+      if (now == null) return;
+      try {
+        s.store.delete(now, List.of());
+        return;
+      } catch (dev.keyrack.ports.Conflict.StaleVersion changedMeanwhile) {
+        if (attempt == 10) throw changedMeanwhile;
+      }
+    }
   }
 
   /**

@@ -2,9 +2,9 @@ package dev.keyrack.domain;
 
 /**
  * How many API operations one device takes per minute (CONTRACT.md, Guardrails): over a limit the
- * API answers 429. Creates are counted from the device's PIN claims (code ids are time-ordered, so
- * a claim says when its code was created: no write of its own); updates and deletes by a counter
- * per device and minute (one write unit per call).
+ * API answers 429. Creates are counted from the device's PIN claims (each carries its code's
+ * creation time: no write of its own); updates and deletes by a counter per device and minute (one
+ * write unit per call).
  */
 public record Guardrails(int createsPerMinute, int updatesPerMinute, int deletesPerMinute) {
   public static final Guardrails DEFAULT = new Guardrails(10, 10, 20);

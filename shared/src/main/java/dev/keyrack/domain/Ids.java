@@ -60,12 +60,6 @@ public final class Ids {
     return fromBytes(b);
   }
 
-  /** The moment a {@link #timeOrdered} id was made at (to the millisecond), or null for another kind of id. */
-  public static Instant timeOf(UUID id) {
-    if (id.version() != 7) return null;
-    return Instant.ofEpochMilli(id.getMostSignificantBits() >>> 16);
-  }
-
   private static UUID fromBytes(byte[] b) {
     long hi = 0, lo = 0;
     for (int i = 0; i < 8; i++) hi = (hi << 8) | (b[i] & 0xff);

@@ -256,13 +256,15 @@ public final class DynamoStore implements Store {
 
   private Usage usage(List<Map<String, AttributeValue>> claims) {
     java.util.Set<String> holders = new java.util.HashSet<>(), recent = new java.util.HashSet<>();
-    Instant minuteAgo = clock.instant().minus(Duration.ofMinutes(1));
+    long now = clock.instant().toEpochMilli(), minuteAgo = now - 60_000;
     for (Map<String, AttributeValue> c : claims) {
       String id = c.get("access_code_id").s();
       holders.add(id);
-      Instant made = dev.keyrack.domain.Ids.timeOf(UUID.fromString(id)); // code ids are time-ordered
       // a backup code is made by its pool, not asked for: it takes a slot but is no create of the caller's
-      if (made != null && made.isAfter(minuteAgo) && !c.containsKey(BACKUP)) recent.add(id);
+      if (c.containsKey(CREATED) && !c.containsKey(BACKUP)) {
+        long made = Long.parseLong(c.get(CREATED).n());
+        if (made > minuteAgo && made <= now + 60_000) recent.add(id); // (a clock a little ahead still counts)
+      }
     }
     return new Usage(holders.size(), recent.size());
   }
@@ -423,13 +425,14 @@ public final class DynamoStore implements Store {
     return Optional.of(UUID.fromString(r.item().get("access_code_id").s()));
   }
 
-  /** Marks the claim of a backup code (see {@link #checkAfterCreate}). */
-  private static final String BACKUP = "backup";
+  /** Marks the claim of a backup code; and its code's creation time, in epoch milliseconds (see {@link #usage}). */
+  private static final String BACKUP = "backup", CREATED = "created_ms";
 
   private TransactWriteItem claimPin(AccessCode c) {
     Map<String, AttributeValue> item = new HashMap<>(Map.of(PK, s(ws(c.workspaceId())), SK, s(pinKey(c)), "access_code_id",
         s(c.accessCodeId().toString())));
     if (c.isBackup()) item.put(BACKUP, AttributeValue.fromBool(true));
+    if (c.createdAt() != null) item.put(CREATED, n(c.createdAt().toEpochMilli()));
     return TransactWriteItem.builder().put(Put.builder().tableName(table)
         .item(item)
         .conditionExpression("attribute_not_exists(pk) OR access_code_id = :id")
