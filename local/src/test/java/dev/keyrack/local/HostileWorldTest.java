@@ -225,6 +225,27 @@ class HostileWorldTest {
     assertThat(code(id).warnings()).isEmpty();
   }
 
+  /** CONTRACT.md: a code is unknown while its device is disconnected; set again once it is back. */
+  @Test
+  void aSetCodeIsUnknownWhileItsDeviceIsDisconnected() throws Exception {
+    Device d = lock("kwikset_lock");
+    UUID id = createOngoing(d, "5173");
+    await("set", () -> code(id).status() == CodeStatus.set);
+    ok("/devices/simulate/disconnect", "{\"device_id\":\"" + d.deviceId() + "\"}");
+    try {
+      assertThat(ok("/access_codes/get", "{\"access_code_id\":\"" + id + "\"}").at("/access_code/status").asText())
+          .isEqualTo("unknown");
+      assertThat(ok("/access_codes/list", "{\"device_id\":\"" + d.deviceId() + "\"}").path("access_codes"))
+          .filteredOn(c -> c.path("access_code_id").asText().equals(id.toString()))
+          .singleElement().satisfies(c -> assertThat(c.path("status").asText()).isEqualTo("unknown"));
+      assertThat(code(id).status()).as("as stored").isEqualTo(CodeStatus.set);
+    } finally {
+      ok("/devices/simulate/connect", "{\"device_id\":\"" + d.deviceId() + "\"}");
+    }
+    assertThat(ok("/access_codes/get", "{\"access_code_id\":\"" + id + "\"}").at("/access_code/status").asText())
+        .isEqualTo("set");
+  }
+
   @Test
   void sandboxSettingsAreValidated() throws Exception {
     Device d = lock("august_lock");

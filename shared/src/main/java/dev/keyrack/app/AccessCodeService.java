@@ -89,6 +89,16 @@ public final class AccessCodeService {
         && pools.available(workspaceId, deviceId, store.accessCodes(workspaceId, deviceId));
   }
 
+  /**
+   * Whether each device of the workspace asked about is online, read once per device (eventually
+   * consistent: a device that went offline a moment ago may still be shown online); a device that
+   * is gone counts as online (its codes show as stored).
+   */
+  public java.util.function.Predicate<UUID> deviceOnline(UUID workspaceId) {
+    Map<UUID, Boolean> online = new java.util.HashMap<>();
+    return id -> online.computeIfAbsent(id, d -> store.device(workspaceId, d).map(Device::online).orElse(true));
+  }
+
   public Device device(UUID workspaceId, UUID deviceId) {
     return store.device(workspaceId, deviceId).orElseThrow(ApiError::deviceNotFound);
   }

@@ -85,6 +85,16 @@ public record AccessCode(
     return windowEnded(now) && status != CodeStatus.removing ? withStatus(CodeStatus.removing) : this;
   }
 
+  /**
+   * {@link #shownAt}, on a device that may be disconnected: a code set on a device that is offline
+   * is shown {@code unknown} (CONTRACT.md): nobody can tell what the lock holds until it is back.
+   * What is still to be done (setting, removing) and a code not yet active (unset) show as they are.
+   */
+  public AccessCode shownAt(java.time.Instant now, boolean deviceOnline) {
+    AccessCode shown = shownAt(now);
+    return !deviceOnline && shown.status == CodeStatus.set ? shown.withStatus(CodeStatus.unknown) : shown;
+  }
+
   public AccessCode withBackup(BackupRole role, UUID pulledBackupId) {
     return new AccessCode(accessCodeId, workspaceId, deviceId, name, code, commonCodeKey, type, status, startsAt, endsAt,
         createdAt, errors, warnings, pendingMutations, scheduledOnDevice, externalModificationAllowed, oneTimeUse,

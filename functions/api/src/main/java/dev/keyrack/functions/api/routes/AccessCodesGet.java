@@ -33,7 +33,8 @@ public final class AccessCodesGet implements Route {
     } else {
       throw ApiError.invalid("Give access_code_id, or device_id together with code.");
     }
-    found = found.shownAt(req.services().clock().instant());
+    found = found.shownAt(req.services().clock().instant(),
+        req.services().accessCodes().deviceOnline(req.workspaceId()).test(found.deviceId()));
     ObjectNode body = Request.body();
     body.set("access_code", Wire.accessCode(found,
         req.services().accessCodes().backupAvailable(req.workspaceId(), found.deviceId())));

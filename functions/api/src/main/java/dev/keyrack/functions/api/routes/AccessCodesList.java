@@ -31,7 +31,9 @@ public final class AccessCodesList implements Route {
       throw ApiError.invalid("Give device_id or access_code_ids.");
     }
     java.time.Instant now = req.services().clock().instant();
-    Stream<AccessCode> codes = req.services().accessCodes().list(req.workspaceId(), deviceId).stream().map(c -> c.shownAt(now));
+    var online = req.services().accessCodes().deviceOnline(req.workspaceId());
+    Stream<AccessCode> codes = req.services().accessCodes().list(req.workspaceId(), deviceId).stream()
+        .map(c -> c.shownAt(now, online.test(c.deviceId())));
     if (ids != null) codes = codes.filter(c -> ids.contains(c.accessCodeId()));
     if (search != null) {
       String s = search.toLowerCase(Locale.ROOT);
