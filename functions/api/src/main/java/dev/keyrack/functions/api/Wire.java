@@ -222,15 +222,6 @@ public final class Wire {
     return n;
   }
 
-  /** Every list is answered in one page. */
-  public static ObjectNode singlePage() {
-    ObjectNode p = F.objectNode();
-    p.put("has_next_page", false);
-    p.putNull("next_page_cursor");
-    p.putNull("next_page_url");
-    return p;
-  }
-
   public static ArrayNode array(List<ObjectNode> items) {
     ArrayNode a = F.arrayNode();
     a.addAll(items);

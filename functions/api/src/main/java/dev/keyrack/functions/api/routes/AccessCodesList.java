@@ -3,6 +3,7 @@ package dev.keyrack.functions.api.routes;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keyrack.app.ApiError;
 import dev.keyrack.domain.AccessCode;
+import dev.keyrack.functions.api.Pages;
 import dev.keyrack.functions.api.Params;
 import dev.keyrack.functions.api.Request;
 import dev.keyrack.functions.api.Route;
@@ -13,8 +14,14 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-/** GET|POST /access_codes/list: by device_id or access_code_ids, with search and limit. */
+/**
+ * GET|POST /access_codes/list: by device_id or access_code_ids, with search; in pages of limit
+ * codes (OpenAPI's default 55000), oldest first.
+ */
 public final class AccessCodesList implements Route {
+  /** The OpenAPI document's default limit. */
+  public static final int DEFAULT_LIMIT = 55_000;
+
   @Override public String path() { return "/access_codes/list"; }
 
   @Override public Set<String> methods() { return Set.of("GET", "POST"); }
@@ -25,7 +32,7 @@ public final class AccessCodesList implements Route {
     UUID deviceId = p.uuid("device_id");
     List<UUID> ids = p.uuids("access_code_ids", 500);
     String search = p.string("search", 200);
-    Integer limit = p.integer("limit", 1, 10_000);
+    Pages pages = Pages.read(p, path(), req.workspaceId(), DEFAULT_LIMIT, 2, deviceId, ids, search);
     p.rejectUnknown();
     if (deviceId == null && ids == null) {
       throw ApiError.invalid("Give device_id or access_code_ids.");
@@ -40,12 +47,13 @@ public final class AccessCodesList implements Route {
       codes = codes.filter(c -> (c.name() != null && c.name().toLowerCase(Locale.ROOT).contains(s))
           || (c.code() != null && c.code().contains(s)));
     }
-    if (limit != null) codes = codes.limit(limit);
+    // The store's order: oldest first, then by id.
+    Pages.Page<AccessCode> page = pages.page(codes.toList(), c -> List.of(Pages.key(c.createdAt()), Pages.key(c.accessCodeId())));
     ObjectNode body = Request.body();
     java.util.Map<UUID, Boolean> available = new java.util.HashMap<>();
-    body.set("access_codes", Wire.array(codes.map(c -> Wire.accessCode(c, available.computeIfAbsent(c.deviceId(),
+    body.set("access_codes", Wire.array(page.items().stream().map(c -> Wire.accessCode(c, available.computeIfAbsent(c.deviceId(),
         d -> req.services().accessCodes().backupAvailable(req.workspaceId(), d)))).toList()));
-    body.set("pagination", Wire.singlePage());
+    body.set("pagination", page.pagination());
     return body;
   }
 }

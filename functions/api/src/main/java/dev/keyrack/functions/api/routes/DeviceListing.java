@@ -1,6 +1,7 @@
 package dev.keyrack.functions.api.routes;
 
 import dev.keyrack.domain.Device;
+import dev.keyrack.functions.api.Pages;
 import dev.keyrack.functions.api.Params;
 import dev.keyrack.functions.api.Request;
 import java.util.List;
@@ -8,7 +9,7 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-/** The filters /devices/list and /locks/list share. */
+/** The filters and pages /devices/list and /locks/list share. */
 final class DeviceListing {
   private DeviceListing() {}
 
@@ -19,7 +20,11 @@ final class DeviceListing {
     return dev.keyrack.functions.api.Wire.device(d, empty);
   }
 
-  static List<Device> list(Request req) {
+  /** The OpenAPI document's default limit. */
+  static final int DEFAULT_LIMIT = 500;
+
+  /** The page of the workspace's devices the request asks for, in the store's order (oldest first, then by name). */
+  static Pages.Page<Device> list(Request req, String list) {
     Params p = req.params();
     List<UUID> ids = p.uuids("device_ids", 500);
     String type = p.string("device_type", 100);
@@ -28,7 +33,7 @@ final class DeviceListing {
     UUID account = p.uuid("connected_account_id");
     List<UUID> accounts = p.uuids("connected_account_ids", 500);
     String search = p.string("search", 200);
-    Integer limit = p.integer("limit", 1, 10_000);
+    Pages pages = Pages.read(p, list, req.workspaceId(), DEFAULT_LIMIT, 3, ids, type, types, manufacturer, account, accounts, search);
     p.rejectUnknown();
     Stream<Device> s = req.services().store().devices(req.workspaceId()).stream();
     if (ids != null) s = s.filter(d -> ids.contains(d.deviceId()));
@@ -41,7 +46,6 @@ final class DeviceListing {
       String q = search.toLowerCase(Locale.ROOT);
       s = s.filter(d -> d.displayName().toLowerCase(Locale.ROOT).contains(q));
     }
-    if (limit != null) s = s.limit(limit);
-    return s.toList();
+    return pages.page(s.toList(), d -> List.of(Pages.key(d.createdAt()), d.displayName(), Pages.key(d.deviceId())));
   }
 }
