@@ -32,6 +32,7 @@ public final class AccessCodesList implements Route {
     UUID deviceId = p.uuid("device_id");
     List<UUID> ids = p.uuids("access_code_ids", 500);
     String search = p.string("search", 200);
+    if ("".equals(search)) throw ApiError.invalidField("search", "search must not be empty.");
     Pages pages = Pages.read(p, path(), req.workspaceId(), DEFAULT_LIMIT, 2, deviceId, ids, search);
     p.rejectUnknown();
     if (deviceId == null && ids == null) {
@@ -43,9 +44,10 @@ public final class AccessCodesList implements Route {
         .map(c -> c.shownAt(now, online.test(c.deviceId())));
     if (ids != null) codes = codes.filter(c -> ids.contains(c.accessCodeId()));
     if (search != null) {
+      // OpenAPI: "a partial match using name, code or access_code_id".
       String s = search.toLowerCase(Locale.ROOT);
       codes = codes.filter(c -> (c.name() != null && c.name().toLowerCase(Locale.ROOT).contains(s))
-          || (c.code() != null && c.code().contains(s)));
+          || (c.code() != null && c.code().contains(s)) || c.accessCodeId().toString().contains(s));
     }
     // The store's order: oldest first, then by id.
     Pages.Page<AccessCode> page = pages.page(codes.toList(), c -> List.of(Pages.key(c.createdAt()), Pages.key(c.accessCodeId())));

@@ -33,6 +33,7 @@ final class DeviceListing {
     UUID account = p.uuid("connected_account_id");
     List<UUID> accounts = p.uuids("connected_account_ids", 500);
     String search = p.string("search", 200);
+    if ("".equals(search)) throw dev.keyrack.app.ApiError.invalidField("search", "search must not be empty.");
     Pages pages = Pages.read(p, list, req.workspaceId(), DEFAULT_LIMIT, 3, ids, type, types, manufacturer, account, accounts, search);
     p.rejectUnknown();
     Stream<Device> s = req.services().store().devices(req.workspaceId()).stream();
@@ -43,8 +44,13 @@ final class DeviceListing {
     if (account != null) s = s.filter(d -> d.connectedAccountId().equals(account));
     if (accounts != null) s = s.filter(d -> accounts.contains(d.connectedAccountId()));
     if (search != null) {
+      // OpenAPI: "a partial match using device_id (full or partial UUID prefix, minimum 4 characters),
+      // connected_account_id, display_name, custom_metadata or location.location_name" (Keyrack's
+      // location name is the display name, and its custom_metadata is always empty).
       String q = search.toLowerCase(Locale.ROOT);
-      s = s.filter(d -> d.displayName().toLowerCase(Locale.ROOT).contains(q));
+      s = s.filter(d -> d.displayName().toLowerCase(Locale.ROOT).contains(q)
+          || (q.length() >= 4 && d.deviceId().toString().startsWith(q))
+          || d.connectedAccountId().toString().contains(q));
     }
     return pages.page(s.toList(), d -> List.of(Pages.key(d.createdAt()), d.displayName(), Pages.key(d.deviceId())));
   }
