@@ -98,14 +98,28 @@ public final class Wire {
     return n;
   }
 
+  /**
+   * A mutation's before or after values, with its times ({@code starts_at}, {@code ends_at}) as
+   * every other time: with milliseconds. A stored code's values come back from the store as text
+   * (Instant#toString, which leaves out zero milliseconds), so a {@code *_at} text is a time too.
+   */
   private static ObjectNode timesAsText(Map<String, Object> values) {
     ObjectNode o = F.objectNode();
     values.forEach((k, v) -> {
       if (v == null) o.putNull(k);
       else if (v instanceof Instant i) o.put(k, time(i));
+      else if (v instanceof String text && k.endsWith("_at") && instant(text) != null) o.put(k, time(instant(text)));
       else o.set(k, Json.MAPPER.valueToTree(v));
     });
     return o;
+  }
+
+  private static Instant instant(String text) {
+    try {
+      return java.time.OffsetDateTime.parse(text).toInstant();
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
   }
 
   public static ObjectNode device(Device d) {
