@@ -30,9 +30,13 @@ public final class TestStack {
   public static synchronized LocalStack get() {
     if (stack == null) {
       try {
-        // Fast retries so failure paths finish in seconds.
+        // Fast retries so failure paths finish in seconds. The per-device guardrails are lifted: this
+        // stack is shared by every test class that uses it, and together they make more codes on one
+        // seeded lock within a minute than one client may; GuardrailsTest checks the deployed limits
+        // on a stack of its own.
         stack = LocalStack.start(LocalStack.Options.defaults().withKeys(KEY_1, KEY_2)
-            .withParameters(java.util.Map.of("RetryBaseSeconds", "1", "RetryMaxSeconds", "2")));
+            .withParameters(java.util.Map.of("RetryBaseSeconds", "1", "RetryMaxSeconds", "2",
+                "DeviceCreatesPerMinute", "1000000", "DeviceUpdatesPerMinute", "1000000", "DeviceDeletesPerMinute", "1000000")));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
