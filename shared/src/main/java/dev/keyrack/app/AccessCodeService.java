@@ -136,15 +136,12 @@ public final class AccessCodeService {
       throw new ApiError(400, "backup_access_code_pool_not_supported",
           brand.manufacturerDisplayName() + " locks do not support backup access code pools.");
     }
+    String pin = r.code();
+    if (pin != null) PinRules.violation(brand, pin).ifPresent(v -> { throw ApiError.invalidField("code", v); });
     Store.Slots slots = store.slots(workspaceId, device.deviceId());
     if (slots.used() >= brand.usableSlots()) throw noSpace(brand);
     if (slots.createdLastMinute() >= guardrails.createsPerMinute()) throw tooMany("created", guardrails.createsPerMinute());
-    String pin = r.code();
-    if (pin != null) {
-      PinRules.violation(brand, pin).ifPresent(v -> { throw ApiError.invalidField("code", v); });
-    } else {
-      pin = generateUnique(brand, r.preferredCodeLength(), slots.pinTaken());
-    }
+    if (pin == null) pin = generateUnique(brand, r.preferredCodeLength(), slots.pinTaken());
     boolean preferNative = r.preferNativeScheduling() == null || r.preferNativeScheduling();
     // Time-ordered: the sweep of recently created codes (Reconciler, Scope.RECENT) reads them as a key range.
     UUID id = ids.timeOrdered(now);

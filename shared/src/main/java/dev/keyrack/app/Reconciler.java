@@ -132,7 +132,7 @@ public final class Reconciler {
       if (kind == DeviceOperation.Kind.SET && firstSet(c) && c.code() != null) {
         Optional<UUID> holder = store.pinHolder(c);
         if (holder.isEmpty() || !holder.get().equals(c.accessCodeId())) {
-          sent += withdraw(c, holder.orElse(null), device.get(), now);
+          sent += Math.max(0, withdraw(c, holder.orElse(null), device.get(), now));
           continue;
         }
       }
@@ -178,8 +178,9 @@ public final class Reconciler {
           Optional<Device> device = devices.computeIfAbsent(c.deviceId(), id -> store.device(workspaceId, id));
           if (device.isEmpty()) continue;
           handled.add(c.accessCodeId());
-          sent += withdraw(c, holder.get(), device.get(), now);
-          strayWithdrawn = true;
+          int removals = withdraw(c, holder.get(), device.get(), now);
+          if (removals >= 0) strayWithdrawn = true;
+          sent += Math.max(0, removals);
         }
         if (strayWithdrawn) sent += resendRefusedHolder(same, holder.get(), devices, now, handled);
       } catch (RuntimeException e) {
@@ -216,7 +217,10 @@ public final class Reconciler {
     return !c.onLock() && !c.scheduledOnDevice();
   }
 
-  /** Deletes a code whose PIN {@code holder} holds (null: nobody does), through its lock if it may be there. @return removals sent (0 or 1) */
+  /**
+   * Deletes a code whose PIN {@code holder} holds (null: nobody does), through its lock if it may be there.
+   * @return removals sent (0 or 1), or -1 when the code changed meanwhile and nothing was done
+   */
   private int withdraw(AccessCode c, UUID holder, Device device, Instant now) {
     try {
       DeviceOperation removal = Deletion.store(store, dev.keyrack.domain.Ids.shared(), c, device, now);
@@ -227,7 +231,7 @@ public final class Reconciler {
       return 1;
     } catch (dev.keyrack.ports.Conflict.StaleVersion e) {
       LOG.info("duplicate access code {} changed meanwhile; the next sweep looks again", c.accessCodeId());
-      return 0;
+      return -1;
     }
   }
 

@@ -299,6 +299,29 @@ abstract class AbstractDynamoStoreTest {
     assertThat(store.events(w.workspaceId(), all(100))).hasSize((int) created);
   }
 
+  /**
+   * A create that would turn the device's backup pool on and is refused after its write (the device
+   * is full) leaves the pool as it was: off if it was off, on if it was on.
+   */
+  @Test
+  void aRefusedCreateWithTheBackupPoolLeavesThePoolAsItWas() {
+    Workspace w = workspace();
+    Device off = device(w), on = device(w);
+    var full = new dev.keyrack.ports.Store.Limits(1, Integer.MAX_VALUE);
+    for (Device d : List.of(off, on)) store.create(code(d, "4001"), List.of());
+    store.enableBackupPool(w.workspaceId(), on.deviceId());
+
+    for (Device d : List.of(off, on)) {
+      AccessCode refused = code(d, "4002");
+      assertThatThrownBy(() -> store.create(refused, List.of(event(refused, "access_code.created")), true, full))
+          .isInstanceOf(Conflict.NoSpace.class);
+      assertThat(store.accessCode(w.workspaceId(), refused.accessCodeId())).isEmpty();
+    }
+    assertThat(store.backupPoolEnabled(w.workspaceId(), off.deviceId())).as("turned on by the refused create, then off").isFalse();
+    assertThat(store.backupPoolEnabled(w.workspaceId(), on.deviceId())).as("on before, still on").isTrue();
+    assertThat(store.events(w.workspaceId(), all(100))).isEmpty();
+  }
+
   /** The same code with a time-ordered id made at {@code at}, as the api makes them. */
   private static AccessCode madeAt(AccessCode c, Instant at) {
     return new AccessCode(new Ids().timeOrdered(at), c.workspaceId(), c.deviceId(), c.name(), c.code(), c.commonCodeKey(),

@@ -635,15 +635,20 @@ public final class DynamoStore implements Store {
       createWithoutTransaction(code, events, limits);
       return;
     }
+    // Whether the pool was on before, so that a create refused after its write turns it off again.
+    boolean poolWasOn = getDoc(ws(code.workspaceId()), "POOL#" + code.deviceId(), true).isPresent();
     List<TransactWriteItem> items = new ArrayList<>();
     items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(codeItem(code, events))
         .conditionExpression("attribute_not_exists(pk)").build()).build());
     List<Integer> pins = new ArrayList<>(List.of(items.size()));
     items.add(claimPin(code));
-    if (enableBackupPool) items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(poolItem(code.workspaceId(),
+    items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(poolItem(code.workspaceId(),
         code.deviceId())).build()).build());
     write(items, pins);
-    checkAfterCreate(code, limits); // (the pool stays on: it is on for good once turned on)
+    checkAfterCreate(code, limits, () -> {
+      // (another create turning the pool on in this same moment would see it off again: it turns it on at its next use)
+      if (!poolWasOn) ddb.deleteItem(b -> b.tableName(table).key(Map.of(PK, s(ws(code.workspaceId())), SK, s("POOL#" + code.deviceId()))));
+    });
     putEvents(events);
   }
 
@@ -667,37 +672,57 @@ public final class DynamoStore implements Store {
     } catch (ConditionalCheckFailedException e) {
       throw new Conflict.StaleVersion(); // a second create of the same code
     }
-    checkAfterCreate(code, limits);
+    checkAfterCreate(code, limits, () -> { });
     putEvents(events);
   }
 
   /**
    * A new code's check once its claim and code are stored, in one consistent read of its device's
-   * claims (the same read units as reading its own claim back, for a device of up to about 60
-   * codes): that the claim is still its own (see {@link #createWithoutTransaction}), and that the
-   * device is within {@code limits}. A code that finds the device over a limit withdraws itself
-   * (its code, then its claim): of creates that race, the last to store sees all the others, so
-   * those that stay never exceed a limit (at worst all of them withdraw, and their callers retry).
+   * claims (the same read units as reading its own claim back, for a device of up to about 20
+   * codes; a claim is some 180 bytes): that the claim is still its own (see {@link
+   * #createWithoutTransaction}), and that the device is within {@code limits}. A code that finds
+   * the device over a limit withdraws itself (its code, then its claim, then {@code undoAlso}): of
+   * creates that race, the last to store sees all the others, so those that stay never exceed a
+   * limit (at worst all of them withdraw, and their callers retry).
    */
-  private void checkAfterCreate(AccessCode code, Limits limits) {
+  private void checkAfterCreate(AccessCode code, Limits limits, Runnable undoAlso) {
     List<Map<String, AttributeValue>> claims = claimItems(code.workspaceId(), code.deviceId());
     String mine = code.accessCodeId().toString(), myKey = pinKey(code);
     if (claims.stream().noneMatch(c -> c.get(SK).s().equals(myKey) && c.get("access_code_id").s().equals(mine))) {
-      ddb.deleteItem(b -> b.tableName(table).key(Map.of(PK, s(ws(code.workspaceId())), SK, s("CODE#" + code.accessCodeId()))));
+      // (changed meanwhile, which only a worker setting it could do: left to the sweeps, which withdraw it through its lock)
+      withdrawNew(code);
       throw new Conflict.DuplicatePin();
     }
     Usage u = usage(claims);
     RuntimeException over = u.holders() > limits.slots() ? new Conflict.NoSpace()
         : u.createdLastMinute() > limits.createsPerMinute() ? new Conflict.TooManyCreates() : null;
     if (over == null) return;
-    ddb.deleteItem(b -> b.tableName(table).key(Map.of(PK, s(ws(code.workspaceId())), SK, s("CODE#" + code.accessCodeId()))));
+    if (!withdrawNew(code)) {
+      // A sweep or a fire sent it to its lock in this moment and the worker stored it as set: it
+      // stays (the lock had room for it), over the limit by itself.
+      LOG.warn("access code {} over its device's limits was set on its lock before it could be withdrawn; kept",
+          code.accessCodeId());
+      return;
+    }
     try {
       writeOne(releasePin(code), false);
     } catch (RuntimeException e) {
       // left behind, the claim names a code that does not exist: the next create of the PIN takes it over
       LOG.warn("the claim of withdrawn access code {} was not released: {}", code.accessCodeId(), e.getClass().getSimpleName());
     }
+    undoAlso.run();
     throw over;
+  }
+
+  /** Deletes a code just created, unless it changed since (a worker set it): @return whether it was deleted */
+  private boolean withdrawNew(AccessCode code) {
+    try {
+      ddb.deleteItem(b -> b.tableName(table).key(Map.of(PK, s(ws(code.workspaceId())), SK, s("CODE#" + code.accessCodeId())))
+          .conditionExpression("version = :v").expressionAttributeValues(Map.of(":v", n(code.version()))));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    }
   }
 
   /**

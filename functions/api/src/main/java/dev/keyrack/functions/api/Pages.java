@@ -32,8 +32,8 @@ import java.util.function.Function;
  * not signed: it only says where to start in the caller's own list.
  */
 public final class Pages {
-  /** The most {@code limit} may ask for. */
-  public static final int MAX_LIMIT = 10_000;
+  /** The most {@code limit} may ask for (the OpenAPI document's default for access codes, the largest). */
+  public static final int MAX_LIMIT = 55_000;
   private static final int MAX_CURSOR = 2_000;
 
   /** One page: its items and the {@code pagination} object to answer with. */
