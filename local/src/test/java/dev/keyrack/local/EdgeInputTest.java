@@ -28,6 +28,28 @@ class EdgeInputTest {
     assertThat(codesOnAugust()).isEqualTo(before);
   }
 
+  /** A lone surrogate in a name would be stored as '?': refused instead, on create and update. */
+  @Test
+  void aNameWithHalfASurrogatePairIsRefused() {
+    int before = codesOnAugust();
+    TestStack.Response r = TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
+        + "\",\"name\":\"Guest \\ud800\"}");
+    assertRefused(r, "lone high surrogate");
+    assertThat(r.body().at("/error/validation_errors/name/_errors/0").asText()).contains("Unicode");
+    assertThat(codesOnAugust()).isEqualTo(before);
+    TestStack.Response ok = TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
+        + "\",\"name\":\"Guest \\ud83d\\udd11\"}");
+    assertThat(ok.status()).as("a whole pair (an emoji) is fine: " + ok.body()).isEqualTo(200);
+    assertThat(ok.body().at("/access_code/name").asText()).isEqualTo("Guest \ud83d\udd11");
+    String id = ok.body().at("/access_code/access_code_id").asText();
+    assertRefused(TestStack.post("/access_codes/update", TestStack.KEY_1, "{\"access_code_id\":\"" + id
+        + "\",\"name\":\"\\udc00 trailing\"}"), "lone low surrogate on update");
+    // (cleanup: a 409 while the worker stores the code as set; retried)
+    TestStack.await("the code deleted", java.time.Duration.ofSeconds(20), () -> TestStack.post("/access_codes/delete",
+        TestStack.KEY_1, "{\"access_code_id\":\"" + id + "\"}").status() == 200);
+    TestStack.await("the code off the lock", java.time.Duration.ofSeconds(20), () -> codesOnAugust() == before);
+  }
+
   @Test
   void trailingContentAfterTheJsonBodyIsMalformed() {
     int before = codesOnAugust();

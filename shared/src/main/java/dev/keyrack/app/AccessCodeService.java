@@ -381,10 +381,27 @@ public final class AccessCodeService {
   private void validateName(BrandProfile brand, String name) {
     if (name == null) return;
     if (name.length() > MAX_NAME_LENGTH) throw ApiError.invalidField("name", "name must be at most " + MAX_NAME_LENGTH + " characters.");
+    if (!wellFormed(name)) {
+      // (stored as it is, a lone surrogate would come back as '?': refused rather than changed)
+      throw ApiError.invalidField("name", "name must be valid Unicode text (it has half of a surrogate pair).");
+    }
     if (name.length() < brand.nameMin()) {
       throw ApiError.invalidField("name", "name must be at least " + brand.nameMin() + " characters on a "
           + brand.manufacturerDisplayName() + " lock.");
     }
+  }
+
+  /** Whether every surrogate in the text is half of a pair. */
+  static boolean wellFormed(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static CodeType validateWindow(BrandProfile brand, Instant start, Instant end, Instant now, boolean newStart) {

@@ -109,6 +109,9 @@ public record BrandProfile(
   /** The name as the lock will show it: truncated to what the brand displays. */
   public String nameOnLock(String name) {
     if (name == null) return null;
-    return name.length() <= nameMax ? name : name.substring(0, nameMax);
+    if (name.length() <= nameMax) return name;
+    int end = nameMax;
+    if (Character.isHighSurrogate(name.charAt(end - 1))) end--; // never half of a character (an emoji is a pair)
+    return name.substring(0, end);
   }
 }
