@@ -210,10 +210,18 @@ class HostileWorldTest {
   @Test
   void anOfflineLockGetsItsCodeWhenItComesBack() throws Exception {
     Device d = lock("ttlock_lock");
+    clock.advance(java.time.Duration.ofMinutes(3));
+    java.time.Instant disconnected = clock.instant();
     ok("/devices/simulate/disconnect", "{\"device_id\":\"" + d.deviceId() + "\"}");
     JsonNode device = ok("/devices/get", "{\"device_id\":\"" + d.deviceId() + "\"}").path("device");
     assertThat(device.at("/properties/online").asBoolean()).isFalse();
     assertThat(device.path("errors").findValuesAsText("error_code")).contains("device_offline");
+    assertThat(java.time.Instant.parse(device.path("errors").get(0).path("created_at").asText()))
+        .as("the offline error dates from the disconnect, not from the device's creation").isEqualTo(disconnected);
+    clock.advance(java.time.Duration.ofMinutes(1));
+    ok("/devices/simulate/disconnect", "{\"device_id\":\"" + d.deviceId() + "\"}"); // still offline: the first moment stays
+    assertThat(java.time.Instant.parse(ok("/devices/get", "{\"device_id\":\"" + d.deviceId() + "\"}")
+        .at("/device/errors/0/created_at").asText())).isEqualTo(disconnected);
 
     UUID id = createOngoing(d, "918273");
     await("delay warning while offline", () -> codes(code(id), false).contains("delay_in_setting_on_device"));

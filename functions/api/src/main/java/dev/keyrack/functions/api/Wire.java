@@ -156,7 +156,7 @@ public final class Wire {
       e.put("error_code", "device_offline");
       e.put("message", "The device is offline.");
       e.put("is_device_error", true);
-      e.put("created_at", time(d.createdAt()));
+      e.put("created_at", time(d.offlineSince() != null ? d.offlineSince() : d.createdAt())); // (when not known: since it exists)
     }
     if (emptyBackupPool) {
       ObjectNode e = errors.addObject();

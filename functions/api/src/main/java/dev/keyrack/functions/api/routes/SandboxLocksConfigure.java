@@ -52,7 +52,7 @@ public final class SandboxLocksConfigure implements Route {
       }
       return n;
     });
-    if (online != null) req.services().store().putDevice(d.withOnline(online));
+    if (online != null) req.services().store().putDevice(d.withOnline(online, req.services().clock().instant()));
     LockMemory m = locks.memory(d.deviceId());
     ObjectNode body = Request.body();
     ObjectNode lock = body.putObject("sandbox_lock");

@@ -31,6 +31,6 @@ final class SandboxRoutes {
     p.rejectUnknown();
     Device d = sandboxDevice(req, id);
     locks(req).configure(d.deviceId(), m -> m.withOnline(online));
-    req.services().store().putDevice(d.withOnline(online));
+    req.services().store().putDevice(d.withOnline(online, req.services().clock().instant()));
   }
 }
