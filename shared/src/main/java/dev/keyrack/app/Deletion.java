@@ -7,14 +7,40 @@ import dev.keyrack.domain.DeviceOperation;
 import dev.keyrack.domain.Event;
 import dev.keyrack.domain.Ids;
 import dev.keyrack.domain.PendingMutation;
+import dev.keyrack.ports.JobQueue;
 import dev.keyrack.ports.Store;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The stored half of deleting a code, shared by the API's delete and the sweeps' withdrawal of a duplicate. */
+/**
+ * The stored half of deleting a code, shared by the API's delete and the withdrawal of a duplicate
+ * (by the sweeps and by a programming fire).
+ */
 final class Deletion {
+  private static final Logger LOG = LoggerFactory.getLogger(Deletion.class);
+
   private Deletion() {}
+
+  /**
+   * Withdraws a code left holding a PIN that {@code holder} holds by its claim (null: no code does),
+   * by a create that stopped before checking its claim: deletes it as the API's delete would and
+   * sends its removal if it may be on its lock (should the send fail, the removal is noted: the next
+   * frequent sweep sends it).
+   *
+   * @return whether a removal was sent
+   * @throws dev.keyrack.ports.Conflict.StaleVersion if the code changed meanwhile
+   */
+  static boolean withdraw(Store store, JobQueue queue, AccessCode c, UUID holder, Device device, Instant now) {
+    DeviceOperation removal = store(store, Ids.shared(), c, device, now);
+    LOG.warn("access code {} withdrawn: its PIN on device {} is held by {} (its create stopped before checking its claim)",
+        c.accessCodeId(), c.deviceId(), holder == null ? "no code (the code that took it is deleted)" : "access code " + holder);
+    if (removal != null) queue.enqueue(removal);
+    return removal != null;
+  }
 
   /**
    * Stores the deletion of {@code current} (not yet {@code removing}): a code that may be on its

@@ -99,10 +99,7 @@ public final class ProgrammingService {
       // began reads its claim (one read unit, for codes programmed soon after their create only).
       Optional<java.util.UUID> holder = store.pinHolder(c);
       if (holder.isEmpty() || !holder.get().equals(c.accessCodeId())) {
-        DeviceOperation removal = Deletion.store(store, Ids.shared(), c, device, now);
-        LOG.warn("access code {} withdrawn at its {} fire: its PIN on device {} is held by {} (its create stopped before"
-            + " checking its claim)", c.accessCodeId(), t, c.deviceId(), holder.map(h -> "access code " + h).orElse("no code"));
-        if (removal != null) queue.enqueue(removal); // if this fails, the removal is noted: the next frequent sweep sends it
+        Deletion.withdraw(store, queue, c, holder.orElse(null), device, now);
         return Outcome.WITHDRAWN;
       }
     }

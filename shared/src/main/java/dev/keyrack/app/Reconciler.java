@@ -223,12 +223,7 @@ public final class Reconciler {
    */
   private int withdraw(AccessCode c, UUID holder, Device device, Instant now) {
     try {
-      DeviceOperation removal = Deletion.store(store, dev.keyrack.domain.Ids.shared(), c, device, now);
-      LOG.warn("access code {} withdrawn: its PIN on device {} is held by {} (its create stopped before checking its claim)",
-          c.accessCodeId(), c.deviceId(), holder == null ? "no code (the code that took it is deleted)" : "access code " + holder);
-      if (removal == null) return 0;
-      queue.enqueue(removal); // if this fails, the removal is noted: the next frequent sweep sends it
-      return 1;
+      return Deletion.withdraw(store, queue, c, holder, device, now) ? 1 : 0;
     } catch (dev.keyrack.ports.Conflict.StaleVersion e) {
       LOG.info("duplicate access code {} changed meanwhile; the next sweep looks again", c.accessCodeId());
       return -1;

@@ -704,12 +704,7 @@ public final class DynamoStore implements Store {
           code.accessCodeId());
       return;
     }
-    try {
-      writeOne(releasePin(code), false);
-    } catch (RuntimeException e) {
-      // left behind, the claim names a code that does not exist: the next create of the PIN takes it over
-      LOG.warn("the claim of withdrawn access code {} was not released: {}", code.accessCodeId(), e.getClass().getSimpleName());
-    }
+    releaseClaim(code);
     undoAlso.run();
     throw over;
   }
@@ -874,19 +869,24 @@ public final class DynamoStore implements Store {
         .conditionExpression("version = :v").expressionAttributeValues(Map.of(":v", n(code.version())))
         .build()).build());
     write(items, List.of());
-    // Then the PIN claim goes, so a device's claims are its codes (codesOfDevice). A writer that
-    // stops in between leaves the claim behind, naming a deleted code: the next code to claim the
-    // PIN takes it over, and device listings skip it.
+    releaseClaim(code); // so a device's claims are its codes (codesOfDevice)
+    putEvents(events);
+  }
+
+  /**
+   * Releases the PIN claim of a code that is gone (deleted, or withdrawn by its create), if it still
+   * names the code. A writer that fails or stops here leaves the claim behind, naming a code that
+   * does not exist: the next code to claim the PIN takes it over, and device listings skip it.
+   */
+  private void releaseClaim(AccessCode code) {
     try {
       ddb.deleteItem(b -> b.tableName(table).key(Map.of(PK, s(ws(code.workspaceId())), SK, s(pinKey(code))))
           .conditionExpression("access_code_id = :id").expressionAttributeValues(Map.of(":id", s(code.accessCodeId().toString()))));
     } catch (ConditionalCheckFailedException e) {
       // another code holds the PIN now
     } catch (RuntimeException e) {
-      // the code is deleted; a claim left behind is taken over by the next code with the PIN
-      LOG.warn("could not release the PIN claim of deleted code {}: {}", code.accessCodeId(), e.getClass().getSimpleName());
+      LOG.warn("could not release the PIN claim of access code {}: {}", code.accessCodeId(), e.getClass().getSimpleName());
     }
-    putEvents(events);
   }
 
   // --- events (action attempts are not stored: see ActionAttempts) ----------------------------------------------------------------

@@ -51,6 +51,13 @@ public final class Params {
     return s;
   }
 
+  /** {@link #string}, refusing an empty one (a {@code minLength: 1} field). */
+  public String nonEmptyString(String field, int maxLength) {
+    String s = string(field, maxLength);
+    if ("".equals(s)) throw ApiError.invalidField(field, field + " must not be empty.");
+    return s;
+  }
+
   public String requiredString(String field, int maxLength) {
     String s = string(field, maxLength);
     if (s == null) throw ApiError.invalidField(field, field + " is required.");

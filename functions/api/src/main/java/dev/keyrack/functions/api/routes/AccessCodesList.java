@@ -31,8 +31,7 @@ public final class AccessCodesList implements Route {
     Params p = req.params();
     UUID deviceId = p.uuid("device_id");
     List<UUID> ids = p.uuids("access_code_ids", 500);
-    String search = p.string("search", 200);
-    if ("".equals(search)) throw ApiError.invalidField("search", "search must not be empty.");
+    String search = p.nonEmptyString("search", 200);
     Pages pages = Pages.read(p, path(), req.workspaceId(), DEFAULT_LIMIT, 2, deviceId, ids, search);
     p.rejectUnknown();
     if (deviceId == null && ids == null) {

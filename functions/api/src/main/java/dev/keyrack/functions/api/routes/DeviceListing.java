@@ -32,8 +32,7 @@ final class DeviceListing {
     String manufacturer = p.string("manufacturer", 100);
     UUID account = p.uuid("connected_account_id");
     List<UUID> accounts = p.uuids("connected_account_ids", 500);
-    String search = p.string("search", 200);
-    if ("".equals(search)) throw dev.keyrack.app.ApiError.invalidField("search", "search must not be empty.");
+    String search = p.nonEmptyString("search", 200);
     Pages pages = Pages.read(p, list, req.workspaceId(), DEFAULT_LIMIT, 3, ids, type, types, manufacturer, account, accounts, search);
     p.rejectUnknown();
     Stream<Device> s = req.services().store().devices(req.workspaceId()).stream();
