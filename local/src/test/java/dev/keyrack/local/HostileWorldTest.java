@@ -208,6 +208,55 @@ class HostileWorldTest {
   }
 
   @Test
+  void aCodeRefusedForWantOfASlotIsSetWhenAnotherCodeLeavesTheLockOldestFirst() throws Exception {
+    Device d = extraLock("schlage_lock", 1);
+    configure(d, "\"slot_limit\":1"); // the lock holds less than its brand says (codes set at the keypad, say)
+    UUID resident = createOngoing(d, "7101");
+    await("first code set", () -> code(resident).status() == CodeStatus.set);
+    UUID first = createOngoing(d, "7202");
+    await("first refused", () -> codes(code(first), true).contains("no_space_for_access_code_on_device"));
+    UUID second = createOngoing(d, "7303");
+    await("second refused", () -> codes(code(second), true).contains("no_space_for_access_code_on_device"));
+    assertThat(locks.memory(d.deviceId()).slots().keySet()).containsExactly(resident);
+
+    // The resident's code leaves the lock: its slot goes to the older of the two refused codes, and to it alone.
+    ok("/access_codes/delete", "{\"access_code_id\":\"" + resident + "\"}");
+    await("first set once a slot came free", () -> code(first).status() == CodeStatus.set);
+    assertThat(codes(code(first), true)).doesNotContain("no_space_for_access_code_on_device");
+    assertThat(locks.memory(d.deviceId()).slots().keySet()).containsExactly(first);
+    TestStack.eventually(() -> assertThat(events(first)).containsSubsequence("access_code.failed_to_set_on_device",
+        "access_code.set_on_device"));
+    assertThat(codes(code(second), true)).contains("no_space_for_access_code_on_device");
+    assertThat(code(second).status()).isEqualTo(CodeStatus.setting);
+
+    // The next code to leave makes room for the second.
+    ok("/access_codes/delete", "{\"access_code_id\":\"" + first + "\"}");
+    await("second set once the first left", () -> code(second).status() == CodeStatus.set);
+    assertThat(locks.memory(d.deviceId()).slots().keySet()).containsExactly(second);
+    TestStack.eventually(() -> assertThat(store.deviceAtWork(env.ws, d.deviceId()).orElseThrow().waitingForSpace()).isEmpty());
+  }
+
+  @Test
+  void aRefusedCodeDeletedWhileItWaitsForASlotIsNotSentWhenOneFrees() throws Exception {
+    Device d = extraLock("schlage_lock", 2);
+    configure(d, "\"slot_limit\":1");
+    UUID resident = createOngoing(d, "8101");
+    await("first code set", () -> code(resident).status() == CodeStatus.set);
+    UUID waiting = createOngoing(d, "8202");
+    await("refused", () -> codes(code(waiting), true).contains("no_space_for_access_code_on_device"));
+    // (noted just after the refusal is stored)
+    TestStack.eventually(() -> assertThat(store.deviceAtWork(env.ws, d.deviceId()).orElseThrow().waitingForSpace())
+        .containsExactly(waiting));
+
+    ok("/access_codes/delete", "{\"access_code_id\":\"" + waiting + "\"}");
+    await("refused code gone", () -> code(waiting) == null);
+    TestStack.eventually(() -> assertThat(store.deviceAtWork(env.ws, d.deviceId()).orElseThrow().waitingForSpace()).isEmpty());
+    ok("/access_codes/delete", "{\"access_code_id\":\"" + resident + "\"}");
+    await("resident gone", () -> code(resident) == null);
+    assertThat(locks.memory(d.deviceId()).slots()).isEmpty();
+  }
+
+  @Test
   void anOfflineLockGetsItsCodeWhenItComesBack() throws Exception {
     Device d = lock("ttlock_lock");
     clock.advance(java.time.Duration.ofMinutes(3));

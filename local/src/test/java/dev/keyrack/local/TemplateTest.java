@@ -121,7 +121,8 @@ class TemplateTest {
    * shared/src/main/java/dev/keyrack/adapters (DynamoStore, DynamoLockMemoryStore, SqsJobQueue,
    * EventBridgeScheduler, AwsWiring.primeClients). Transactions hold Puts and Deletes, and the
    * ConditionCheck of taking over an abandoned PIN claim (in the functions that create codes: the
-   * api, and the worker filling backup pools); no function needs dynamodb:UpdateItem;
+   * api, and the worker filling backup pools); UpdateItem for the api's guardrail counters and
+   * the worker's list of codes waiting for a free slot;
    * ChangeMessageVisibilityBatch is authorised by sqs:ChangeMessageVisibility.
    */
   @Test
@@ -139,8 +140,9 @@ class TemplateTest {
     assertThat(allowedActions("ProgrammerFunction")).isEqualTo(programmer);
 
     Set<String> worker = new TreeSet<>(dynamo);
-    // retry later / release early, dead-letter; a pulled backup code schedules its removal (never cancels one)
-    worker.addAll(Set.of("dynamodb:ConditionCheckItem", "sqs:SendMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes",
+    // retry later / release early, dead-letter; a pulled backup code schedules its removal (never cancels one);
+    // the codes a lock refused for want of a slot (DynamoStore.waitForSpace)
+    worker.addAll(Set.of("dynamodb:ConditionCheckItem", "dynamodb:UpdateItem", "sqs:SendMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes",
         "scheduler:CreateSchedule", "scheduler:UpdateSchedule", "scheduler:GetSchedule", "iam:PassRole"));
     assertThat(allowedActions("ProviderWorkerFunction")).isEqualTo(worker);
 

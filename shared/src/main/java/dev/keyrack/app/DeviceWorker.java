@@ -10,6 +10,7 @@ import dev.keyrack.domain.Notice;
 import dev.keyrack.domain.PendingMutation;
 import dev.keyrack.domain.RetryPolicy;
 import dev.keyrack.ports.Conflict;
+import dev.keyrack.ports.JobQueue;
 import dev.keyrack.ports.LockProvider;
 import dev.keyrack.ports.LockProvider.ProviderException;
 import dev.keyrack.ports.Store;
@@ -18,7 +19,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +44,9 @@ public final class DeviceWorker {
       REMOVE_DELAYED = "delay_in_removing_from_device", REMOVE_FAILED = "failed_to_remove_from_device";
   /** The error of a lock's refusal of a PIN it already holds for another entry. */
   public static final String DUPLICATE_REFUSED = "duplicate_code_on_device";
-  public static final List<String> REFUSALS = List.of(DUPLICATE_REFUSED, "no_space_for_access_code_on_device",
-      "provider_issue");
+  /** The error of a lock's refusal of a code for want of a free slot; the next code to leave the lock makes room for it. */
+  public static final String NO_SPACE_REFUSED = "no_space_for_access_code_on_device";
+  public static final List<String> REFUSALS = List.of(DUPLICATE_REFUSED, NO_SPACE_REFUSED, "provider_issue");
 
   private final ThreadLocal<Integer> attempt = ThreadLocal.withInitial(() -> 1);
 
@@ -82,19 +86,21 @@ public final class DeviceWorker {
    */
   public Outcome process(DeviceOperation op, int attempt) {
     this.attempt.set(Math.max(1, attempt));
-    Optional<Device> device = store.device(op.workspaceId(), op.deviceId());
-    if (device.isEmpty()) {
+    Optional<Store.DeviceAtWork> work = store.deviceAtWork(op.workspaceId(), op.deviceId());
+    if (work.isEmpty()) {
       LOG.warn("operation {} for unknown device {} dropped", op.kind(), op.deviceId());
       return Outcome.NOTHING_TO_DO;
     }
+    Device device = work.get().device();
+    List<UUID> waiting = work.get().waitingForSpace();
     return switch (op.kind()) {
-      case SET -> set(device.get(), op);
-      case UNLOAD -> unload(device.get(), op);
-      case REMOVE -> remove(device.get(), op);
+      case SET -> set(device, op, waiting);
+      case UNLOAD -> unload(device, op, waiting);
+      case REMOVE -> remove(device, op, waiting);
     };
   }
 
-  private Outcome set(Device device, DeviceOperation op) {
+  private Outcome set(Device device, DeviceOperation op, List<UUID> waiting) {
     boolean programmed = false;
     for (int round = 0; round < 5; round++) {
       Optional<AccessCode> found = store.accessCode(op.workspaceId(), op.accessCodeId());
@@ -124,6 +130,7 @@ public final class DeviceWorker {
       try {
         store.update(code, next, List.of(programmedEvent(ids, next, device, preload, now)));
         LOG.info("access code {} id={} device={}", preload ? "preloaded" : "set", code.accessCodeId(), device.deviceId());
+        if (waiting.contains(code.accessCodeId())) forgetWaiting(device, code.accessCodeId());
         telemetry.count(preload ? "AccessCodesPreloaded" : "AccessCodesSet");
         return Outcome.DONE;
       } catch (Conflict.StaleVersion e) {
@@ -172,7 +179,7 @@ public final class DeviceWorker {
   }
 
   /** Takes a code off the lock but keeps it: its programming moment moved into the future. */
-  private Outcome unload(Device device, DeviceOperation op) {
+  private Outcome unload(Device device, DeviceOperation op, List<UUID> waiting) {
     for (int round = 0; round < 5; round++) {
       Optional<AccessCode> found = store.accessCode(op.workspaceId(), op.accessCodeId());
       if (found.isEmpty()) return Outcome.NOTHING_TO_DO;
@@ -190,6 +197,7 @@ public final class DeviceWorker {
       try {
         store.update(code, next, List.of(Event.forCode(ids, "access_code.removed_from_device", next,
             device.connectedAccountId(), now, Map.of())));
+        slotFreed(device, waiting, code.accessCodeId());
         return Outcome.DONE;
       } catch (Conflict.StaleVersion e) {
         LOG.info("access code {} changed while being unloaded; re-reading", code.accessCodeId());
@@ -206,7 +214,7 @@ public final class DeviceWorker {
     }
     String errorCode = switch (e.kind()) {
       case DUPLICATE_CODE -> DUPLICATE_REFUSED;
-      case NO_SPACE -> "no_space_for_access_code_on_device";
+      case NO_SPACE -> NO_SPACE_REFUSED;
       case REJECTED_PIN -> "provider_issue";
       case TRANSIENT -> throw new IllegalStateException("a transient failure is retried");
     };
@@ -221,11 +229,19 @@ public final class DeviceWorker {
       return Outcome.RETRY;
     }
     LOG.warn("access code {} refused by device {}: {}", code.accessCodeId(), device.deviceId(), errorCode);
+    if (e.kind() == ProviderException.Kind.NO_SPACE) {
+      try {
+        store.waitForSpace(device.workspaceId(), device.deviceId(), code.accessCodeId(), true);
+      } catch (RuntimeException failed) {
+        LOG.warn("could not note access code {} as waiting for a slot on device {}: {}; an update that reprograms it sends it again",
+            code.accessCodeId(), device.deviceId(), failed.getClass().getSimpleName());
+      }
+    }
     onSetFailure.accept(next); // refused for good: a backup may be due (BackupPolicy decides)
     return Outcome.FAILED_PERMANENTLY;
   }
 
-  private Outcome remove(Device device, DeviceOperation op) {
+  private Outcome remove(Device device, DeviceOperation op, List<UUID> waiting) {
     for (int round = 0; round < 5; round++) {
       Optional<AccessCode> found = store.accessCode(op.workspaceId(), op.accessCodeId());
       // A code goes when it is being deleted, or when its window has ended (its removal fire leaves it as stored).
@@ -252,12 +268,65 @@ public final class DeviceWorker {
       try {
         store.delete(code, events);
         LOG.info("access code removed from device and deleted id={} device={}", code.accessCodeId(), device.deviceId());
+        if (waiting.contains(code.accessCodeId())) forgetWaiting(device, code.accessCodeId());
+        if (code.onLock() || code.scheduledOnDevice()) slotFreed(device, waiting, code.accessCodeId());
         return Outcome.DONE;
       } catch (Conflict.StaleVersion e) {
         LOG.info("access code {} changed while being removed; re-reading", code.accessCodeId());
       }
     }
     return Outcome.RETRY;
+  }
+
+  /**
+   * A code left the lock, so a slot came free: the oldest code the lock refused for want of one
+   * gets its set sent again, behind this operation in the lock's queue (should the lock refuse it
+   * once more, it waits again). One per freed slot. A listed code that no longer waits (set since,
+   * changed by an update that re-sent it, its window over, gone) is forgotten on the way.
+   */
+  private void slotFreed(Device device, List<UUID> waiting, UUID leaving) {
+    if (waiting.isEmpty() || resend == null) return;
+    Instant now = Clocks.now(clock);
+    for (UUID id : waiting) {
+      if (id.equals(leaving)) continue;
+      try {
+        Optional<AccessCode> c = store.accessCode(device.workspaceId(), id);
+        boolean waits = c.isPresent() && c.get().errors().stream().anyMatch(n -> n.code().equals(NO_SPACE_REFUSED))
+            && Planner.pending(c.get(), device.profile(), now) == DeviceOperation.Kind.SET;
+        if (waits) {
+          resend.enqueue(new DeviceOperation(DeviceOperation.Kind.SET, device.workspaceId(), device.deviceId(), id,
+              c.get().version()));
+        }
+        store.waitForSpace(device.workspaceId(), device.deviceId(), id, false);
+        if (waits) {
+          LOG.info("access code {} refused for want of a slot: a slot came free on device {}, set again", id, device.deviceId());
+          return;
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("could not send again access code {} waiting for a slot on device {}: {}; the next code to leave the lock tries again",
+            id, device.deviceId(), e.getClass().getSimpleName());
+        return;
+      }
+    }
+  }
+
+  private void forgetWaiting(Device device, UUID id) {
+    try {
+      store.waitForSpace(device.workspaceId(), device.deviceId(), id, false);
+    } catch (RuntimeException e) {
+      LOG.warn("could not take access code {} off device {}'s list of codes waiting for a slot: {}; the next freed slot does",
+          id, device.deviceId(), e.getClass().getSimpleName());
+    }
+  }
+
+  private JobQueue resend;
+
+  /**
+   * Where a code refused for want of a slot is sent again when a slot comes free (the device jobs
+   * queue); without one, such a code waits for an update that reprograms it.
+   */
+  public void resendThrough(JobQueue queue) {
+    this.resend = Objects.requireNonNull(queue);
   }
 
   /**
@@ -333,7 +402,7 @@ public final class DeviceWorker {
    * removal) when the retry policy's warning or error is first put on a code.
    */
   public void telemetry(dev.keyrack.ports.Telemetry t) {
-    this.telemetry = java.util.Objects.requireNonNull(t);
+    this.telemetry = Objects.requireNonNull(t);
   }
 
   /** The errors and warnings a delay or failure event carries, as the Seam event shape requires. */

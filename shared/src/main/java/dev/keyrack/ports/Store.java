@@ -32,7 +32,22 @@ public interface Store {
 
   List<Device> devices(UUID workspaceId);
 
+  /** Stores a device's record; the codes waiting for a slot on it ({@link #waitForSpace}) are kept. */
   void putDevice(Device d);
+
+  /**
+   * A device as its worker reads it: the device and the codes its lock refused for want of a free
+   * slot ({@link #waitForSpace}), oldest first, in one read (eventually consistent).
+   */
+  record DeviceAtWork(Device device, List<UUID> waitingForSpace) {}
+
+  Optional<DeviceAtWork> deviceAtWork(UUID workspaceId, UUID deviceId);
+
+  /**
+   * Notes (or, {@code waiting} false, forgets) that the device's lock refused a code for want of a
+   * free slot, so that the next removal from that lock sends the code's set again: one write.
+   */
+  void waitForSpace(UUID workspaceId, UUID deviceId, UUID accessCodeId, boolean waiting);
 
   Optional<AccessCode> accessCode(UUID workspaceId, UUID accessCodeId);
 

@@ -165,9 +165,11 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
   //    then the event item (PutItem 2), and sends nothing to the queue; a REMOVE writes nothing (the
   //    worker removes a code whose window has ended);
   //  - a worker operation: the event source mapping's ReceiveMessage and DeleteMessageBatch, the
-  //    device and code reads, the code carrying its event and the event item (PutItem 2; a removal
-  //    puts the code's tombstone and one item for its two events), and a read checking the events
-  //    of the change it replaces (DynamoStore);
+  //    device's read with its list of codes waiting for a slot (a Query of its key range,
+  //    Store.deviceAtWork) and the code's read, the code carrying its event and the event item
+  //    (PutItem 2; a removal puts the code's tombstone and one item for its two events, and
+  //    releases the PIN claim, DeleteItem), and a read checking the events of the change it
+  //    replaces (DynamoStore);
   //  - an api delete of a code that may be on its lock: the key, device and code reads, the note of
   //    its send (Store.noteSending) and the code stored as removing (PutItem 2), the REMOVE sent; the
   //    frequent sweeps' reads of the note and the code are part 3's ongoing.sweeps step.
@@ -233,10 +235,13 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
    * carried a recent change's events, one eventually consistent read checks they were written.
    */
   static final Cost WORKER_SET = cost(2, 2.0, "Sqs.ReceiveMessage", 1, "Sqs.DeleteMessageBatch", 1, "Lambda.worker", 1,
-      "DynamoDb.GetItem", 3, "DynamoDb.PutItem", 2);
-  /** The worker's removal: the code's tombstone (carrying its two events) and one item for both events. */
-  static final Cost WORKER_REMOVE = cost(2, 2.0, "Sqs.ReceiveMessage", 1, "Sqs.DeleteMessageBatch", 1, "Lambda.worker", 1,
-      "DynamoDb.GetItem", 3, "DynamoDb.PutItem", 2);
+      "DynamoDb.Query", 1, "DynamoDb.GetItem", 2, "DynamoDb.PutItem", 2);
+  /**
+   * The worker's removal: the code's tombstone (carrying its two events), one item for both
+   * events, and the release of the code's PIN claim.
+   */
+  static final Cost WORKER_REMOVE = cost(3, 2.0, "Sqs.ReceiveMessage", 1, "Sqs.DeleteMessageBatch", 1, "Lambda.worker", 1,
+      "DynamoDb.Query", 1, "DynamoDb.GetItem", 2, "DynamoDb.PutItem", 2, "DynamoDb.DeleteItem", 1);
 
   static Map<String, Double> plus(Map<String, Double> a, Map<String, Double> b) {
     Map<String, Double> m = new LinkedHashMap<>(a);
@@ -264,11 +269,11 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
     Map<Extra, Cost> m = new java.util.EnumMap<>(Extra.class);
     // ProviderWorkerHandler on a failed attempt: the invocation, DeviceWorker's device and code reads, then
     // retryLater's ChangeMessageVisibility; the message is not deleted.
-    m.put(Extra.retry, cost(0, 1.5, "Sqs.ReceiveMessage", 1, "Lambda.worker", 1, "DynamoDb.GetItem", 2,
+    m.put(Extra.retry, cost(0, 1.5, "Sqs.ReceiveMessage", 1, "Lambda.worker", 1, "DynamoDb.Query", 1, "DynamoDb.GetItem", 1,
         "Sqs.ChangeMessageVisibility", 1));
     // ProviderWorkerHandler on the hundredth receive of a failing job: the same attempt, then a fresh copy sent
     // (SendMessage) and the old message deleted with the batch (DeleteMessageBatch) instead of held back.
-    m.put(Extra.fresh_copy, cost(0, 1.5, "Sqs.ReceiveMessage", 1, "Lambda.worker", 1, "DynamoDb.GetItem", 2,
+    m.put(Extra.fresh_copy, cost(0, 1.5, "Sqs.ReceiveMessage", 1, "Lambda.worker", 1, "DynamoDb.Query", 1, "DynamoDb.GetItem", 1,
         "Sqs.SendMessage", 1, "Sqs.DeleteMessageBatch", 1));
     // DeviceWorker.reportDelay when a warning or an error is new: the code with its event(s), then their item.
     m.put(Extra.delay_report, cost(2, 0, "DynamoDb.PutItem", 2));
@@ -290,7 +295,7 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
     m.put(Extra.dropped_fire, FIRE);
     // DeviceWorker finding nothing to do (a duplicate, or a set whose window has ended): receive, reads, delete; no write.
     m.put(Extra.worker_nothing_to_do, cost(0, 1.5, "Sqs.ReceiveMessage", 1, "Sqs.DeleteMessageBatch", 1, "Lambda.worker", 1,
-        "DynamoDb.GetItem", 2));
+        "DynamoDb.Query", 1, "DynamoDb.GetItem", 1));
     return Map.copyOf(m);
   }
 
@@ -316,9 +321,10 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
         step(prices, "jit.worker_remove", At.ends_at, Lifecycle.time_bound_jit, WORKER_REMOVE, true),
         step(prices, "ongoing.create", At.create, Lifecycle.ongoing, create(0).plus(cost(0, 0, "Sqs.SendMessage", 1)), false),
         step(prices, "ongoing.set", At.program, Lifecycle.ongoing, WORKER_SET, true),
-        // The delete notes its send (Store.noteSending), then stores the code as removing.
-        step(prices, "ongoing.delete", At.ends_at, Lifecycle.ongoing, cost(2, 2.0, "ApiGateway.Request", 1, "Lambda.api", 1,
-            "DynamoDb.GetItem", 3, "DynamoDb.PutItem", 2, "Sqs.SendMessage", 1), false),
+        // The delete counts itself against the device's guardrail (Store.admit), notes its send
+        // (Store.noteSending), then stores the code as removing.
+        step(prices, "ongoing.delete", At.ends_at, Lifecycle.ongoing, cost(3, 2.0, "ApiGateway.Request", 1, "Lambda.api", 1,
+            "DynamoDb.GetItem", 3, "DynamoDb.UpdateItem", 1, "DynamoDb.PutItem", 2, "Sqs.SendMessage", 1), false),
         step(prices, "ongoing.worker_remove", At.ends_at, Lifecycle.ongoing, WORKER_REMOVE, true));
     Map<Lifecycle, Double> usd = new LinkedHashMap<>();
     for (Lifecycle l : Lifecycle.values()) {

@@ -42,6 +42,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  *   KEY#&lt;sha256 of api key&gt;  KEY               the workspace a key belongs to
  *   WORKSPACES                WS#&lt;workspace&gt;      the list of workspaces (read by the periodic sweep)
  *   WS#&lt;workspace&gt;           DEVICE#&lt;id&gt;         a device
+ *   WS#&lt;workspace&gt;           DEVICE#&lt;id&gt;#SPACE   the codes its lock refused for want of a free slot
  *   WS#&lt;workspace&gt;           CODE#&lt;uuid v7&gt;      an access code (version for optimistic locking), ordered
  *                                                 by creation, so the sweep of recent codes is a key range;
  *                                                 doc and outbox (the last change's events) packed (PackedDoc);
@@ -130,13 +131,6 @@ public final class DynamoStore implements Store {
     return out;
   }
 
-  private List<String> docsWithPrefix(UUID workspace, String prefix) {
-    return queryAll(QueryRequest.builder().tableName(table).consistentRead(true)
-        .keyConditionExpression("pk = :pk AND begins_with(sk, :p)")
-        .expressionAttributeValues(Map.of(":pk", s(ws(workspace)), ":p", s(prefix)))).stream()
-        .map(i -> i.get(DOC).s()).toList();
-  }
-
   // --- workspaces and keys ---------------------------------------------------------------------
 
   @Override
@@ -174,14 +168,50 @@ public final class DynamoStore implements Store {
 
   @Override
   public List<Device> devices(UUID workspaceId) {
-    return docsWithPrefix(workspaceId, "DEVICE#").stream().map(d -> Json.read(d, Device.class))
+    return queryAll(QueryRequest.builder().tableName(table).consistentRead(true)
+        .keyConditionExpression("pk = :pk AND begins_with(sk, :p)")
+        .expressionAttributeValues(Map.of(":pk", s(ws(workspaceId)), ":p", s("DEVICE#")))).stream()
+        .filter(i -> i.containsKey(DOC)) // not a device's waiting list (DEVICE#<id>#SPACE)
+        .map(i -> Json.read(i.get(DOC).s(), Device.class))
         .sorted(Comparator.comparing(Device::createdAt).thenComparing(Device::displayName)).toList();
   }
 
+  /** A put of the device's own item: the codes waiting for a slot are an item of their own beside it. */
   @Override
   public void putDevice(Device d) {
     ddb.putItem(b -> b.tableName(table).item(Map.of(PK, s(ws(d.workspaceId())), SK, s("DEVICE#" + d.deviceId()),
         DOC, s(Json.write(d)))));
+  }
+
+  /** The codes waiting for a slot: a string set beside the device's item, in the key range it starts. */
+  private static final String SPACE = "#SPACE", WAITING = "codes";
+
+  /**
+   * One eventually consistent Query of the device's key range: the device's item and, sorted right
+   * after it, its waiting list. Both are small, so it costs what a GetItem of the device does
+   * (half a read unit).
+   */
+  @Override
+  public Optional<DeviceAtWork> deviceAtWork(UUID workspaceId, UUID deviceId) {
+    Device device = null;
+    List<UUID> waiting = List.of();
+    for (Map<String, AttributeValue> i : queryAll(QueryRequest.builder().tableName(table).consistentRead(false)
+        .keyConditionExpression("pk = :pk AND begins_with(sk, :p)")
+        .expressionAttributeValues(Map.of(":pk", s(ws(workspaceId)), ":p", s("DEVICE#" + deviceId))))) {
+      if (i.containsKey(DOC)) device = Json.read(i.get(DOC).s(), Device.class);
+      else if (i.containsKey(WAITING)) waiting = i.get(WAITING).ss().stream().map(UUID::fromString).sorted().toList();
+    }
+    // Code ids are time-ordered (UUID v7), and UUID's order is their order: oldest first.
+    return device == null ? Optional.empty() : Optional.of(new DeviceAtWork(device, waiting));
+  }
+
+  @Override
+  public void waitForSpace(UUID workspaceId, UUID deviceId, UUID accessCodeId, boolean waiting) {
+    ddb.updateItem(b -> b.tableName(table)
+        .key(Map.of(PK, s(ws(workspaceId)), SK, s("DEVICE#" + deviceId + SPACE)))
+        .updateExpression((waiting ? "ADD" : "DELETE") + " #c :id")
+        .expressionAttributeNames(Map.of("#c", WAITING))
+        .expressionAttributeValues(Map.of(":id", AttributeValue.fromSs(List.of(accessCodeId.toString())))));
   }
 
   // --- access codes ----------------------------------------------------------------------------

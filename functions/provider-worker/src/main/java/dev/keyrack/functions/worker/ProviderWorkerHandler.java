@@ -65,6 +65,8 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
     DeviceWorker w = new DeviceWorker(aws.store(), aws.sandboxProvider(), aws.clock(), Ids.shared(), aws.retryPolicy());
     // A set that fails for good pulls a backup code when the device has a pool.
     w.onSetFailure(aws.backupPools()::onSetFailure);
+    // A code the lock refused for want of a slot is set again when another code leaves the lock.
+    w.resendThrough(aws.jobQueue());
     w.telemetry(aws.telemetry());
     return w;
   }
