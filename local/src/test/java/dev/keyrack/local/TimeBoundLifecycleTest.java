@@ -180,6 +180,39 @@ class TimeBoundLifecycleTest {
   }
 
   @Test
+  void aCodeWhoseWindowMovesIntoTheFutureShowsOnlyItsDeferredCreationOnceOffTheLock() throws Exception {
+    Device lockly = lock("lockly_lock");
+    Instant soon = clock.instant().plus(Duration.ofMinutes(30)); // inside the hour's lead: programmed now
+    JsonNode r = post("/access_codes/create", "{\"device_id\":\"" + lockly.deviceId() + "\",\"name\":\"Early guest\","
+        + "\"code\":\"135799\",\"starts_at\":\"" + soon + "\",\"ends_at\":\"" + soon.plus(Duration.ofHours(2)) + "\"}");
+    UUID id = UUID.fromString(r.at("/access_code/access_code_id").asText());
+    awaitStatus(id, CodeStatus.set);
+
+    Instant later = soon.plus(Duration.ofDays(3));
+    post("/access_codes/update", "{\"access_code_id\":\"" + id + "\",\"starts_at\":\"" + later + "\",\"ends_at\":\""
+        + later.plus(Duration.ofHours(2)) + "\"}");
+    TestStack.await("off the lock", Duration.ofSeconds(20), () -> !code(id).onLock());
+    assertThat(locks.memory(lockly.deviceId()).slots()).doesNotContainKey(id);
+    assertThat(code(id).status()).isEqualTo(CodeStatus.unset);
+    assertThat(code(id).pendingMutations()).as("the old time frame left the lock with the code").singleElement()
+        .satisfies(m -> {
+          assertThat(m.mutationCode()).isEqualTo("deferring_creation");
+          assertThat(m.scheduledAt()).isEqualTo(later.minus(Duration.ofMinutes(60)));
+        });
+
+    // Moved once more while off the lock: nothing on the lock to update, only the creation deferred again.
+    Instant latest = later.plus(Duration.ofDays(1));
+    post("/access_codes/update", "{\"access_code_id\":\"" + id + "\",\"starts_at\":\"" + latest + "\",\"ends_at\":\""
+        + latest.plus(Duration.ofHours(2)) + "\"}");
+    assertThat(code(id).pendingMutations()).singleElement().satisfies(m -> {
+      assertThat(m.mutationCode()).isEqualTo("deferring_creation");
+      assertThat(m.scheduledAt()).isEqualTo(latest.minus(Duration.ofMinutes(60)));
+    });
+    post("/access_codes/delete", "{\"access_code_id\":\"" + id + "\"}");
+    awaitGone(id);
+  }
+
+  @Test
   void windowsThatCannotWorkAreRefused() throws Exception {
     Device yale = lock("yale_lock");
     Instant now = clock.instant();

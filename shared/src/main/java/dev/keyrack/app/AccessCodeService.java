@@ -268,7 +268,10 @@ public final class AccessCodeService {
         op = DeviceOperation.Kind.UNLOAD;
       }
       next = next.withStatus(CodeStatus.unset);
-      mutations.removeIf(m -> !m.mutationCode().equals("updating_time_frame"));
+      // The old window is being taken off the lock (the unload's mutation, which the unload ends);
+      // a code not on its lock has no time frame there to update.
+      boolean unloading = op != null;
+      mutations.removeIf(m -> !m.mutationCode().equals("updating_time_frame") || !unloading);
       mutations.add(new PendingMutation("deferring_creation", "Keyrack will program the access code closer to its start.",
           now, plan.firstAt(), null, null));
     } else if (reprogram && !plan.programNow()) {

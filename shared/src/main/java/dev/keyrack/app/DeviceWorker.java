@@ -192,12 +192,17 @@ public final class DeviceWorker {
         LOG.warn("unloading access code {} from device {} failed: {}", code.accessCodeId(), device.deviceId(), e.getMessage());
         return Outcome.RETRY;
       }
-      if (!code.onLock() && !code.scheduledOnDevice()) return Outcome.NOTHING_TO_DO;
-      AccessCode next = code.withStatus(CodeStatus.unset).withOnLock(false, false).withVersion(code.version() + 1);
+      boolean wasOnLock = code.onLock() || code.scheduledOnDevice();
+      // Off the lock: the old time frame with it. What is left to do is the programming at its new moment.
+      List<PendingMutation> left = code.pendingMutations().stream()
+          .filter(m -> !m.mutationCode().equals("updating_time_frame")).toList();
+      if (!wasOnLock && left.size() == code.pendingMutations().size()) return Outcome.NOTHING_TO_DO;
+      AccessCode next = code.withStatus(CodeStatus.unset).withOnLock(false, false).withPendingMutations(left)
+          .withVersion(code.version() + 1);
       try {
-        store.update(code, next, List.of(Event.forCode(ids, "access_code.removed_from_device", next,
-            device.connectedAccountId(), now, Map.of())));
-        slotFreed(device, waiting, code.accessCodeId());
+        store.update(code, next, wasOnLock ? List.of(Event.forCode(ids, "access_code.removed_from_device", next,
+            device.connectedAccountId(), now, Map.of())) : List.of());
+        if (wasOnLock) slotFreed(device, waiting, code.accessCodeId());
         return Outcome.DONE;
       } catch (Conflict.StaleVersion e) {
         LOG.info("access code {} changed while being unloaded; re-reading", code.accessCodeId());
