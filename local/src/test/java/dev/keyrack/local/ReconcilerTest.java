@@ -170,6 +170,41 @@ class ReconcilerTest {
     }
   }
 
+  /**
+   * A code its lock refused for want of a slot a day ago: the daily sweep tries it once more (a
+   * slot may have come free at the keypad, unseen); one refused an hour ago, or another refusal,
+   * is left alone.
+   */
+  @Test
+  void theDailySweepTriesAgainACodeRefusedForWantOfASlotADayAgo() {
+    Device lock = s.lock("kwikset_lock");
+    java.time.Instant then = s.clock.instant().minus(Duration.ofDays(2));
+    java.time.Instant refusedAt = s.clock.instant().minus(Reconciler.SPACE_RETRY).minus(Duration.ofMinutes(1));
+    AccessCode full = Codes.ongoingCreatedAt(s.ws, lock.deviceId(), Codes.randomPin(), CodeStatus.setting, then)
+        .withNotices(List.of(new Notice("no_space_for_access_code_on_device", "The lock has no free slot.", refusedAt)), List.of());
+    AccessCode fullLately = Codes.ongoingCreatedAt(s.ws, lock.deviceId(), Codes.randomPin(), CodeStatus.setting, then)
+        .withNotices(List.of(new Notice("no_space_for_access_code_on_device", "The lock has no free slot.",
+            s.clock.instant().minus(Duration.ofHours(1)))), List.of());
+    AccessCode duplicate = Codes.ongoingCreatedAt(s.ws, lock.deviceId(), Codes.randomPin(), CodeStatus.setting, then)
+        .withNotices(List.of(new Notice("duplicate_code_on_device", "The lock holds this PIN for another entry.", refusedAt)),
+            List.of());
+    List<AccessCode> codes = List.of(full, fullLately, duplicate);
+    codes.forEach(c -> s.store.create(c, List.of()));
+    List<dev.keyrack.domain.DeviceOperation> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try {
+      new Reconciler(s.store, sent::add, s.clock).reconcile(s.ws, Reconciler.Scope.RECENT);
+      assertThat(sent).noneMatch(op -> codes.stream().anyMatch(c -> c.accessCodeId().equals(op.accessCodeId())));
+      new Reconciler(s.store, sent::add, s.clock).reconcile(s.ws, Reconciler.Scope.LOST_SENDS);
+      assertThat(sent).filteredOn(op -> codes.stream().anyMatch(c -> c.accessCodeId().equals(op.accessCodeId())))
+          .singleElement().satisfies(op -> {
+            assertThat(op.accessCodeId()).isEqualTo(full.accessCodeId());
+            assertThat(op.kind()).isEqualTo(dev.keyrack.domain.DeviceOperation.Kind.SET);
+          });
+    } finally {
+      codes.forEach(c -> s.store.delete(s.code(c.accessCodeId()), List.of()));
+    }
+  }
+
   @Test
   @SuppressWarnings("unchecked")
   void aCodeWhoseJobIsRetryingIsLeftToTheWorkerUnlessTheQueueWasEmptied() {

@@ -123,7 +123,8 @@ public final class Reconciler {
       DeviceOperation.Kind kind = Planner.pending(c, brand, now);
       if (kind == null) continue;
       // A noted change is newer than the code's notices: its send is what may be lost.
-      if (scope != Scope.EMPTY_QUEUE && !noted.contains(c.accessCodeId()) && workerIsOnIt(c, kind)) continue;
+      if (scope != Scope.EMPTY_QUEUE && !noted.contains(c.accessCodeId()) && workerIsOnIt(c, kind)
+          && !(scope == Scope.LOST_SENDS && refusedForSpaceBefore(c, kind, now.minus(SPACE_RETRY)))) continue;
       Optional<Device> device = devices.computeIfAbsent(c.deviceId(), id -> store.device(workspaceId, id));
       if (device.isEmpty()) continue;
       // A code's first set re-sent: only for a code that holds its PIN's claim, one read of it. One
@@ -245,6 +246,20 @@ public final class Reconciler {
       if (seen.add(id)) store.sweepCode(workspaceId, id).ifPresent(all::add);
     }
     return all;
+  }
+
+  /**
+   * How long the daily sweep leaves a code its lock refused for want of a slot before trying it
+   * again. A Keyrack code leaving the lock sends it at once (DeviceWorker); this covers a slot
+   * freed by other means (a code deleted at the keypad), which Keyrack cannot see, and a waiting
+   * note that failed to be written. Each refusal renews the error's time: one try a day at most.
+   */
+  public static final Duration SPACE_RETRY = Duration.ofHours(20);
+
+  /** A pending set refused by the lock for want of a slot, last refused before {@code before}. */
+  static boolean refusedForSpaceBefore(AccessCode c, DeviceOperation.Kind pending, Instant before) {
+    return pending == DeviceOperation.Kind.SET && c.errors().stream()
+        .anyMatch(n -> n.code().equals(DeviceWorker.NO_SPACE_REFUSED) && n.createdAt().isBefore(before));
   }
 
   /** The worker's notices of a set (its delay warning, its failure error, and the lock's refusals). */
