@@ -233,7 +233,10 @@ class HostileWorldTest {
     ok("/access_codes/delete", "{\"access_code_id\":\"" + first + "\"}");
     await("second set once the first left", () -> code(second).status() == CodeStatus.set);
     assertThat(locks.memory(d.deviceId()).slots().keySet()).containsExactly(second);
-    TestStack.eventually(() -> assertThat(store.deviceAtWork(env.ws, d.deviceId()).orElseThrow().waitingForSpace()).isEmpty());
+    TestStack.eventually(() -> assertThat(store.deviceAtWork(env.ws, d.deviceId(), true).orElseThrow().waitingForSpace()).isEmpty());
+    // The first freed slot went to the first code alone: the second was refused once, not again then.
+    TestStack.eventually(() -> assertThat(events(second)).contains("access_code.set_on_device"));
+    assertThat(events(second)).filteredOn("access_code.failed_to_set_on_device"::equals).hasSize(1);
   }
 
   @Test
@@ -245,12 +248,12 @@ class HostileWorldTest {
     UUID waiting = createOngoing(d, "8202");
     await("refused", () -> codes(code(waiting), true).contains("no_space_for_access_code_on_device"));
     // (noted just after the refusal is stored)
-    TestStack.eventually(() -> assertThat(store.deviceAtWork(env.ws, d.deviceId()).orElseThrow().waitingForSpace())
+    TestStack.eventually(() -> assertThat(store.deviceAtWork(env.ws, d.deviceId(), true).orElseThrow().waitingForSpace())
         .containsExactly(waiting));
 
     ok("/access_codes/delete", "{\"access_code_id\":\"" + waiting + "\"}");
     await("refused code gone", () -> code(waiting) == null);
-    TestStack.eventually(() -> assertThat(store.deviceAtWork(env.ws, d.deviceId()).orElseThrow().waitingForSpace()).isEmpty());
+    TestStack.eventually(() -> assertThat(store.deviceAtWork(env.ws, d.deviceId(), true).orElseThrow().waitingForSpace()).isEmpty());
     ok("/access_codes/delete", "{\"access_code_id\":\"" + resident + "\"}");
     await("resident gone", () -> code(resident) == null);
     assertThat(locks.memory(d.deviceId()).slots()).isEmpty();

@@ -229,8 +229,11 @@ public final class AccessCodeService {
       Map<String, Object> from = new java.util.HashMap<>(), to = new java.util.HashMap<>();
       from.put("starts_at", current.startsAt()); from.put("ends_at", current.endsAt());
       to.put("starts_at", start); to.put("ends_at", end);
-      mutations.add(new PendingMutation("updating_time_frame", "Keyrack is updating the time frame on the device.", now,
-          null, from, to));
+      // Only a code on its lock has a time frame there to update (a code being set takes its new one with it).
+      if (current.onLock() || current.scheduledOnDevice()) {
+        mutations.add(new PendingMutation("updating_time_frame", "Keyrack is updating the time frame on the device.", now,
+            null, from, to));
+      }
       next = next.withWindow(t, start, end);
       reprogram = true;
     }
@@ -268,10 +271,8 @@ public final class AccessCodeService {
         op = DeviceOperation.Kind.UNLOAD;
       }
       next = next.withStatus(CodeStatus.unset);
-      // The old window is being taken off the lock (the unload's mutation, which the unload ends);
-      // a code not on its lock has no time frame there to update.
-      boolean unloading = op != null;
-      mutations.removeIf(m -> !m.mutationCode().equals("updating_time_frame") || !unloading);
+      // (a code on its lock keeps its updating_time_frame: the unload takes the old window off, and ends it)
+      mutations.removeIf(m -> !m.mutationCode().equals("updating_time_frame"));
       mutations.add(new PendingMutation("deferring_creation", "Keyrack will program the access code closer to its start.",
           now, plan.firstAt(), null, null));
     } else if (reprogram && !plan.programNow()) {

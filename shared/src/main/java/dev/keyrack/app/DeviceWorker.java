@@ -86,7 +86,8 @@ public final class DeviceWorker {
    */
   public Outcome process(DeviceOperation op, int attempt) {
     this.attempt.set(Math.max(1, attempt));
-    Optional<Store.DeviceAtWork> work = store.deviceAtWork(op.workspaceId(), op.deviceId());
+    // A removal may hand its freed slot on: it reads the waiting list as it stands (consistently).
+    Optional<Store.DeviceAtWork> work = store.deviceAtWork(op.workspaceId(), op.deviceId(), op.kind() != DeviceOperation.Kind.SET);
     if (work.isEmpty()) {
       LOG.warn("operation {} for unknown device {} dropped", op.kind(), op.deviceId());
       return Outcome.NOTHING_TO_DO;
@@ -196,13 +197,16 @@ public final class DeviceWorker {
       // Off the lock: the old time frame with it. What is left to do is the programming at its new moment.
       List<PendingMutation> left = code.pendingMutations().stream()
           .filter(m -> !m.mutationCode().equals("updating_time_frame")).toList();
-      if (!wasOnLock && left.size() == code.pendingMutations().size()) return Outcome.NOTHING_TO_DO;
+      if (!wasOnLock && left.size() == code.pendingMutations().size()) {
+        // Done before: a delivery again, maybe because the slot it freed was not handed on.
+        return this.attempt.get() > 1 && !slotFreed(device, waiting, code.accessCodeId()) ? Outcome.RETRY : Outcome.NOTHING_TO_DO;
+      }
       AccessCode next = code.withStatus(CodeStatus.unset).withOnLock(false, false).withPendingMutations(left)
           .withVersion(code.version() + 1);
       try {
         store.update(code, next, wasOnLock ? List.of(Event.forCode(ids, "access_code.removed_from_device", next,
             device.connectedAccountId(), now, Map.of())) : List.of());
-        if (wasOnLock) slotFreed(device, waiting, code.accessCodeId());
+        if (wasOnLock && !slotFreed(device, waiting, code.accessCodeId())) return Outcome.RETRY; // hand it on next time
         return Outcome.DONE;
       } catch (Conflict.StaleVersion e) {
         LOG.info("access code {} changed while being unloaded; re-reading", code.accessCodeId());
@@ -224,7 +228,8 @@ public final class DeviceWorker {
       case TRANSIENT -> throw new IllegalStateException("a transient failure is retried");
     };
     Instant now = Clocks.now(clock);
-    List<Notice> errors = new ArrayList<>(withoutCodes(code.errors(), List.of(errorCode)));
+    // The lock's latest refusal replaces any earlier one (a code refused for want of a slot, then for its new PIN).
+    List<Notice> errors = new ArrayList<>(withoutCodes(code.errors(), REFUSALS));
     errors.add(new Notice(errorCode, e.getMessage(), now));
     AccessCode next = onItsWay(code, device, now).withNotices(errors, code.warnings()).withVersion(code.version() + 1);
     try {
@@ -262,7 +267,10 @@ public final class DeviceWorker {
             attempt.get(), e.getMessage());
         return found.isPresent() ? reportDelay(device, found.get(), false, e.getMessage()) : Outcome.RETRY;
       }
-      if (found.isEmpty()) return Outcome.NOTHING_TO_DO;
+      if (found.isEmpty()) {
+        // Removed and deleted before: a delivery again, maybe because the slot it freed was not handed on.
+        return this.attempt.get() > 1 && !slotFreed(device, waiting, op.accessCodeId()) ? Outcome.RETRY : Outcome.NOTHING_TO_DO;
+      }
       AccessCode code = found.get();
       Instant now = Clocks.now(clock);
       List<Event> events = new ArrayList<>();
@@ -273,8 +281,12 @@ public final class DeviceWorker {
       try {
         store.delete(code, events);
         LOG.info("access code removed from device and deleted id={} device={}", code.accessCodeId(), device.deviceId());
+        // A slot came free if the code was on the lock, or if it was a refused code sent a freed slot
+        // (no longer listed) and deleted before it could take it.
+        boolean freed = code.onLock() || code.scheduledOnDevice()
+            || refusedForSpace(code) && !waiting.contains(code.accessCodeId());
         if (waiting.contains(code.accessCodeId())) forgetWaiting(device, code.accessCodeId());
-        if (code.onLock() || code.scheduledOnDevice()) slotFreed(device, waiting, code.accessCodeId());
+        if (freed && !slotFreed(device, waiting, code.accessCodeId())) return Outcome.RETRY; // hand it on next time
         return Outcome.DONE;
       } catch (Conflict.StaleVersion e) {
         LOG.info("access code {} changed while being removed; re-reading", code.accessCodeId());
@@ -288,16 +300,21 @@ public final class DeviceWorker {
    * gets its set sent again, behind this operation in the lock's queue (should the lock refuse it
    * once more, it waits again). One per freed slot. A listed code that no longer waits (set since,
    * changed by an update that re-sent it, its window over, gone) is forgotten on the way.
+   *
+   * @return false when the slot could not be handed on (a read, send or write failed): the
+   *     operation that freed it is then retried, and its next delivery hands it on
    */
-  private void slotFreed(Device device, List<UUID> waiting, UUID leaving) {
-    if (waiting.isEmpty() || resend == null) return;
+  private boolean slotFreed(Device device, List<UUID> waiting, UUID leaving) {
+    if (waiting.isEmpty() || resend == null) return true;
     Instant now = Clocks.now(clock);
     for (UUID id : waiting) {
       if (id.equals(leaving)) continue;
       try {
         Optional<AccessCode> c = store.accessCode(device.workspaceId(), id);
-        boolean waits = c.isPresent() && c.get().errors().stream().anyMatch(n -> n.code().equals(NO_SPACE_REFUSED))
+        boolean waits = c.isPresent() && refusedForSpace(c.get())
             && Planner.pending(c.get(), device.profile(), now) == DeviceOperation.Kind.SET;
+        // Sent, then forgotten: should the forgetting fail, the operation is retried and sends the
+        // same message again, which the queue drops as a copy (same deduplication id).
         if (waits) {
           resend.enqueue(new DeviceOperation(DeviceOperation.Kind.SET, device.workspaceId(), device.deviceId(), id,
               c.get().version()));
@@ -305,14 +322,20 @@ public final class DeviceWorker {
         store.waitForSpace(device.workspaceId(), device.deviceId(), id, false);
         if (waits) {
           LOG.info("access code {} refused for want of a slot: a slot came free on device {}, set again", id, device.deviceId());
-          return;
+          return true;
         }
       } catch (RuntimeException e) {
-        LOG.warn("could not send again access code {} waiting for a slot on device {}: {}; the next code to leave the lock tries again",
+        LOG.warn("could not send again access code {} waiting for a slot on device {}: {}; the operation that freed it is retried",
             id, device.deviceId(), e.getClass().getSimpleName());
-        return;
+        return false;
       }
     }
+    return true;
+  }
+
+  /** Whether the lock's latest refusal of the code was for want of a free slot. */
+  private static boolean refusedForSpace(AccessCode c) {
+    return c.errors().stream().anyMatch(n -> n.code().equals(NO_SPACE_REFUSED));
   }
 
   private void forgetWaiting(Device device, UUID id) {

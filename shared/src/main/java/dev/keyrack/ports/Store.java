@@ -37,11 +37,15 @@ public interface Store {
 
   /**
    * A device as its worker reads it: the device and the codes its lock refused for want of a free
-   * slot ({@link #waitForSpace}), oldest first, in one read (eventually consistent).
+   * slot ({@link #waitForSpace}), oldest first, in one read.
    */
   record DeviceAtWork(Device device, List<UUID> waitingForSpace) {}
 
-  Optional<DeviceAtWork> deviceAtWork(UUID workspaceId, UUID deviceId);
+  /**
+   * @param consistent whether the waiting list must reflect every write before the read (a removal,
+   *                   which hands a freed slot on, needs it; a set only forgets itself)
+   */
+  Optional<DeviceAtWork> deviceAtWork(UUID workspaceId, UUID deviceId, boolean consistent);
 
   /**
    * Notes (or, {@code waiting} false, forgets) that the device's lock refused a code for want of a

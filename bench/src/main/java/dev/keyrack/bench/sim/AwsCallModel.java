@@ -238,9 +238,10 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
       "DynamoDb.Query", 1, "DynamoDb.GetItem", 2, "DynamoDb.PutItem", 2);
   /**
    * The worker's removal: the code's tombstone (carrying its two events), one item for both
-   * events, and the release of the code's PIN claim.
+   * events, and the release of the code's PIN claim; the device is read consistently (its list of
+   * codes waiting for the slot the removal frees).
    */
-  static final Cost WORKER_REMOVE = cost(3, 2.0, "Sqs.ReceiveMessage", 1, "Sqs.DeleteMessageBatch", 1, "Lambda.worker", 1,
+  static final Cost WORKER_REMOVE = cost(3, 2.5, "Sqs.ReceiveMessage", 1, "Sqs.DeleteMessageBatch", 1, "Lambda.worker", 1,
       "DynamoDb.Query", 1, "DynamoDb.GetItem", 2, "DynamoDb.PutItem", 2, "DynamoDb.DeleteItem", 1);
 
   static Map<String, Double> plus(Map<String, Double> a, Map<String, Double> b) {

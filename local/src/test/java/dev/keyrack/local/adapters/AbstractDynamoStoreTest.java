@@ -127,25 +127,25 @@ abstract class AbstractDynamoStoreTest {
     store.putDevice(next);
     Ids ids = Ids.shared();
     UUID older = ids.timeOrdered(T0), newer = ids.timeOrdered(T0.plusSeconds(1));
-    assertThat(store.deviceAtWork(w.workspaceId(), d.deviceId()).orElseThrow().waitingForSpace()).isEmpty();
+    assertThat(store.deviceAtWork(w.workspaceId(), d.deviceId(), true).orElseThrow().waitingForSpace()).isEmpty();
 
     store.waitForSpace(w.workspaceId(), d.deviceId(), newer, true);
     store.waitForSpace(w.workspaceId(), d.deviceId(), older, true);
     store.waitForSpace(w.workspaceId(), d.deviceId(), older, true); // noted twice: listed once
     store.putDevice(d.withOnline(false)); // the device's own record is replaced, its waiting list kept
-    var work = store.deviceAtWork(w.workspaceId(), d.deviceId()).orElseThrow();
+    var work = store.deviceAtWork(w.workspaceId(), d.deviceId(), true).orElseThrow();
     assertThat(work.device()).isEqualTo(d.withOnline(false));
     assertThat(work.waitingForSpace()).containsExactly(older, newer);
     // the list is not a device, and belongs to its device and workspace only
     assertThat(store.devices(w.workspaceId())).hasSize(2);
-    assertThat(store.deviceAtWork(w.workspaceId(), next.deviceId()).orElseThrow().waitingForSpace()).isEmpty();
-    assertThat(store.deviceAtWork(other.workspaceId(), d.deviceId())).isEmpty();
+    assertThat(store.deviceAtWork(w.workspaceId(), next.deviceId(), false).orElseThrow().waitingForSpace()).isEmpty();
+    assertThat(store.deviceAtWork(other.workspaceId(), d.deviceId(), true)).isEmpty();
 
     store.waitForSpace(w.workspaceId(), d.deviceId(), older, false);
-    assertThat(store.deviceAtWork(w.workspaceId(), d.deviceId()).orElseThrow().waitingForSpace()).containsExactly(newer);
+    assertThat(store.deviceAtWork(w.workspaceId(), d.deviceId(), true).orElseThrow().waitingForSpace()).containsExactly(newer);
     store.waitForSpace(w.workspaceId(), d.deviceId(), newer, false);
     store.waitForSpace(w.workspaceId(), d.deviceId(), newer, false); // forgetting twice is harmless
-    assertThat(store.deviceAtWork(w.workspaceId(), d.deviceId()).orElseThrow().waitingForSpace()).isEmpty();
+    assertThat(store.deviceAtWork(w.workspaceId(), d.deviceId(), true).orElseThrow().waitingForSpace()).isEmpty();
     assertThat(store.devices(w.workspaceId())).hasSize(2);
   }
 
@@ -154,7 +154,7 @@ abstract class AbstractDynamoStoreTest {
     Workspace w = workspace();
     UUID gone = UUID.randomUUID();
     store.waitForSpace(w.workspaceId(), gone, Ids.shared().timeOrdered(T0), true);
-    assertThat(store.deviceAtWork(w.workspaceId(), gone)).isEmpty();
+    assertThat(store.deviceAtWork(w.workspaceId(), gone, true)).isEmpty();
     assertThat(store.devices(w.workspaceId())).isEmpty();
   }
 

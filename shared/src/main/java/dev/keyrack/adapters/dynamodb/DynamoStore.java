@@ -187,15 +187,16 @@ public final class DynamoStore implements Store {
   private static final String SPACE = "#SPACE", WAITING = "codes";
 
   /**
-   * One eventually consistent Query of the device's key range: the device's item and, sorted right
-   * after it, its waiting list. Both are small, so it costs what a GetItem of the device does
-   * (half a read unit).
+   * One Query of the device's key range: the device's item and, sorted right after it, its
+   * waiting list. Both are small, so it costs what a GetItem of the device does: half a read unit
+   * eventually consistent, one consistent (the list changes: a removal right after a refusal, or
+   * after another removal, must see the write before it).
    */
   @Override
-  public Optional<DeviceAtWork> deviceAtWork(UUID workspaceId, UUID deviceId) {
+  public Optional<DeviceAtWork> deviceAtWork(UUID workspaceId, UUID deviceId, boolean consistent) {
     Device device = null;
     List<UUID> waiting = List.of();
-    for (Map<String, AttributeValue> i : queryAll(QueryRequest.builder().tableName(table).consistentRead(false)
+    for (Map<String, AttributeValue> i : queryAll(QueryRequest.builder().tableName(table).consistentRead(consistent)
         .keyConditionExpression("pk = :pk AND begins_with(sk, :p)")
         .expressionAttributeValues(Map.of(":pk", s(ws(workspaceId)), ":p", s("DEVICE#" + deviceId))))) {
       if (i.containsKey(DOC)) device = Json.read(i.get(DOC).s(), Device.class);

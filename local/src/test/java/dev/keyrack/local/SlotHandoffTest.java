@@ -1,0 +1,287 @@
+package dev.keyrack.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.keyrack.adapters.dynamodb.DynamoStore;
+import dev.keyrack.app.DeviceWorker;
+import dev.keyrack.domain.AccessCode;
+import dev.keyrack.domain.CodeStatus;
+import dev.keyrack.domain.Device;
+import dev.keyrack.domain.DeviceOperation;
+import dev.keyrack.domain.Ids;
+import dev.keyrack.domain.Notice;
+import dev.keyrack.ports.JobQueue;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+/**
+ * How a slot freed on a lock is handed to a code the lock refused for want of one, driven through
+ * a worker of the test's own whose sends are recorded, not carried out: one waiting code per freed
+ * slot, oldest first, even when the waiting list is read from a replica that lags (DynamoDB Local
+ * is always consistent, so the lag is simulated below the store: eventually consistent Queries
+ * see a device's #SPACE item as it was when {@link Lag#freeze} was called; strongly consistent
+ * reads are not affected); a freed slot is handed on when the code sent it is deleted first, and
+ * when the send failed (on the operation's next delivery); a deleted code is not sent.
+ */
+class SlotHandoffTest {
+  static ClockedStack env;
+
+  @BeforeAll
+  static void start() throws Exception {
+    env = new ClockedStack(Map.of("RetryBaseSeconds", "1", "RetryMaxSeconds", "2"));
+  }
+
+  @AfterAll
+  static void stop() {
+    env.close();
+  }
+
+  /** Eventually consistent Queries return the #SPACE item frozen at {@link #freeze}. */
+  static final class Lag implements InvocationHandler {
+    final DynamoDbClient real;
+    final String table;
+    volatile String frozenSk;
+    volatile Map<String, AttributeValue> frozenItem; // null: the item did not exist yet
+
+    Lag(DynamoDbClient real, String table) {
+      this.real = real;
+      this.table = table;
+    }
+
+    void freeze(UUID ws, UUID deviceId) {
+      String sk = "DEVICE#" + deviceId + "#SPACE";
+      var r = real.getItem(b -> b.tableName(table).consistentRead(true)
+          .key(Map.of("pk", AttributeValue.fromS("WS#" + ws), "sk", AttributeValue.fromS(sk))));
+      frozenItem = r.hasItem() && !r.item().isEmpty() ? r.item() : null;
+      frozenSk = sk;
+    }
+
+    @Override
+    public Object invoke(Object proxy, Method m, Object[] args) throws Throwable {
+      if (m.getName().equals("query") && args != null && args.length == 1 && args[0] instanceof QueryRequest q0) {
+        QueryRequest q = q0;
+        QueryResponse r = real.query(q);
+        if (frozenSk == null || Boolean.TRUE.equals(q.consistentRead())) return r;
+        String prefix = q.expressionAttributeValues().containsKey(":p") ? q.expressionAttributeValues().get(":p").s() : null;
+        if (prefix == null || !frozenSk.startsWith(prefix)) return r;
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        for (var i : r.items()) if (!i.get("sk").s().equals(frozenSk)) items.add(i);
+        if (frozenItem != null) items.add(frozenItem);
+        return r.toBuilder().items(items).count(items.size()).build();
+      }
+      if (m.isDefault() && args != null && args.length == 1 && args[0] instanceof java.util.function.Consumer) {
+        return InvocationHandler.invokeDefault(proxy, m, args);
+      }
+      if (m.getName().equals("close")) return null;
+      try {
+        return m.invoke(real, args);
+      } catch (InvocationTargetException e) {
+        throw e.getCause();
+      }
+    }
+  }
+
+  static final List<DeviceOperation> sent = new CopyOnWriteArrayList<>();
+  /** How many of the next sends fail (a queue that cannot be reached). */
+  static final java.util.concurrent.atomic.AtomicInteger failingSends = new java.util.concurrent.atomic.AtomicInteger();
+
+  static DeviceWorker laggingWorker(Lag lag) {
+    DynamoDbClient client = (DynamoDbClient) Proxy.newProxyInstance(DynamoDbClient.class.getClassLoader(),
+        new Class<?>[] {DynamoDbClient.class}, lag);
+    DynamoStore store = new DynamoStore(client, lag.table, env.clock);
+    DeviceWorker w = new DeviceWorker(store, env.locks, env.clock, Ids.shared());
+    w.resendThrough(new JobQueue() {
+      @Override
+      public void enqueue(DeviceOperation op) {
+        if (failingSends.getAndUpdate(n -> Math.max(0, n - 1)) > 0) throw new IllegalStateException("queue unreachable");
+        sent.add(op);
+      }
+    });
+    return w;
+  }
+
+  static Lag lag() {
+    var wiring = env.stack.wiring("ProviderWorkerFunction");
+    return new Lag(wiring.dynamo(), wiring.require("TABLE_NAME"));
+  }
+
+  static JsonNode ok(String path, String body) throws Exception {
+    ClockedStack.Answer a = env.call(path, body);
+    assertThat(a.status()).as(path + " " + body + " -> " + a.body()).isEqualTo(200);
+    return a.body();
+  }
+
+  static UUID create(Device d, String pin) throws Exception {
+    JsonNode r = ok("/access_codes/create", "{\"device_id\":\"" + d.deviceId() + "\",\"name\":\"R\",\"code\":\"" + pin + "\"}");
+    return UUID.fromString(r.at("/access_code/access_code_id").asText());
+  }
+
+  static boolean refused(UUID id) {
+    AccessCode c = env.code(id);
+    return c != null && c.errors().stream().map(Notice::code).anyMatch("no_space_for_access_code_on_device"::equals);
+  }
+
+  static List<UUID> listed(Device d) {
+    return env.store.deviceAtWork(env.ws, d.deviceId(), true).orElseThrow().waitingForSpace();
+  }
+
+  /** Stores the code as the API's delete does, without sending its removal (this test's worker carries it out). */
+  static DeviceOperation markRemoving(UUID id) {
+    AccessCode c = env.code(id);
+    AccessCode next = c.withStatus(CodeStatus.removing).withVersion(c.version() + 1);
+    env.store.update(c, next, List.of());
+    return new DeviceOperation(DeviceOperation.Kind.REMOVE, env.ws, c.deviceId(), id, next.version());
+  }
+
+  static void await(String what, java.util.function.BooleanSupplier ok) {
+    TestStack.await(what, Duration.ofSeconds(45), ok);
+  }
+
+  @Test
+  void aRemovalRightAfterTheRefusalSendsTheRefusedCodeAgain() throws Exception {
+    Device d = env.stack.seedExtraLocks("schlage_lock", 1).get(0);
+    ok("/sandbox/locks/configure", "{\"device_id\":\"" + d.deviceId() + "\",\"slot_limit\":1}");
+    UUID resident = create(d, "7101");
+    await("resident set", () -> env.code(resident).status() == CodeStatus.set);
+
+    Lag lag = lag();
+    lag.freeze(env.ws, d.deviceId()); // a replica that has not yet seen the refusal's ADD
+    UUID waiting = create(d, "7202");
+    await("refused and listed", () -> refused(waiting) && listed(d).contains(waiting));
+
+    sent.clear();
+    DeviceOperation removal = markRemoving(resident);
+    assertThat(laggingWorker(lag).process(removal)).isEqualTo(DeviceWorker.Outcome.DONE);
+    assertThat(env.locks.memory(d.deviceId()).slots()).isEmpty(); // the slot is free
+    assertThat(sent).as("the refused code is sent again once the slot is free")
+        .anyMatch(op -> op.kind() == DeviceOperation.Kind.SET && op.accessCodeId().equals(waiting));
+  }
+
+  @Test
+  void twoRemovalsInARowGiveTheirTwoSlotsToTwoDifferentWaitingCodes() throws Exception {
+    Device d = env.stack.seedExtraLocks("schlage_lock", 2).get(1);
+    ok("/sandbox/locks/configure", "{\"device_id\":\"" + d.deviceId() + "\",\"slot_limit\":2}");
+    UUID r1 = create(d, "8101"), r2 = create(d, "8102");
+    await("residents set", () -> env.code(r1).status() == CodeStatus.set && env.code(r2).status() == CodeStatus.set);
+    UUID w1 = create(d, "8201");
+    await("w1 refused and listed", () -> refused(w1) && listed(d).contains(w1));
+    UUID w2 = create(d, "8202");
+    await("w2 refused and listed", () -> refused(w2) && listed(d).contains(w2));
+
+    Lag lag = lag();
+    lag.freeze(env.ws, d.deviceId()); // a replica that will not yet have seen the first removal's DELETE
+    DeviceWorker worker = laggingWorker(lag);
+    sent.clear();
+    assertThat(worker.process(markRemoving(r1))).isEqualTo(DeviceWorker.Outcome.DONE);
+    assertThat(worker.process(markRemoving(r2))).isEqualTo(DeviceWorker.Outcome.DONE);
+    assertThat(env.locks.memory(d.deviceId()).slots()).isEmpty(); // two slots free
+    List<String> dedupIds = sent.stream().map(DeviceOperation::deduplicationId).toList();
+    assertThat(sent.stream().map(DeviceOperation::accessCodeId)).as("each freed slot goes to a different waiting code; "
+        + "sent: " + dedupIds).contains(w1, w2);
+  }
+
+  static List<UUID> setsSent() {
+    return sent.stream().filter(op -> op.kind() == DeviceOperation.Kind.SET).map(DeviceOperation::accessCodeId).toList();
+  }
+
+  /** A lock of its own, full at {@code slots} codes, holding that many residents, and {@code n} codes refused and listed. */
+  static List<UUID> fullLockWithWaiting(Device d, int slots, int n, String pinPrefix) throws Exception {
+    ok("/sandbox/locks/configure", "{\"device_id\":\"" + d.deviceId() + "\",\"slot_limit\":" + slots + "}");
+    List<UUID> all = new ArrayList<>();
+    for (int i = 0; i < slots; i++) {
+      UUID r = create(d, pinPrefix + "1" + i);
+      await("resident set", () -> env.code(r).status() == CodeStatus.set);
+      all.add(r);
+    }
+    for (int i = 0; i < n; i++) {
+      UUID w = create(d, pinPrefix + "2" + i);
+      await("refused and listed", () -> refused(w) && listed(d).contains(w));
+      all.add(w);
+    }
+    return all;
+  }
+
+  @Test
+  void aRefusedCodeDeletedWhileItWaitsIsNotSentWhenASlotFrees() throws Exception {
+    Device d = env.stack.seedExtraLocks("schlage_lock", 3).get(2);
+    List<UUID> codes = fullLockWithWaiting(d, 1, 1, "91");
+    UUID resident = codes.get(0), waiting = codes.get(1);
+    DeviceWorker worker = laggingWorker(lag());
+    sent.clear();
+    assertThat(worker.process(markRemoving(waiting))).isEqualTo(DeviceWorker.Outcome.DONE);
+    assertThat(listed(d)).isEmpty();
+    assertThat(worker.process(markRemoving(resident))).isEqualTo(DeviceWorker.Outcome.DONE);
+    assertThat(env.locks.memory(d.deviceId()).slots()).isEmpty();
+    assertThat(sent).as("nothing waits: nothing is sent").isEmpty();
+  }
+
+  @Test
+  void aCodeSentAFreedSlotButDeletedBeforeTakingItHandsItOn() throws Exception {
+    Device d = env.stack.seedExtraLocks("schlage_lock", 4).get(3);
+    List<UUID> codes = fullLockWithWaiting(d, 1, 2, "92");
+    UUID resident = codes.get(0), w1 = codes.get(1), w2 = codes.get(2);
+    DeviceWorker worker = laggingWorker(lag());
+    sent.clear();
+    assertThat(worker.process(markRemoving(resident))).isEqualTo(DeviceWorker.Outcome.DONE);
+    assertThat(setsSent()).containsExactly(w1);
+    assertThat(listed(d)).containsExactly(w2);
+    // w1 is deleted before its set ran (the set was only recorded here): the slot goes on to w2
+    assertThat(worker.process(markRemoving(w1))).isEqualTo(DeviceWorker.Outcome.DONE);
+    assertThat(setsSent()).containsExactly(w1, w2);
+    assertThat(listed(d)).isEmpty();
+  }
+
+  @Test
+  void aHandoffWhoseSendFailedIsMadeOnTheRemovalsNextDelivery() throws Exception {
+    Device d = env.stack.seedExtraLocks("schlage_lock", 5).get(4);
+    List<UUID> codes = fullLockWithWaiting(d, 1, 1, "93");
+    UUID resident = codes.get(0), waiting = codes.get(1);
+    DeviceWorker worker = laggingWorker(lag());
+    sent.clear();
+    failingSends.set(1);
+    DeviceOperation removal = markRemoving(resident);
+    assertThat(worker.process(removal, 1)).as("removed, but the slot not handed on: tried again").isEqualTo(DeviceWorker.Outcome.RETRY);
+    assertThat(env.code(resident)).isNull();
+    assertThat(sent).isEmpty();
+    assertThat(listed(d)).containsExactly(waiting);
+    assertThat(worker.process(removal, 2)).isEqualTo(DeviceWorker.Outcome.NOTHING_TO_DO);
+    assertThat(setsSent()).containsExactly(waiting);
+    assertThat(listed(d)).isEmpty();
+  }
+
+  @Test
+  void aWaitingCodeRefusedSinceForAnotherReasonNoLongerWaitsForASlot() throws Exception {
+    Device d = env.stack.seedExtraLocks("schlage_lock", 6).get(5);
+    List<UUID> codes = fullLockWithWaiting(d, 1, 2, "95");
+    UUID resident = codes.get(0), w1 = codes.get(1), w2 = codes.get(2);
+    // w1's PIN changed, bypassing the API's checks, to one the lock's own rules refuse
+    AccessCode c = env.code(w1);
+    AccessCode badPin = c.withCode("12").withVersion(c.version() + 1);
+    env.store.update(c, badPin, List.of());
+    DeviceWorker worker = laggingWorker(lag());
+    sent.clear();
+    assertThat(worker.process(new DeviceOperation(DeviceOperation.Kind.SET, env.ws, d.deviceId(), w1, badPin.version())))
+        .isEqualTo(DeviceWorker.Outcome.FAILED_PERMANENTLY);
+    assertThat(env.code(w1).errors().stream().map(Notice::code)).as("the latest refusal replaces the earlier one")
+        .containsExactly("provider_issue");
+    // the freed slot goes to w2, which still waits for one, not to w1, which the lock would refuse again
+    assertThat(worker.process(markRemoving(resident))).isEqualTo(DeviceWorker.Outcome.DONE);
+    assertThat(setsSent()).containsExactly(w2);
+  }
+}
