@@ -216,6 +216,12 @@ public final class DeviceWorker {
   }
 
   private Outcome failedSet(Device device, AccessCode code, ProviderException e) {
+    if (code.windowEnded(Clocks.now(clock))) {
+      // The window ended while the lock was being called: nothing to report, its removal takes over.
+      LOG.info("setting access code {} on device {} failed as its window ended: left to its removal", code.accessCodeId(),
+          device.deviceId());
+      return Outcome.NOTHING_TO_DO;
+    }
     if (!e.permanent()) {
       LOG.warn("setting access code {} on device {} failed (attempt {}): {}", code.accessCodeId(), device.deviceId(),
           attempt.get(), e.getMessage());
