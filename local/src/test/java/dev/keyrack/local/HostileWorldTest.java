@@ -240,7 +240,7 @@ class HostileWorldTest {
   }
 
   @Test
-  void aRefusedCodeDeletedWhileItWaitsForASlotIsNotSentWhenOneFrees() throws Exception {
+  void aRefusedCodeDeletedWhileItWaitsForASlotLeavesTheWaitingList() throws Exception {
     Device d = extraLock("schlage_lock", 2);
     configure(d, "\"slot_limit\":1");
     UUID resident = createOngoing(d, "8101");

@@ -193,7 +193,7 @@ class SlotHandoffTest {
     assertThat(env.locks.memory(d.deviceId()).slots()).isEmpty(); // two slots free
     List<String> dedupIds = sent.stream().map(DeviceOperation::deduplicationId).toList();
     assertThat(sent.stream().map(DeviceOperation::accessCodeId)).as("each freed slot goes to a different waiting code; "
-        + "sent: " + dedupIds).contains(w1, w2);
+        + "sent: " + dedupIds).containsExactly(w1, w2);
   }
 
   static List<UUID> setsSent() {
@@ -260,7 +260,7 @@ class SlotHandoffTest {
     assertThat(env.code(resident)).isNull();
     assertThat(sent).isEmpty();
     assertThat(listed(d)).containsExactly(waiting);
-    assertThat(worker.process(removal, 2)).isEqualTo(DeviceWorker.Outcome.NOTHING_TO_DO);
+    assertThat(worker.process(removal, 2)).as("the removal's work is finished now").isEqualTo(DeviceWorker.Outcome.DONE);
     assertThat(setsSent()).containsExactly(waiting);
     assertThat(listed(d)).isEmpty();
   }
@@ -283,5 +283,112 @@ class SlotHandoffTest {
     // the freed slot goes to w2, which still waits for one, not to w1, which the lock would refuse again
     assertThat(worker.process(markRemoving(resident))).isEqualTo(DeviceWorker.Outcome.DONE);
     assertThat(setsSent()).containsExactly(w2);
+  }
+
+  @Test
+  void aRemovalDeliveredAgainAfterHandingItsSlotOnHandsOnNoSecondSlot() throws Exception {
+    Device d = env.stack.seedExtraLocks("schlage_lock", 7).get(6);
+    List<UUID> codes = fullLockWithWaiting(d, 1, 2, "96");
+    UUID resident = codes.get(0), w1 = codes.get(1), w2 = codes.get(2);
+    DeviceWorker worker = laggingWorker(lag());
+    sent.clear();
+    DeviceOperation removal = markRemoving(resident);
+    assertThat(worker.process(removal, 1)).isEqualTo(DeviceWorker.Outcome.DONE);
+    assertThat(setsSent()).containsExactly(w1);
+    // SQS delivers the same message again (ApproximateReceiveCount 2): its DeleteMessageBatch was
+    // lost, the invocation timed out after the work, or it is a copy (a repeated delete, the
+    // frequent sweep's re-send of a noted removal) that waited behind a retrying job of its lock.
+    assertThat(worker.process(removal, 2)).isEqualTo(DeviceWorker.Outcome.NOTHING_TO_DO);
+    assertThat(setsSent()).as("one slot came free: one waiting code sent").containsExactly(w1);
+    assertThat(listed(d)).containsExactly(w2);
+  }
+
+  @Test
+  void anUnloadOfACodeNeverOnItsLockHandsOnNoSlotEvenOnALaterReceive() throws Exception {
+    Device d = env.stack.seedExtraLocks("schlage_lock", 8).get(7);
+    List<UUID> codes = fullLockWithWaiting(d, 1, 2, "97");
+    UUID w1 = codes.get(1), w2 = codes.get(2);
+    // w1 (refused, listed) has its window moved days ahead, as the API's update stores it (unset, an UNLOAD sent)
+    AccessCode c = env.code(w1);
+    java.time.Instant later = env.clock.instant().plus(Duration.ofDays(10));
+    AccessCode moved = c.withWindow(dev.keyrack.domain.CodeType.time_bound, later, later.plusSeconds(7200))
+        .withStatus(CodeStatus.unset).withVersion(c.version() + 1);
+    env.store.update(c, moved, List.of());
+    DeviceWorker worker = laggingWorker(lag());
+    sent.clear();
+    // its UNLOAD waited behind a retrying job of the lock: its receive count is 3 on its first try
+    assertThat(worker.process(new DeviceOperation(DeviceOperation.Kind.UNLOAD, env.ws, d.deviceId(), w1, moved.version()), 3))
+        .isEqualTo(DeviceWorker.Outcome.NOTHING_TO_DO);
+    assertThat(setsSent()).as("no code left the lock: no slot to hand on").isEmpty();
+  }
+
+  @Test
+  void aSlotSentToACodeThatNoLongerTakesItIsHandedOn() throws Exception {
+    Device d = env.stack.seedExtraLocks("schlage_lock", 9).get(8);
+    List<UUID> codes = fullLockWithWaiting(d, 1, 2, "98");
+    UUID resident = codes.get(0), w1 = codes.get(1), w2 = codes.get(2);
+    DeviceWorker worker = laggingWorker(lag());
+    sent.clear();
+    assertThat(worker.process(markRemoving(resident))).isEqualTo(DeviceWorker.Outcome.DONE);
+    assertThat(setsSent()).containsExactly(w1);
+    // before w1's set runs, its window is moved days ahead (as the API's update stores it)
+    AccessCode c = env.code(w1);
+    java.time.Instant later = env.clock.instant().plus(Duration.ofDays(10));
+    AccessCode moved = c.withWindow(dev.keyrack.domain.CodeType.time_bound, later, later.plusSeconds(7200))
+        .withStatus(CodeStatus.unset).withVersion(c.version() + 1);
+    env.store.update(c, moved, List.of());
+    DeviceOperation handed = sent.get(sent.size() - 1);
+    assertThat(worker.process(handed)).isEqualTo(DeviceWorker.Outcome.NOTHING_TO_DO);
+    assertThat(worker.process(new DeviceOperation(DeviceOperation.Kind.UNLOAD, env.ws, d.deviceId(), w1, moved.version())))
+        .isEqualTo(DeviceWorker.Outcome.NOTHING_TO_DO);
+    assertThat(env.locks.memory(d.deviceId()).slots()).isEmpty(); // the slot is free
+    assertThat(setsSent()).as("the free slot goes on to w2, which still waits").containsExactly(w1, w2);
+  }
+
+  @Test
+  void aRemovalThatStoppedAfterItsDeleteHandsItsSlotOnAtItsNextDelivery() throws Exception {
+    Device d = env.stack.seedExtraLocks("schlage_lock", 10).get(9);
+    List<UUID> codes = fullLockWithWaiting(d, 1, 1, "99");
+    UUID resident = codes.get(0), waiting = codes.get(1);
+    DeviceOperation removal = markRemoving(resident);
+    // the run that stopped: the slot was marked as owed, the code removed and deleted, nothing handed on
+    env.store.changeSlots(env.ws, d.deviceId(), new dev.keyrack.ports.Store.SlotChange(null, null, resident, null));
+    env.locks.remove(d, resident);
+    env.store.delete(env.code(resident), List.of());
+    DeviceWorker worker = laggingWorker(lag());
+    sent.clear();
+    assertThat(worker.process(removal, 2)).isEqualTo(DeviceWorker.Outcome.DONE);
+    assertThat(setsSent()).containsExactly(waiting);
+    var work = env.store.deviceAtWork(env.ws, d.deviceId(), true).orElseThrow();
+    assertThat(work.waitingForSpace()).isEmpty();
+    assertThat(work.holdingSlot()).as("the slot is now held by the code it was handed to").containsExactly(waiting);
+  }
+
+  @Test
+  void aHandedCodeRefusedOnceMoreWaitsAgainAndTheSetOfAHandedCodeSettlesItsSlot() throws Exception {
+    Device d = env.stack.seedExtraLocks("schlage_lock", 11).get(10);
+    List<UUID> codes = fullLockWithWaiting(d, 1, 2, "90");
+    UUID resident = codes.get(0), w1 = codes.get(1), w2 = codes.get(2);
+    DeviceWorker worker = laggingWorker(lag());
+    sent.clear();
+    assertThat(worker.process(markRemoving(resident))).isEqualTo(DeviceWorker.Outcome.DONE);
+    DeviceOperation handed = sent.get(0);
+    assertThat(handed.accessCodeId()).isEqualTo(w1);
+    // a code set at the keypad took the slot first: w1 is refused again and waits again
+    ok("/sandbox/locks/configure", "{\"device_id\":\"" + d.deviceId() + "\",\"external_codes\":[\"4444\"]}");
+    assertThat(worker.process(handed)).isEqualTo(DeviceWorker.Outcome.FAILED_PERMANENTLY);
+    var work = env.store.deviceAtWork(env.ws, d.deviceId(), true).orElseThrow();
+    assertThat(work.waitingForSpace()).containsExactly(w1, w2);
+    assertThat(work.holdingSlot()).isEmpty();
+    // the lock turns out to hold one more, and the next hand-on's set takes the slot for good
+    ok("/sandbox/locks/configure", "{\"device_id\":\"" + d.deviceId() + "\",\"slot_limit\":2}");
+    AccessCode w1Now = env.code(w1);
+    env.store.changeSlots(env.ws, d.deviceId(), new dev.keyrack.ports.Store.SlotChange(null, w1, w1, null));
+    assertThat(worker.process(new DeviceOperation(DeviceOperation.Kind.SET, env.ws, d.deviceId(), w1, w1Now.version())))
+        .isEqualTo(DeviceWorker.Outcome.DONE);
+    assertThat(env.code(w1).status()).isEqualTo(CodeStatus.set);
+    work = env.store.deviceAtWork(env.ws, d.deviceId(), true).orElseThrow();
+    assertThat(work.waitingForSpace()).containsExactly(w2);
+    assertThat(work.holdingSlot()).isEmpty();
   }
 }

@@ -141,7 +141,7 @@ class TemplateTest {
 
     Set<String> worker = new TreeSet<>(dynamo);
     // retry later / release early, dead-letter; a pulled backup code schedules its removal (never cancels one);
-    // the codes a lock refused for want of a slot (DynamoStore.waitForSpace)
+    // the codes a lock refused for want of a slot (DynamoStore.changeSlots)
     worker.addAll(Set.of("dynamodb:ConditionCheckItem", "dynamodb:UpdateItem", "sqs:SendMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes",
         "scheduler:CreateSchedule", "scheduler:UpdateSchedule", "scheduler:GetSchedule", "iam:PassRole"));
     assertThat(allowedActions("ProviderWorkerFunction")).isEqualTo(worker);

@@ -93,15 +93,23 @@ public final class DeviceWorker {
       return Outcome.NOTHING_TO_DO;
     }
     Device device = work.get().device();
-    List<UUID> waiting = work.get().waitingForSpace();
     return switch (op.kind()) {
-      case SET -> set(device, op, waiting);
-      case UNLOAD -> unload(device, op, waiting);
-      case REMOVE -> remove(device, op, waiting);
+      case SET -> set(device, op, work.get().waitingForSpace());
+      case UNLOAD -> unload(device, op, work.get());
+      case REMOVE -> remove(device, op, work.get());
     };
   }
 
   private Outcome set(Device device, DeviceOperation op, List<UUID> waiting) {
+    AccessCode[] seen = new AccessCode[1];
+    Outcome o = setAsStored(device, op, waiting, seen);
+    // A code handed a freed slot that has no use for it now (moved later, no longer to be set) passes it on.
+    if (o == Outcome.NOTHING_TO_DO && seen[0] != null && !passOnIfHeld(device, seen[0])) return Outcome.RETRY;
+    return o;
+  }
+
+  /** The set as the code is stored now; {@code seen[0]} is the code as last read (null if gone). */
+  private Outcome setAsStored(Device device, DeviceOperation op, List<UUID> waiting, AccessCode[] seen) {
     boolean programmed = false;
     for (int round = 0; round < 5; round++) {
       Optional<AccessCode> found = store.accessCode(op.workspaceId(), op.accessCodeId());
@@ -111,6 +119,7 @@ public final class DeviceWorker {
         return takeBackOff(device, op);
       }
       AccessCode code = found.get();
+      seen[0] = code;
       if (code.status() != CodeStatus.setting && code.status() != CodeStatus.unset) return Outcome.NOTHING_TO_DO;
       Instant now = Clocks.now(clock);
       if (!Planner.due(code, device.profile(), now)) return Outcome.NOTHING_TO_DO;
@@ -131,7 +140,10 @@ public final class DeviceWorker {
       try {
         store.update(code, next, List.of(programmedEvent(ids, next, device, preload, now)));
         LOG.info("access code {} id={} device={}", preload ? "preloaded" : "set", code.accessCodeId(), device.deviceId());
-        if (waiting.contains(code.accessCodeId())) forgetWaiting(device, code.accessCodeId());
+        // On the lock: no longer waiting for a slot, and any slot it was handed is taken.
+        if (refusedForSpace(code) || waiting.contains(code.accessCodeId())) {
+          changeSlotsOrLog(device, new Store.SlotChange(null, code.accessCodeId(), null, code.accessCodeId()));
+        }
         telemetry.count(preload ? "AccessCodesPreloaded" : "AccessCodesSet");
         return Outcome.DONE;
       } catch (Conflict.StaleVersion e) {
@@ -180,7 +192,7 @@ public final class DeviceWorker {
   }
 
   /** Takes a code off the lock but keeps it: its programming moment moved into the future. */
-  private Outcome unload(Device device, DeviceOperation op, List<UUID> waiting) {
+  private Outcome unload(Device device, DeviceOperation op, Store.DeviceAtWork work) {
     for (int round = 0; round < 5; round++) {
       Optional<AccessCode> found = store.accessCode(op.workspaceId(), op.accessCodeId());
       if (found.isEmpty()) return Outcome.NOTHING_TO_DO;
@@ -197,16 +209,20 @@ public final class DeviceWorker {
       // Off the lock: the old time frame with it. What is left to do is the programming at its new moment.
       List<PendingMutation> left = code.pendingMutations().stream()
           .filter(m -> !m.mutationCode().equals("updating_time_frame")).toList();
+      boolean held = work.holdingSlot().contains(code.accessCodeId());
       if (!wasOnLock && left.size() == code.pendingMutations().size()) {
-        // Done before: a delivery again, maybe because the slot it freed was not handed on.
-        return this.attempt.get() > 1 && !slotFreed(device, waiting, code.accessCodeId()) ? Outcome.RETRY : Outcome.NOTHING_TO_DO;
+        // Not on the lock, nothing to write: a slot it holds (handed to it, or owed by an earlier run) goes on.
+        if (!held) return Outcome.NOTHING_TO_DO;
+        return slotFreed(device, work.waitingForSpace(), code.accessCodeId()) ? Outcome.DONE : Outcome.RETRY;
       }
       AccessCode next = code.withStatus(CodeStatus.unset).withOnLock(false, false).withPendingMutations(left)
           .withVersion(code.version() + 1);
+      boolean frees = wasOnLock || held;
+      held = owe(device, work, code.accessCodeId(), frees, held);
       try {
         store.update(code, next, wasOnLock ? List.of(Event.forCode(ids, "access_code.removed_from_device", next,
             device.connectedAccountId(), now, Map.of())) : List.of());
-        if (wasOnLock && !slotFreed(device, waiting, code.accessCodeId())) return Outcome.RETRY; // hand it on next time
+        if (held && !slotFreed(device, work.waitingForSpace(), code.accessCodeId())) return Outcome.RETRY; // hand it on next time
         return Outcome.DONE;
       } catch (Conflict.StaleVersion e) {
         LOG.info("access code {} changed while being unloaded; re-reading", code.accessCodeId());
@@ -220,7 +236,7 @@ public final class DeviceWorker {
       // The window ended while the lock was being called: nothing to report, its removal takes over.
       LOG.info("setting access code {} on device {} failed as its window ended: left to its removal", code.accessCodeId(),
           device.deviceId());
-      return Outcome.NOTHING_TO_DO;
+      return passOnIfHeld(device, code) ? Outcome.NOTHING_TO_DO : Outcome.RETRY;
     }
     if (!e.permanent()) {
       LOG.warn("setting access code {} on device {} failed (attempt {}): {}", code.accessCodeId(), device.deviceId(),
@@ -246,18 +262,16 @@ public final class DeviceWorker {
     }
     LOG.warn("access code {} refused by device {}: {}", code.accessCodeId(), device.deviceId(), errorCode);
     if (e.kind() == ProviderException.Kind.NO_SPACE) {
-      try {
-        store.waitForSpace(device.workspaceId(), device.deviceId(), code.accessCodeId(), true);
-      } catch (RuntimeException failed) {
-        LOG.warn("could not note access code {} as waiting for a slot on device {}: {}; an update that reprograms it sends it again",
-            code.accessCodeId(), device.deviceId(), failed.getClass().getSimpleName());
-      }
+      // Waits for a slot (again: a slot handed to it was not there after all, taken by a code set outside Keyrack).
+      changeSlotsOrLog(device, new Store.SlotChange(code.accessCodeId(), null, null, code.accessCodeId()));
+    } else if (!passOnIfHeld(device, code)) { // refused for another reason: a slot handed to it goes on
+      return Outcome.RETRY;
     }
     onSetFailure.accept(next); // refused for good: a backup may be due (BackupPolicy decides)
     return Outcome.FAILED_PERMANENTLY;
   }
 
-  private Outcome remove(Device device, DeviceOperation op, List<UUID> waiting) {
+  private Outcome remove(Device device, DeviceOperation op, Store.DeviceAtWork work) {
     for (int round = 0; round < 5; round++) {
       Optional<AccessCode> found = store.accessCode(op.workspaceId(), op.accessCodeId());
       // A code goes when it is being deleted, or when its window has ended (its removal fire leaves it as stored).
@@ -274,8 +288,9 @@ public final class DeviceWorker {
         return found.isPresent() ? reportDelay(device, found.get(), false, e.getMessage()) : Outcome.RETRY;
       }
       if (found.isEmpty()) {
-        // Removed and deleted before: a delivery again, maybe because the slot it freed was not handed on.
-        return this.attempt.get() > 1 && !slotFreed(device, waiting, op.accessCodeId()) ? Outcome.RETRY : Outcome.NOTHING_TO_DO;
+        // Removed and deleted before; a slot it still holds was not handed on then (the run stopped, or failed to).
+        if (!work.holdingSlot().contains(op.accessCodeId())) return Outcome.NOTHING_TO_DO;
+        return slotFreed(device, work.waitingForSpace(), op.accessCodeId()) ? Outcome.DONE : Outcome.RETRY;
       }
       AccessCode code = found.get();
       Instant now = Clocks.now(clock);
@@ -284,15 +299,16 @@ public final class DeviceWorker {
         events.add(Event.forCode(ids, "access_code.removed_from_device", code, device.connectedAccountId(), now, Map.of()));
       }
       events.add(Event.forCode(ids, "access_code.deleted", code, device.connectedAccountId(), now, Map.of("code", code.code())));
+      // A slot comes free if the code was on the lock, or if it holds one (handed to it, not yet taken).
+      boolean held = work.holdingSlot().contains(code.accessCodeId());
+      held = owe(device, work, code.accessCodeId(), code.onLock() || code.scheduledOnDevice() || held, held);
       try {
         store.delete(code, events);
         LOG.info("access code removed from device and deleted id={} device={}", code.accessCodeId(), device.deviceId());
-        // A slot came free if the code was on the lock, or if it was a refused code sent a freed slot
-        // (no longer listed) and deleted before it could take it.
-        boolean freed = code.onLock() || code.scheduledOnDevice()
-            || refusedForSpace(code) && !waiting.contains(code.accessCodeId());
-        if (waiting.contains(code.accessCodeId())) forgetWaiting(device, code.accessCodeId());
-        if (freed && !slotFreed(device, waiting, code.accessCodeId())) return Outcome.RETRY; // hand it on next time
+        if (work.waitingForSpace().contains(code.accessCodeId())) {
+          changeSlotsOrLog(device, new Store.SlotChange(null, code.accessCodeId(), null, null));
+        }
+        if (held && !slotFreed(device, work.waitingForSpace(), code.accessCodeId())) return Outcome.RETRY; // hand it on next time
         return Outcome.DONE;
       } catch (Conflict.StaleVersion e) {
         LOG.info("access code {} changed while being removed; re-reading", code.accessCodeId());
@@ -302,54 +318,95 @@ public final class DeviceWorker {
   }
 
   /**
-   * A code left the lock, so a slot came free: the oldest code the lock refused for want of one
-   * gets its set sent again, behind this operation in the lock's queue (should the lock refuse it
-   * once more, it waits again). One per freed slot. A listed code that no longer waits (set since,
-   * changed by an update that re-sent it, its window over, gone) is forgotten on the way.
+   * Marks the slot that {@code leaving} frees (when it {@code frees} one) as held by it until it is
+   * handed on, when codes wait for one: written before the change that frees it, so that a run that
+   * stops after that change hands the slot on at its next delivery. One write, only when codes wait.
+   *
+   * @return whether {@code leaving} holds a slot to hand on
+   */
+  private boolean owe(Device device, Store.DeviceAtWork work, UUID leaving, boolean frees, boolean held) {
+    if (!frees) return false;
+    if (held) return true;
+    if (work.waitingForSpace().stream().allMatch(leaving::equals)) return false; // nobody waits for it
+    store.changeSlots(device.workspaceId(), device.deviceId(), new Store.SlotChange(null, null, leaving, null));
+    return true;
+  }
+
+  /**
+   * Hands the slot that {@code leaving} holds (it left the lock, or will not take a slot it was
+   * handed) to the oldest code the lock refused for want of one: its set is sent again, behind
+   * this operation in the lock's queue, and the slot is marked as held by it until it is on the
+   * lock, in the same write that takes it off the waiting list and the slot off {@code leaving}
+   * (should the lock refuse it once more, it waits again). A listed code that no longer waits (set
+   * since, its window moved or over, gone) is forgotten on the way; with nobody waiting, the slot
+   * is simply free.
    *
    * @return false when the slot could not be handed on (a read, send or write failed): the
    *     operation that freed it is then retried, and its next delivery hands it on
    */
   private boolean slotFreed(Device device, List<UUID> waiting, UUID leaving) {
-    if (waiting.isEmpty() || resend == null) return true;
+    if (resend == null) return true;
     Instant now = Clocks.now(clock);
-    for (UUID id : waiting) {
-      if (id.equals(leaving)) continue;
-      try {
+    try {
+      for (UUID id : waiting) {
+        if (id.equals(leaving)) continue;
         Optional<AccessCode> c = store.accessCode(device.workspaceId(), id);
         boolean waits = c.isPresent() && refusedForSpace(c.get())
             && Planner.pending(c.get(), device.profile(), now) == DeviceOperation.Kind.SET;
-        // Sent, then forgotten: should the forgetting fail, the operation is retried and sends the
-        // same message again, which the queue drops as a copy (same deduplication id).
-        if (waits) {
-          resend.enqueue(new DeviceOperation(DeviceOperation.Kind.SET, device.workspaceId(), device.deviceId(), id,
-              c.get().version()));
+        if (!waits) {
+          store.changeSlots(device.workspaceId(), device.deviceId(), new Store.SlotChange(null, id, null, null));
+          continue;
         }
-        store.waitForSpace(device.workspaceId(), device.deviceId(), id, false);
-        if (waits) {
-          LOG.info("access code {} refused for want of a slot: a slot came free on device {}, set again", id, device.deviceId());
-          return true;
-        }
-      } catch (RuntimeException e) {
-        LOG.warn("could not send again access code {} waiting for a slot on device {}: {}; the operation that freed it is retried",
-            id, device.deviceId(), e.getClass().getSimpleName());
-        return false;
+        // Sent, then recorded: should the record fail, the operation is retried and sends the same
+        // message again, which the queue drops as a copy (same deduplication id).
+        resend.enqueue(new DeviceOperation(DeviceOperation.Kind.SET, device.workspaceId(), device.deviceId(), id,
+            c.get().version()));
+        store.changeSlots(device.workspaceId(), device.deviceId(), new Store.SlotChange(null, id, id, leaving));
+        LOG.info("access code {} refused for want of a slot: a slot came free on device {}, set again", id, device.deviceId());
+        return true;
       }
+      store.changeSlots(device.workspaceId(), device.deviceId(), new Store.SlotChange(null, null, null, leaving));
+      return true;
+    } catch (RuntimeException e) {
+      LOG.warn("could not hand on the slot access code {} freed on device {}: {}; the operation is retried",
+          leaving, device.deviceId(), e.getClass().getSimpleName());
+      return false;
     }
-    return true;
   }
 
-  /** Whether the lock's latest refusal of the code was for want of a free slot. */
+  /**
+   * Whether the lock's latest refusal of the code was for want of a free slot (only such a code
+   * waits for a slot, or is handed one).
+   */
   private static boolean refusedForSpace(AccessCode c) {
     return c.errors().stream().anyMatch(n -> n.code().equals(NO_SPACE_REFUSED));
   }
 
-  private void forgetWaiting(Device device, UUID id) {
+  /**
+   * Passes on a slot that {@code c} holds and will not take (it is not to be set now, or was
+   * refused for another reason): read consistently, and only for a code refused for want of a
+   * slot, the only kind that can be handed one. @return false if passing it on failed
+   */
+  private boolean passOnIfHeld(Device device, AccessCode c) {
+    if (!refusedForSpace(c) || resend == null) return true;
     try {
-      store.waitForSpace(device.workspaceId(), device.deviceId(), id, false);
+      Optional<Store.DeviceAtWork> now = store.deviceAtWork(device.workspaceId(), device.deviceId(), true);
+      if (now.isEmpty() || !now.get().holdingSlot().contains(c.accessCodeId())) return true;
+      return slotFreed(device, now.get().waitingForSpace(), c.accessCodeId());
     } catch (RuntimeException e) {
-      LOG.warn("could not take access code {} off device {}'s list of codes waiting for a slot: {}; the next freed slot does",
-          id, device.deviceId(), e.getClass().getSimpleName());
+      LOG.warn("could not read the slot lists of device {}: {}; the operation is retried", device.deviceId(),
+          e.getClass().getSimpleName());
+      return false;
+    }
+  }
+
+  /** A change of the slot lists that may fail without harm: a stale entry is forgotten by the next hand-on. */
+  private void changeSlotsOrLog(Device device, Store.SlotChange change) {
+    try {
+      store.changeSlots(device.workspaceId(), device.deviceId(), change);
+    } catch (RuntimeException e) {
+      LOG.warn("could not update the slot lists of device {}: {}; the next hand-on of a slot tidies them", device.deviceId(),
+          e.getClass().getSimpleName());
     }
   }
 

@@ -124,7 +124,7 @@ public final class Reconciler {
       if (kind == null) continue;
       // A noted change is newer than the code's notices: its send is what may be lost.
       if (scope != Scope.EMPTY_QUEUE && !noted.contains(c.accessCodeId()) && workerIsOnIt(c, kind)
-          && !(scope == Scope.LOST_SENDS && refusedForSpaceBefore(c, kind, now.minus(SPACE_RETRY)))) continue;
+          && !refusedForSpaceBefore(c, kind, now.minus(SPACE_RETRY))) continue;
       Optional<Device> device = devices.computeIfAbsent(c.deviceId(), id -> store.device(workspaceId, id));
       if (device.isEmpty()) continue;
       // A code's first set re-sent: only for a code that holds its PIN's claim, one read of it. One
@@ -249,8 +249,8 @@ public final class Reconciler {
   }
 
   /**
-   * How long the daily sweep leaves a code its lock refused for want of a slot before trying it
-   * again. A Keyrack code leaving the lock sends it at once (DeviceWorker); this covers a slot
+   * How long the sweeps leave a code its lock refused for want of a slot before trying it again
+   * (the daily sweep's: the frequent one reads only new codes and noted ones, which it re-sends anyway). A Keyrack code leaving the lock sends it at once (DeviceWorker); this covers a slot
    * freed by other means (a code deleted at the keypad), which Keyrack cannot see, and a waiting
    * note that failed to be written. Each refusal renews the error's time: one try a day at most.
    */

@@ -32,14 +32,21 @@ public interface Store {
 
   List<Device> devices(UUID workspaceId);
 
-  /** Stores a device's record; the codes waiting for a slot on it ({@link #waitForSpace}) are kept. */
+  /** Stores a device's record; its slot lists ({@link #changeSlots}) are kept. */
   void putDevice(Device d);
 
   /**
-   * A device as its worker reads it: the device and the codes its lock refused for want of a free
-   * slot ({@link #waitForSpace}), oldest first, in one read.
+   * A device as its worker reads it, in one read: the device and its slot lists ({@link
+   * #changeSlots}): the codes its lock refused for want of a free slot, oldest first, and the
+   * codes holding a slot in trust: one whose leaving freed a slot not yet handed on, or one handed
+   * a freed slot and not yet on the lock with it. A code that holds a slot and does not end up on
+   * the lock passes it on.
    */
-  record DeviceAtWork(Device device, List<UUID> waitingForSpace) {}
+  record DeviceAtWork(Device device, List<UUID> waitingForSpace, java.util.Set<UUID> holdingSlot) {
+    public DeviceAtWork(Device device, List<UUID> waitingForSpace) {
+      this(device, waitingForSpace, java.util.Set.of());
+    }
+  }
 
   /**
    * @param consistent whether the waiting list must reflect every write before the read (a removal,
@@ -48,10 +55,20 @@ public interface Store {
   Optional<DeviceAtWork> deviceAtWork(UUID workspaceId, UUID deviceId, boolean consistent);
 
   /**
-   * Notes (or, {@code waiting} false, forgets) that the device's lock refused a code for want of a
-   * free slot, so that the next removal from that lock sends the code's set again: one write.
+   * A change of a device's slot lists, made in one write: a code to add to ({@code waits}) or take
+   * off ({@code waitsNoMore}) the codes waiting for a slot, a code that now holds a slot ({@code
+   * holds}) or holds one no more ({@code holdsNoMore}). Null parts change nothing; a code is not
+   * added to and taken off the same list at once.
    */
-  void waitForSpace(UUID workspaceId, UUID deviceId, UUID accessCodeId, boolean waiting);
+  record SlotChange(UUID waits, UUID waitsNoMore, UUID holds, UUID holdsNoMore) {
+    public SlotChange {
+      if (waits != null && waits.equals(waitsNoMore) || holds != null && holds.equals(holdsNoMore)) {
+        throw new IllegalArgumentException("a code both added to and taken off a slot list");
+      }
+    }
+  }
+
+  void changeSlots(UUID workspaceId, UUID deviceId, SlotChange change);
 
   Optional<AccessCode> accessCode(UUID workspaceId, UUID accessCodeId);
 

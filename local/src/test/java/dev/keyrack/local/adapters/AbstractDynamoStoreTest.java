@@ -17,6 +17,7 @@ import dev.keyrack.domain.Event;
 import dev.keyrack.domain.Ids;
 import dev.keyrack.domain.Workspace;
 import dev.keyrack.ports.Conflict;
+import dev.keyrack.ports.Store;
 import dev.keyrack.ports.Store.EventQuery;
 import java.time.Duration;
 import java.time.Instant;
@@ -129,9 +130,9 @@ abstract class AbstractDynamoStoreTest {
     UUID older = ids.timeOrdered(T0), newer = ids.timeOrdered(T0.plusSeconds(1));
     assertThat(store.deviceAtWork(w.workspaceId(), d.deviceId(), true).orElseThrow().waitingForSpace()).isEmpty();
 
-    store.waitForSpace(w.workspaceId(), d.deviceId(), newer, true);
-    store.waitForSpace(w.workspaceId(), d.deviceId(), older, true);
-    store.waitForSpace(w.workspaceId(), d.deviceId(), older, true); // noted twice: listed once
+    store.changeSlots(w.workspaceId(), d.deviceId(), new Store.SlotChange(newer, null, null, null));
+    store.changeSlots(w.workspaceId(), d.deviceId(), new Store.SlotChange(older, null, null, null));
+    store.changeSlots(w.workspaceId(), d.deviceId(), new Store.SlotChange(older, null, null, null)); // noted twice: listed once
     store.putDevice(d.withOnline(false)); // the device's own record is replaced, its waiting list kept
     var work = store.deviceAtWork(w.workspaceId(), d.deviceId(), true).orElseThrow();
     assertThat(work.device()).isEqualTo(d.withOnline(false));
@@ -141,19 +142,48 @@ abstract class AbstractDynamoStoreTest {
     assertThat(store.deviceAtWork(w.workspaceId(), next.deviceId(), false).orElseThrow().waitingForSpace()).isEmpty();
     assertThat(store.deviceAtWork(other.workspaceId(), d.deviceId(), true)).isEmpty();
 
-    store.waitForSpace(w.workspaceId(), d.deviceId(), older, false);
+    store.changeSlots(w.workspaceId(), d.deviceId(), new Store.SlotChange(null, older, null, null));
     assertThat(store.deviceAtWork(w.workspaceId(), d.deviceId(), true).orElseThrow().waitingForSpace()).containsExactly(newer);
-    store.waitForSpace(w.workspaceId(), d.deviceId(), newer, false);
-    store.waitForSpace(w.workspaceId(), d.deviceId(), newer, false); // forgetting twice is harmless
+    store.changeSlots(w.workspaceId(), d.deviceId(), new Store.SlotChange(null, newer, null, null));
+    store.changeSlots(w.workspaceId(), d.deviceId(), new Store.SlotChange(null, newer, null, null)); // forgetting twice is harmless
     assertThat(store.deviceAtWork(w.workspaceId(), d.deviceId(), true).orElseThrow().waitingForSpace()).isEmpty();
     assertThat(store.devices(w.workspaceId())).hasSize(2);
+  }
+
+  @Test
+  void aSlotMovesFromOneHolderToTheNextWaitingCodeInOneWrite() {
+    Workspace w = workspace();
+    Device d = device(w);
+    store.putDevice(d);
+    Ids ids = Ids.shared();
+    UUID leaving = ids.timeOrdered(T0), first = ids.timeOrdered(T0.plusSeconds(1)), second = ids.timeOrdered(T0.plusSeconds(2));
+    store.changeSlots(w.workspaceId(), d.deviceId(), new Store.SlotChange(first, null, null, null));
+    store.changeSlots(w.workspaceId(), d.deviceId(), new Store.SlotChange(second, null, leaving, null));
+    var before = store.deviceAtWork(w.workspaceId(), d.deviceId(), true).orElseThrow();
+    assertThat(before.waitingForSpace()).containsExactly(first, second);
+    assertThat(before.holdingSlot()).containsExactly(leaving);
+
+    // the hand-on: first leaves the waiting list and holds the slot, which leaving no longer does
+    store.changeSlots(w.workspaceId(), d.deviceId(), new Store.SlotChange(null, first, first, leaving));
+    var after = store.deviceAtWork(w.workspaceId(), d.deviceId(), false).orElseThrow();
+    assertThat(after.waitingForSpace()).containsExactly(second);
+    assertThat(after.holdingSlot()).containsExactly(first);
+    assertThat(after.device()).isEqualTo(d);
+
+    // refused again: waiting once more, holding nothing; the change of nothing writes nothing
+    store.changeSlots(w.workspaceId(), d.deviceId(), new Store.SlotChange(first, null, null, first));
+    store.changeSlots(w.workspaceId(), d.deviceId(), new Store.SlotChange(null, null, null, null));
+    var again = store.deviceAtWork(w.workspaceId(), d.deviceId(), true).orElseThrow();
+    assertThat(again.waitingForSpace()).containsExactly(first, second);
+    assertThat(again.holdingSlot()).isEmpty();
+    assertThatThrownBy(() -> new Store.SlotChange(first, first, null, null)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void aWaitingListWithoutItsDeviceIsNoDevice() {
     Workspace w = workspace();
     UUID gone = UUID.randomUUID();
-    store.waitForSpace(w.workspaceId(), gone, Ids.shared().timeOrdered(T0), true);
+    store.changeSlots(w.workspaceId(), gone, new Store.SlotChange(Ids.shared().timeOrdered(T0), null, null, null));
     assertThat(store.deviceAtWork(w.workspaceId(), gone, true)).isEmpty();
     assertThat(store.devices(w.workspaceId())).isEmpty();
   }

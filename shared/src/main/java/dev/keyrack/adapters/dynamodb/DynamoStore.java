@@ -183,8 +183,13 @@ public final class DynamoStore implements Store {
         DOC, s(Json.write(d)))));
   }
 
-  /** The codes waiting for a slot: a string set beside the device's item, in the key range it starts. */
-  private static final String SPACE = "#SPACE", WAITING = "codes";
+  /**
+   * The slot lists: an item beside the device's, in the key range it starts. The codes waiting are
+   * a string set; each code holding a slot is an attribute of its own ({@code hold#<id>}), so that
+   * one update can move a slot from one code to another (DynamoDB refuses two actions on one
+   * attribute in one update).
+   */
+  private static final String SPACE = "#SPACE", WAITING = "codes", HOLD = "hold#";
 
   /**
    * One Query of the device's key range: the device's item and, sorted right after it, its
@@ -196,23 +201,49 @@ public final class DynamoStore implements Store {
   public Optional<DeviceAtWork> deviceAtWork(UUID workspaceId, UUID deviceId, boolean consistent) {
     Device device = null;
     List<UUID> waiting = List.of();
+    java.util.Set<UUID> holding = new java.util.HashSet<>();
     for (Map<String, AttributeValue> i : queryAll(QueryRequest.builder().tableName(table).consistentRead(consistent)
         .keyConditionExpression("pk = :pk AND begins_with(sk, :p)")
         .expressionAttributeValues(Map.of(":pk", s(ws(workspaceId)), ":p", s("DEVICE#" + deviceId))))) {
       if (i.containsKey(DOC)) device = Json.read(i.get(DOC).s(), Device.class);
-      else if (i.containsKey(WAITING)) waiting = i.get(WAITING).ss().stream().map(UUID::fromString).sorted().toList();
+      else {
+        if (i.containsKey(WAITING)) waiting = i.get(WAITING).ss().stream().map(UUID::fromString).sorted().toList();
+        i.keySet().stream().filter(k -> k.startsWith(HOLD)).forEach(k -> holding.add(UUID.fromString(k.substring(HOLD.length()))));
+      }
     }
     // Code ids are time-ordered (UUID v7), and UUID's order is their order: oldest first.
-    return device == null ? Optional.empty() : Optional.of(new DeviceAtWork(device, waiting));
+    return device == null ? Optional.empty() : Optional.of(new DeviceAtWork(device, waiting, java.util.Set.copyOf(holding)));
   }
 
   @Override
-  public void waitForSpace(UUID workspaceId, UUID deviceId, UUID accessCodeId, boolean waiting) {
+  public void changeSlots(UUID workspaceId, UUID deviceId, SlotChange change) {
+    Map<String, String> names = new java.util.HashMap<>();
+    Map<String, AttributeValue> values = new java.util.HashMap<>();
+    List<String> clauses = new ArrayList<>();
+    if (change.waits() != null || change.waitsNoMore() != null) names.put("#c", WAITING);
+    if (change.waits() != null) {
+      clauses.add("ADD #c :w");
+      values.put(":w", AttributeValue.fromSs(List.of(change.waits().toString())));
+    }
+    if (change.holds() != null) {
+      clauses.add("SET #h = :t");
+      names.put("#h", HOLD + change.holds());
+      values.put(":t", n(clock.millis()));
+    }
+    if (change.waitsNoMore() != null) {
+      clauses.add("DELETE #c :nw");
+      values.put(":nw", AttributeValue.fromSs(List.of(change.waitsNoMore().toString())));
+    }
+    if (change.holdsNoMore() != null) {
+      clauses.add("REMOVE #nh");
+      names.put("#nh", HOLD + change.holdsNoMore());
+    }
+    if (clauses.isEmpty()) return;
     ddb.updateItem(b -> b.tableName(table)
         .key(Map.of(PK, s(ws(workspaceId)), SK, s("DEVICE#" + deviceId + SPACE)))
-        .updateExpression((waiting ? "ADD" : "DELETE") + " #c :id")
-        .expressionAttributeNames(Map.of("#c", WAITING))
-        .expressionAttributeValues(Map.of(":id", AttributeValue.fromSs(List.of(accessCodeId.toString())))));
+        .updateExpression(String.join(" ", clauses))
+        .expressionAttributeNames(names)
+        .expressionAttributeValues(values.isEmpty() ? null : values));
   }
 
   // --- access codes ----------------------------------------------------------------------------
