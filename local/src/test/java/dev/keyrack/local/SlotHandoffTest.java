@@ -391,4 +391,72 @@ class SlotHandoffTest {
     assertThat(work.waitingForSpace()).containsExactly(w2);
     assertThat(work.holdingSlot()).isEmpty();
   }
+
+  @Test
+  void aHandedCodeMovedLaterThenDeletedOutrightHandsItsSlotOn() throws Exception {
+    Device d = env.stack.seedExtraLocks("schlage_lock", 12).get(11);
+    List<UUID> codes = fullLockWithWaiting(d, 1, 2, "81");
+    UUID resident = codes.get(0), w1 = codes.get(1), w2 = codes.get(2);
+    DeviceWorker worker = laggingWorker(lag());
+    sent.clear();
+    assertThat(worker.process(markRemoving(resident))).isEqualTo(DeviceWorker.Outcome.DONE);
+    assertThat(setsSent()).containsExactly(w1);
+    DeviceOperation handed = sent.get(sent.size() - 1);
+    // before w1's set runs, its window is moved days ahead (the API's update: unset, an UNLOAD sent) ...
+    AccessCode c = env.code(w1);
+    java.time.Instant later = env.clock.instant().plus(Duration.ofDays(10));
+    AccessCode moved = c.withWindow(dev.keyrack.domain.CodeType.time_bound, later, later.plusSeconds(7200))
+        .withStatus(CodeStatus.unset).withVersion(c.version() + 1);
+    env.store.update(c, moved, List.of());
+    // ... and then it is deleted: not on its lock and not due, Deletion.store deletes it outright (no REMOVE)
+    env.store.delete(env.code(w1), List.of());
+    assertThat(worker.process(handed)).isEqualTo(DeviceWorker.Outcome.NOTHING_TO_DO);
+    worker.process(new DeviceOperation(DeviceOperation.Kind.UNLOAD, env.ws, d.deviceId(), w1, moved.version()));
+    assertThat(env.locks.memory(d.deviceId()).slots()).isEmpty(); // the slot is free
+    assertThat(env.store.deviceAtWork(env.ws, d.deviceId(), true).orElseThrow().holdingSlot())
+        .as("no deleted code holds a slot").doesNotContain(w1);
+    assertThat(setsSent()).as("the free slot goes on to w2, which still waits").containsExactly(w1, w2);
+  }
+
+  @Test
+  void aHandedCodeRefusedForItsPinWhosePassOnFailedPassesItOnWhenRetried() throws Exception {
+    Device d = env.stack.seedExtraLocks("schlage_lock", 13).get(12);
+    List<UUID> codes = fullLockWithWaiting(d, 1, 2, "82");
+    UUID resident = codes.get(0), w1 = codes.get(1), w2 = codes.get(2);
+    DeviceWorker worker = laggingWorker(lag());
+    sent.clear();
+    assertThat(worker.process(markRemoving(resident))).isEqualTo(DeviceWorker.Outcome.DONE);
+    assertThat(setsSent()).containsExactly(w1);
+    // w1's PIN changed (bypassing the API's checks) to one the lock's own rules refuse
+    AccessCode c = env.code(w1);
+    AccessCode badPin = c.withCode("12").withVersion(c.version() + 1);
+    env.store.update(c, badPin, List.of());
+    DeviceOperation set = new DeviceOperation(DeviceOperation.Kind.SET, env.ws, d.deviceId(), w1, badPin.version());
+    failingSends.set(1); // the pass-on's send fails once
+    assertThat(worker.process(set, 1)).isEqualTo(DeviceWorker.Outcome.RETRY);
+    // its next delivery: the lock refuses the PIN again
+    assertThat(worker.process(set, 2)).isEqualTo(DeviceWorker.Outcome.FAILED_PERMANENTLY);
+    assertThat(env.store.deviceAtWork(env.ws, d.deviceId(), true).orElseThrow().holdingSlot())
+        .as("w1 refused for its PIN holds no slot").doesNotContain(w1);
+    assertThat(setsSent()).as("the slot w1 will not take goes on to w2").containsExactly(w1, w2);
+  }
+
+  @Test
+  void aHandOnToNobodyClearsTheHoldWithAnUpdateWithoutValues() throws Exception {
+    Device d = env.stack.seedExtraLocks("schlage_lock", 14).get(13);
+    List<UUID> codes = fullLockWithWaiting(d, 1, 1, "83");
+    UUID resident = codes.get(0), w1 = codes.get(1);
+    // w1 (listed) no longer waits: its window moved days ahead
+    AccessCode c = env.code(w1);
+    java.time.Instant later = env.clock.instant().plus(Duration.ofDays(10));
+    env.store.update(c, c.withWindow(dev.keyrack.domain.CodeType.time_bound, later, later.plusSeconds(7200))
+        .withStatus(CodeStatus.unset).withVersion(c.version() + 1), List.of());
+    DeviceWorker worker = laggingWorker(lag());
+    sent.clear();
+    assertThat(worker.process(markRemoving(resident))).isEqualTo(DeviceWorker.Outcome.DONE);
+    var work = env.store.deviceAtWork(env.ws, d.deviceId(), true).orElseThrow();
+    assertThat(work.holdingSlot()).isEmpty();
+    assertThat(work.waitingForSpace()).isEmpty();
+    assertThat(sent).isEmpty();
+  }
 }

@@ -103,23 +103,26 @@ public final class DeviceWorker {
   private Outcome set(Device device, DeviceOperation op, List<UUID> waiting) {
     AccessCode[] seen = new AccessCode[1];
     Outcome o = setAsStored(device, op, waiting, seen);
-    // A code handed a freed slot that has no use for it now (moved later, no longer to be set) passes it on.
-    if (o == Outcome.NOTHING_TO_DO && seen[0] != null && !passOnIfHeld(device, seen[0])) return Outcome.RETRY;
+    // A code handed a freed slot that has no use for it now (moved later, no longer to be set, or
+    // gone: deleted outright while off its lock) passes it on.
+    if (o == Outcome.NOTHING_TO_DO && !passOnIfHeld(device, op.accessCodeId(), seen[0] == null || refused(seen[0]))) {
+      return Outcome.RETRY;
+    }
     return o;
   }
 
-  /** The set as the code is stored now; {@code seen[0]} is the code as last read (null if gone). */
+  /** The set as the code is stored now; {@code seen[0]} is the code as last read, null once it is gone. */
   private Outcome setAsStored(Device device, DeviceOperation op, List<UUID> waiting, AccessCode[] seen) {
     boolean programmed = false;
     for (int round = 0; round < 5; round++) {
       Optional<AccessCode> found = store.accessCode(op.workspaceId(), op.accessCodeId());
+      seen[0] = found.orElse(null);
       if (found.isEmpty() || (programmed && found.get().status() == CodeStatus.removing)) {
         // Deleted (or ending) while this job waited or ran: a removal that ran meanwhile may have
         // missed what this job, or an interrupted run of it, put on the lock. Removing is idempotent.
         return takeBackOff(device, op);
       }
       AccessCode code = found.get();
-      seen[0] = code;
       if (code.status() != CodeStatus.setting && code.status() != CodeStatus.unset) return Outcome.NOTHING_TO_DO;
       Instant now = Clocks.now(clock);
       if (!Planner.due(code, device.profile(), now)) return Outcome.NOTHING_TO_DO;
@@ -195,7 +198,11 @@ public final class DeviceWorker {
   private Outcome unload(Device device, DeviceOperation op, Store.DeviceAtWork work) {
     for (int round = 0; round < 5; round++) {
       Optional<AccessCode> found = store.accessCode(op.workspaceId(), op.accessCodeId());
-      if (found.isEmpty()) return Outcome.NOTHING_TO_DO;
+      if (found.isEmpty()) {
+        // Gone (deleted outright while off its lock): a slot it was handed goes on.
+        if (!work.holdingSlot().contains(op.accessCodeId())) return Outcome.NOTHING_TO_DO;
+        return slotFreed(device, work.waitingForSpace(), op.accessCodeId()) ? Outcome.DONE : Outcome.RETRY;
+      }
       AccessCode code = found.get();
       Instant now = Clocks.now(clock);
       if (code.status() == CodeStatus.removing || Planner.due(code, device.profile(), now)) return Outcome.NOTHING_TO_DO;
@@ -236,7 +243,7 @@ public final class DeviceWorker {
       // The window ended while the lock was being called: nothing to report, its removal takes over.
       LOG.info("setting access code {} on device {} failed as its window ended: left to its removal", code.accessCodeId(),
           device.deviceId());
-      return passOnIfHeld(device, code) ? Outcome.NOTHING_TO_DO : Outcome.RETRY;
+      return passOnIfHeld(device, code.accessCodeId(), refused(code)) ? Outcome.NOTHING_TO_DO : Outcome.RETRY;
     }
     if (!e.permanent()) {
       LOG.warn("setting access code {} on device {} failed (attempt {}): {}", code.accessCodeId(), device.deviceId(),
@@ -264,7 +271,7 @@ public final class DeviceWorker {
     if (e.kind() == ProviderException.Kind.NO_SPACE) {
       // Waits for a slot (again: a slot handed to it was not there after all, taken by a code set outside Keyrack).
       changeSlotsOrLog(device, new Store.SlotChange(code.accessCodeId(), null, null, code.accessCodeId()));
-    } else if (!passOnIfHeld(device, code)) { // refused for another reason: a slot handed to it goes on
+    } else if (!passOnIfHeld(device, code.accessCodeId(), true)) { // refused for another reason: a slot handed to it goes on
       return Outcome.RETRY;
     }
     onSetFailure.accept(next); // refused for good: a backup may be due (BackupPolicy decides)
@@ -325,7 +332,7 @@ public final class DeviceWorker {
    * @return whether {@code leaving} holds a slot to hand on
    */
   private boolean owe(Device device, Store.DeviceAtWork work, UUID leaving, boolean frees, boolean held) {
-    if (!frees) return false;
+    if (!frees || resend == null) return false;
     if (held) return true;
     if (work.waitingForSpace().stream().allMatch(leaving::equals)) return false; // nobody waits for it
     store.changeSlots(device.workspaceId(), device.deviceId(), new Store.SlotChange(null, null, leaving, null));
@@ -383,16 +390,17 @@ public final class DeviceWorker {
   }
 
   /**
-   * Passes on a slot that {@code c} holds and will not take (it is not to be set now, or was
-   * refused for another reason): read consistently, and only for a code refused for want of a
-   * slot, the only kind that can be handed one. @return false if passing it on failed
+   * Passes on a slot that code {@code id} holds and will not take (it is not to be set now, gone,
+   * or refused for another reason), read consistently; only when it {@code mayHold} one: a code
+   * handed a slot was refused before (for want of one, and maybe since for something else), or is
+   * gone. @return false if passing it on failed
    */
-  private boolean passOnIfHeld(Device device, AccessCode c) {
-    if (!refusedForSpace(c) || resend == null) return true;
+  private boolean passOnIfHeld(Device device, UUID id, boolean mayHold) {
+    if (!mayHold || resend == null) return true;
     try {
       Optional<Store.DeviceAtWork> now = store.deviceAtWork(device.workspaceId(), device.deviceId(), true);
-      if (now.isEmpty() || !now.get().holdingSlot().contains(c.accessCodeId())) return true;
-      return slotFreed(device, now.get().waitingForSpace(), c.accessCodeId());
+      if (now.isEmpty() || !now.get().holdingSlot().contains(id)) return true;
+      return slotFreed(device, now.get().waitingForSpace(), id);
     } catch (RuntimeException e) {
       LOG.warn("could not read the slot lists of device {}: {}; the operation is retried", device.deviceId(),
           e.getClass().getSimpleName());
