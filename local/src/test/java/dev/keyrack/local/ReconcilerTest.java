@@ -172,8 +172,8 @@ class ReconcilerTest {
 
   /**
    * A code its lock refused for want of a slot a day ago: the daily sweep tries it once more (a
-   * slot may have come free at the keypad, unseen); one refused an hour ago, or another refusal,
-   * is left alone.
+   * slot may have come free at the keypad, unseen), the oldest such code of its lock only; one
+   * refused an hour ago, or another refusal, is left alone.
    */
   @Test
   void theDailySweepTriesAgainACodeRefusedForWantOfASlotADayAgo() {
@@ -185,10 +185,12 @@ class ReconcilerTest {
     AccessCode fullLately = Codes.ongoingCreatedAt(s.ws, lock.deviceId(), Codes.randomPin(), CodeStatus.setting, then)
         .withNotices(List.of(new Notice("no_space_for_access_code_on_device", "The lock has no free slot.",
             s.clock.instant().minus(Duration.ofHours(1)))), List.of());
+    AccessCode fullToo = Codes.ongoingCreatedAt(s.ws, lock.deviceId(), Codes.randomPin(), CodeStatus.setting, then.plusSeconds(5))
+        .withNotices(List.of(new Notice("no_space_for_access_code_on_device", "The lock has no free slot.", refusedAt)), List.of());
     AccessCode duplicate = Codes.ongoingCreatedAt(s.ws, lock.deviceId(), Codes.randomPin(), CodeStatus.setting, then)
         .withNotices(List.of(new Notice("duplicate_code_on_device", "The lock holds this PIN for another entry.", refusedAt)),
             List.of());
-    List<AccessCode> codes = List.of(full, fullLately, duplicate);
+    List<AccessCode> codes = List.of(full, fullLately, fullToo, duplicate);
     codes.forEach(c -> s.store.create(c, List.of()));
     List<dev.keyrack.domain.DeviceOperation> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
     try {

@@ -12,6 +12,7 @@ import dev.keyrack.domain.DeviceOperation;
 import dev.keyrack.domain.Ids;
 import dev.keyrack.domain.Notice;
 import dev.keyrack.ports.JobQueue;
+import dev.keyrack.ports.LockProvider.ProviderException;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -458,5 +459,64 @@ class SlotHandoffTest {
     assertThat(work.holdingSlot()).isEmpty();
     assertThat(work.waitingForSpace()).isEmpty();
     assertThat(sent).isEmpty();
+  }
+
+  @Test
+  void aHandedCodeWhoseSetAnswersLateAsItsWindowEndsKeepsItsSlotForItsRemovalToHandOn() throws Exception {
+    Device d = env.stack.seedExtraLocks("schlage_lock", 15).get(14);
+    List<UUID> codes = fullLockWithWaiting(d, 1, 2, "84");
+    UUID resident = codes.get(0), w1 = codes.get(1), w2 = codes.get(2);
+    // w1 is a guest's code whose stay ends in a minute
+    AccessCode c = env.code(w1);
+    java.time.Instant now = env.clock.instant();
+    env.store.update(c, c.withWindow(dev.keyrack.domain.CodeType.time_bound, now.minus(Duration.ofHours(1)),
+        now.plus(Duration.ofMinutes(1))).withVersion(c.version() + 1), List.of());
+    DeviceWorker worker = laggingWorker(lag());
+    sent.clear();
+    assertThat(worker.process(markRemoving(resident))).isEqualTo(DeviceWorker.Outcome.DONE);
+    assertThat(setsSent()).containsExactly(w1);
+    // the lock takes w1's code but answers too late, after the stay's end: the slot is w1's until its removal
+    DeviceWorker late = new DeviceWorker(new DynamoStore(env.stack.wiring("ProviderWorkerFunction").dynamo(),
+        env.stack.wiring("ProviderWorkerFunction").require("TABLE_NAME"), env.clock), new dev.keyrack.ports.LockProvider() {
+          @Override
+          public void set(Device device, Programming p) throws ProviderException {
+            env.locks.set(device, p);
+            env.clock.advance(Duration.ofMinutes(2));
+            throw new ProviderException(ProviderException.Kind.TRANSIENT, "The lock's cloud answered too late.");
+          }
+
+          @Override
+          public void remove(Device device, UUID accessCodeId) throws ProviderException {
+            env.locks.remove(device, accessCodeId);
+          }
+        }, env.clock, Ids.shared());
+    late.resendThrough(op -> sent.add(op));
+    assertThat(late.process(sent.get(0))).isEqualTo(DeviceWorker.Outcome.NOTHING_TO_DO);
+    assertThat(setsSent()).as("no slot handed on while w1 may be on the lock").containsExactly(w1);
+    assertThat(env.store.deviceAtWork(env.ws, d.deviceId(), true).orElseThrow().holdingSlot()).containsExactly(w1);
+    // w1's removal at the end of its stay takes it off the lock and hands the slot to w2
+    assertThat(worker.process(new DeviceOperation(DeviceOperation.Kind.REMOVE, env.ws, d.deviceId(), w1,
+        env.code(w1).version()))).isEqualTo(DeviceWorker.Outcome.DONE);
+    assertThat(env.locks.memory(d.deviceId()).slots()).doesNotContainKey(w1);
+    assertThat(setsSent()).containsExactly(w1, w2);
+  }
+
+  @Test
+  void aCodeSetWhileHoldingASlotAfterAnotherRefusalLetsGoOfIt() throws Exception {
+    Device d = env.stack.seedExtraLocks("schlage_lock", 16).get(15);
+    List<UUID> codes = fullLockWithWaiting(d, 2, 1, "85");
+    UUID w1 = codes.get(2);
+    ok("/sandbox/locks/configure", "{\"device_id\":\"" + d.deviceId() + "\",\"slot_limit\":3}");
+    // w1 holds a slot it was handed, and its latest refusal was for its PIN, not for space
+    AccessCode c = env.code(w1);
+    AccessCode refusedPin = c.withNotices(List.of(new Notice("provider_issue", "The lock refused the PIN.", env.clock.instant())),
+        List.of()).withVersion(c.version() + 1);
+    env.store.update(c, refusedPin, List.of());
+    env.store.changeSlots(env.ws, d.deviceId(), new dev.keyrack.ports.Store.SlotChange(null, w1, w1, null));
+    assertThat(laggingWorker(lag()).process(new DeviceOperation(DeviceOperation.Kind.SET, env.ws, d.deviceId(), w1,
+        refusedPin.version()))).isEqualTo(DeviceWorker.Outcome.DONE);
+    assertThat(env.code(w1).status()).isEqualTo(CodeStatus.set);
+    assertThat(env.store.deviceAtWork(env.ws, d.deviceId(), true).orElseThrow().holdingSlot())
+        .as("on the lock, it holds its slot as any code does, not in trust").isEmpty();
   }
 }

@@ -101,22 +101,30 @@ public final class DeviceWorker {
   }
 
   private Outcome set(Device device, DeviceOperation op, List<UUID> waiting) {
-    AccessCode[] seen = new AccessCode[1];
-    Outcome o = setAsStored(device, op, waiting, seen);
+    SetRun run = new SetRun();
+    Outcome o = setAsStored(device, op, waiting, run);
     // A code handed a freed slot that has no use for it now (moved later, no longer to be set, or
-    // gone: deleted outright while off its lock) passes it on.
-    if (o == Outcome.NOTHING_TO_DO && !passOnIfHeld(device, op.accessCodeId(), seen[0] == null || refused(seen[0]))) {
+    // gone: deleted outright while off its lock) passes it on; not one this run may have put on the
+    // lock (its call answered late, or it changed meanwhile), whose removal or unload, which must
+    // follow, hands the slot on.
+    if (o == Outcome.NOTHING_TO_DO && !run.calledLock
+        && !passOnIfHeld(device, op.accessCodeId(), run.last == null || refused(run.last))) {
       return Outcome.RETRY;
     }
     return o;
   }
 
-  /** The set as the code is stored now; {@code seen[0]} is the code as last read, null once it is gone. */
-  private Outcome setAsStored(Device device, DeviceOperation op, List<UUID> waiting, AccessCode[] seen) {
+  /** What a set saw: the code as last read (null once it is gone), and whether it called the lock. */
+  private static final class SetRun {
+    AccessCode last;
+    boolean calledLock;
+  }
+
+  private Outcome setAsStored(Device device, DeviceOperation op, List<UUID> waiting, SetRun run) {
     boolean programmed = false;
     for (int round = 0; round < 5; round++) {
       Optional<AccessCode> found = store.accessCode(op.workspaceId(), op.accessCodeId());
-      seen[0] = found.orElse(null);
+      run.last = found.orElse(null);
       if (found.isEmpty() || (programmed && found.get().status() == CodeStatus.removing)) {
         // Deleted (or ending) while this job waited or ran: a removal that ran meanwhile may have
         // missed what this job, or an interrupted run of it, put on the lock. Removing is idempotent.
@@ -131,6 +139,7 @@ public final class DeviceWorker {
       if (preload && preloaded(code)) return Outcome.NOTHING_TO_DO; // already preloaded as it stands
       boolean alreadyPreloaded = !preload && preloaded(code);
       if (!alreadyPreloaded) {
+        run.calledLock = true; // from here on the code may be on the lock, whatever the call answers
         try {
           provider.set(device, new LockProvider.Programming(code.accessCodeId(), code.code(), code.name(),
               code.startsAt(), code.endsAt()));
@@ -143,8 +152,9 @@ public final class DeviceWorker {
       try {
         store.update(code, next, List.of(programmedEvent(ids, next, device, preload, now)));
         LOG.info("access code {} id={} device={}", preload ? "preloaded" : "set", code.accessCodeId(), device.deviceId());
-        // On the lock: no longer waiting for a slot, and any slot it was handed is taken.
-        if (refusedForSpace(code) || waiting.contains(code.accessCodeId())) {
+        // On the lock: no longer waiting for a slot, and any slot it was handed is taken (a handed
+        // code was refused before: for want of a slot, maybe since for something else).
+        if (refused(code) || waiting.contains(code.accessCodeId())) {
           changeSlotsOrLog(device, new Store.SlotChange(null, code.accessCodeId(), null, code.accessCodeId()));
         }
         telemetry.count(preload ? "AccessCodesPreloaded" : "AccessCodesSet");
@@ -240,10 +250,11 @@ public final class DeviceWorker {
 
   private Outcome failedSet(Device device, AccessCode code, ProviderException e) {
     if (code.windowEnded(Clocks.now(clock))) {
-      // The window ended while the lock was being called: nothing to report, its removal takes over.
+      // The window ended while the lock was being called: nothing to report, its removal takes over,
+      // and hands on a slot the code holds (the call may have reached the lock all the same).
       LOG.info("setting access code {} on device {} failed as its window ended: left to its removal", code.accessCodeId(),
           device.deviceId());
-      return passOnIfHeld(device, code.accessCodeId(), refused(code)) ? Outcome.NOTHING_TO_DO : Outcome.RETRY;
+      return Outcome.NOTHING_TO_DO;
     }
     if (!e.permanent()) {
       LOG.warn("setting access code {} on device {} failed (attempt {}): {}", code.accessCodeId(), device.deviceId(),

@@ -113,6 +113,14 @@ public final class Reconciler {
     Map<UUID, Optional<Device>> devices = new HashMap<>();
     java.util.Set<UUID> handled = new java.util.HashSet<>(); // withdrawn, or sent their set, by withdrawDuplicates
     int sent = withdrawDuplicates(workspaceId, codes, devices, now, handled);
+    // One code a lock refused for want of a slot is tried again per lock and sweep: its oldest.
+    Map<UUID, UUID> spaceRetry = new HashMap<>();
+    for (AccessCode c : codes) {
+      if (c.status() != CodeStatus.removing && !c.windowEnded(now)
+          && refusedForSpaceBefore(c, DeviceOperation.Kind.SET, now.minus(SPACE_RETRY))) {
+        spaceRetry.merge(c.deviceId(), c.accessCodeId(), (a, b) -> a.compareTo(b) <= 0 ? a : b);
+      }
+    }
     for (AccessCode c : codes) {
       if (handled.contains(c.accessCodeId())) continue;
       // An unset code needs its device's brand (has its programming moment come?); the rest do not.
@@ -124,7 +132,7 @@ public final class Reconciler {
       if (kind == null) continue;
       // A noted change is newer than the code's notices: its send is what may be lost.
       if (scope != Scope.EMPTY_QUEUE && !noted.contains(c.accessCodeId()) && workerIsOnIt(c, kind)
-          && !refusedForSpaceBefore(c, kind, now.minus(SPACE_RETRY))) continue;
+          && !(kind == DeviceOperation.Kind.SET && c.accessCodeId().equals(spaceRetry.get(c.deviceId())))) continue;
       Optional<Device> device = devices.computeIfAbsent(c.deviceId(), id -> store.device(workspaceId, id));
       if (device.isEmpty()) continue;
       // A code's first set re-sent: only for a code that holds its PIN's claim, one read of it. One
@@ -252,7 +260,9 @@ public final class Reconciler {
    * How long the sweeps leave a code its lock refused for want of a slot before trying it again
    * (the daily sweep's: the frequent one reads only new codes and noted ones, which it re-sends anyway). A Keyrack code leaving the lock sends it at once (DeviceWorker); this covers a slot
    * freed by other means (a code deleted at the keypad), which Keyrack cannot see, and a waiting
-   * note that failed to be written. Each refusal renews the error's time: one try a day at most.
+   * note that failed to be written. Each refusal renews the error's time: one try a day at most,
+   * and of the codes waiting on one lock only the oldest is tried (should it be set, a slot it
+   * leaves later goes to the next).
    */
   public static final Duration SPACE_RETRY = Duration.ofHours(20);
 
