@@ -519,4 +519,19 @@ class SlotHandoffTest {
     assertThat(env.store.deviceAtWork(env.ws, d.deviceId(), true).orElseThrow().holdingSlot())
         .as("on the lock, it holds its slot as any code does, not in trust").isEmpty();
   }
+
+  @Test
+  void aFreedSlotGoesFirstToAWaitingCodeWithoutAPulledBackup() throws Exception {
+    Device d = env.stack.seedExtraLocks("schlage_lock", 17).get(16);
+    List<UUID> codes = fullLockWithWaiting(d, 1, 3, "86");
+    UUID resident = codes.get(0), w1 = codes.get(1), w2 = codes.get(2), w3 = codes.get(3);
+    // w1's guest already got in with a backup code pulled when its set failed
+    AccessCode c = env.code(w1);
+    env.store.update(c, c.withBackup(null, UUID.randomUUID()).withVersion(c.version() + 1), List.of());
+    DeviceWorker worker = laggingWorker(lag());
+    sent.clear();
+    assertThat(worker.process(markRemoving(resident))).isEqualTo(DeviceWorker.Outcome.DONE);
+    assertThat(setsSent()).as("the oldest code without a backup in use").containsExactly(w2);
+    assertThat(listed(d)).containsExactly(w1, w3);
+  }
 }

@@ -352,7 +352,8 @@ public final class DeviceWorker {
 
   /**
    * Hands the slot that {@code leaving} holds (it left the lock, or will not take a slot it was
-   * handed) to the oldest code the lock refused for want of one: its set is sent again, behind
+   * handed) to the oldest code the lock refused for want of one (the oldest whose guest has no
+   * pulled backup code to get in with, if there is one): its set is sent again, behind
    * this operation in the lock's queue, and the slot is marked as held by it until it is on the
    * lock, in the same write that takes it off the waiting list and the slot off {@code leaving}
    * (should the lock refuse it once more, it waits again). A listed code that no longer waits (set
@@ -366,6 +367,8 @@ public final class DeviceWorker {
     if (resend == null) return true;
     Instant now = Clocks.now(clock);
     try {
+      // The oldest waiting code whose guest has no pulled backup code to get in with; else the oldest.
+      AccessCode oldest = null, chosen = null;
       for (UUID id : waiting) {
         if (id.equals(leaving)) continue;
         Optional<AccessCode> c = store.accessCode(device.workspaceId(), id);
@@ -375,15 +378,24 @@ public final class DeviceWorker {
           store.changeSlots(device.workspaceId(), device.deviceId(), new Store.SlotChange(null, id, null, null));
           continue;
         }
-        // Sent, then recorded: should the record fail, the operation is retried and sends the same
-        // message again, which the queue drops as a copy (same deduplication id).
-        resend.enqueue(new DeviceOperation(DeviceOperation.Kind.SET, device.workspaceId(), device.deviceId(), id,
-            c.get().version()));
-        store.changeSlots(device.workspaceId(), device.deviceId(), new Store.SlotChange(null, id, id, leaving));
-        LOG.info("access code {} refused for want of a slot: a slot came free on device {}, set again", id, device.deviceId());
+        if (oldest == null) oldest = c.get();
+        if (c.get().pulledBackupAccessCodeId() == null) {
+          chosen = c.get();
+          break;
+        }
+      }
+      if (chosen == null) chosen = oldest;
+      if (chosen == null) { // nobody waits: the slot is simply free
+        store.changeSlots(device.workspaceId(), device.deviceId(), new Store.SlotChange(null, null, null, leaving));
         return true;
       }
-      store.changeSlots(device.workspaceId(), device.deviceId(), new Store.SlotChange(null, null, null, leaving));
+      UUID id = chosen.accessCodeId();
+      // Sent, then recorded: should the record fail, the operation is retried and sends the same
+      // message again, which the queue drops as a copy (same deduplication id).
+      resend.enqueue(new DeviceOperation(DeviceOperation.Kind.SET, device.workspaceId(), device.deviceId(), id,
+          chosen.version()));
+      store.changeSlots(device.workspaceId(), device.deviceId(), new Store.SlotChange(null, id, id, leaving));
+      LOG.info("access code {} refused for want of a slot: a slot came free on device {}, set again", id, device.deviceId());
       return true;
     } catch (RuntimeException e) {
       LOG.warn("could not hand on the slot access code {} freed on device {}: {}; the operation is retried",
