@@ -150,6 +150,16 @@ class SlotHandoffTest {
     return new DeviceOperation(DeviceOperation.Kind.REMOVE, env.ws, c.deviceId(), id, next.version());
   }
 
+  /** The code's window moved days ahead, as the API's update stores it (unset; the API would send an UNLOAD). */
+  static AccessCode moveLater(UUID id) {
+    AccessCode c = env.code(id);
+    java.time.Instant later = env.clock.instant().plus(Duration.ofDays(10));
+    AccessCode moved = c.withWindow(dev.keyrack.domain.CodeType.time_bound, later, later.plusSeconds(7200))
+        .withStatus(CodeStatus.unset).withVersion(c.version() + 1);
+    env.store.update(c, moved, List.of());
+    return moved;
+  }
+
   static void await(String what, java.util.function.BooleanSupplier ok) {
     TestStack.await(what, Duration.ofSeconds(45), ok);
   }
@@ -310,11 +320,7 @@ class SlotHandoffTest {
     List<UUID> codes = fullLockWithWaiting(d, 1, 2, "97");
     UUID w1 = codes.get(1), w2 = codes.get(2);
     // w1 (refused, listed) has its window moved days ahead, as the API's update stores it (unset, an UNLOAD sent)
-    AccessCode c = env.code(w1);
-    java.time.Instant later = env.clock.instant().plus(Duration.ofDays(10));
-    AccessCode moved = c.withWindow(dev.keyrack.domain.CodeType.time_bound, later, later.plusSeconds(7200))
-        .withStatus(CodeStatus.unset).withVersion(c.version() + 1);
-    env.store.update(c, moved, List.of());
+    AccessCode moved = moveLater(w1);
     DeviceWorker worker = laggingWorker(lag());
     sent.clear();
     // its UNLOAD waited behind a retrying job of the lock: its receive count is 3 on its first try
@@ -333,11 +339,7 @@ class SlotHandoffTest {
     assertThat(worker.process(markRemoving(resident))).isEqualTo(DeviceWorker.Outcome.DONE);
     assertThat(setsSent()).containsExactly(w1);
     // before w1's set runs, its window is moved days ahead (as the API's update stores it)
-    AccessCode c = env.code(w1);
-    java.time.Instant later = env.clock.instant().plus(Duration.ofDays(10));
-    AccessCode moved = c.withWindow(dev.keyrack.domain.CodeType.time_bound, later, later.plusSeconds(7200))
-        .withStatus(CodeStatus.unset).withVersion(c.version() + 1);
-    env.store.update(c, moved, List.of());
+    AccessCode moved = moveLater(w1);
     DeviceOperation handed = sent.get(sent.size() - 1);
     assertThat(worker.process(handed)).isEqualTo(DeviceWorker.Outcome.NOTHING_TO_DO);
     assertThat(worker.process(new DeviceOperation(DeviceOperation.Kind.UNLOAD, env.ws, d.deviceId(), w1, moved.version())))
@@ -404,11 +406,7 @@ class SlotHandoffTest {
     assertThat(setsSent()).containsExactly(w1);
     DeviceOperation handed = sent.get(sent.size() - 1);
     // before w1's set runs, its window is moved days ahead (the API's update: unset, an UNLOAD sent) ...
-    AccessCode c = env.code(w1);
-    java.time.Instant later = env.clock.instant().plus(Duration.ofDays(10));
-    AccessCode moved = c.withWindow(dev.keyrack.domain.CodeType.time_bound, later, later.plusSeconds(7200))
-        .withStatus(CodeStatus.unset).withVersion(c.version() + 1);
-    env.store.update(c, moved, List.of());
+    AccessCode moved = moveLater(w1);
     // ... and then it is deleted: not on its lock and not due, Deletion.store deletes it outright (no REMOVE)
     env.store.delete(env.code(w1), List.of());
     assertThat(worker.process(handed)).isEqualTo(DeviceWorker.Outcome.NOTHING_TO_DO);
@@ -448,10 +446,7 @@ class SlotHandoffTest {
     List<UUID> codes = fullLockWithWaiting(d, 1, 1, "83");
     UUID resident = codes.get(0), w1 = codes.get(1);
     // w1 (listed) no longer waits: its window moved days ahead
-    AccessCode c = env.code(w1);
-    java.time.Instant later = env.clock.instant().plus(Duration.ofDays(10));
-    env.store.update(c, c.withWindow(dev.keyrack.domain.CodeType.time_bound, later, later.plusSeconds(7200))
-        .withStatus(CodeStatus.unset).withVersion(c.version() + 1), List.of());
+    moveLater(w1);
     DeviceWorker worker = laggingWorker(lag());
     sent.clear();
     assertThat(worker.process(markRemoving(resident))).isEqualTo(DeviceWorker.Outcome.DONE);
