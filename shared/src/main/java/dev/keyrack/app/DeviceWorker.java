@@ -208,11 +208,7 @@ public final class DeviceWorker {
   private Outcome unload(Device device, DeviceOperation op, Store.DeviceAtWork work) {
     for (int round = 0; round < 5; round++) {
       Optional<AccessCode> found = store.accessCode(op.workspaceId(), op.accessCodeId());
-      if (found.isEmpty()) {
-        // Gone (deleted outright while off its lock): a slot it was handed goes on.
-        if (!work.holdingSlot().contains(op.accessCodeId())) return Outcome.NOTHING_TO_DO;
-        return slotFreed(device, work.waitingForSpace(), op.accessCodeId()) ? Outcome.DONE : Outcome.RETRY;
-      }
+      if (found.isEmpty()) return handOnHeldSlot(device, work, op.accessCodeId()); // gone (deleted outright while off its lock)
       AccessCode code = found.get();
       Instant now = Clocks.now(clock);
       if (code.status() == CodeStatus.removing || Planner.due(code, device.profile(), now)) return Outcome.NOTHING_TO_DO;
@@ -227,11 +223,8 @@ public final class DeviceWorker {
       List<PendingMutation> left = code.pendingMutations().stream()
           .filter(m -> !m.mutationCode().equals("updating_time_frame")).toList();
       boolean held = work.holdingSlot().contains(code.accessCodeId());
-      if (!wasOnLock && left.size() == code.pendingMutations().size()) {
-        // Not on the lock, nothing to write: a slot it holds (handed to it, or owed by an earlier run) goes on.
-        if (!held) return Outcome.NOTHING_TO_DO;
-        return slotFreed(device, work.waitingForSpace(), code.accessCodeId()) ? Outcome.DONE : Outcome.RETRY;
-      }
+      // Not on the lock, nothing to write: a slot it holds (handed to it, or owed by an earlier run) goes on.
+      if (!wasOnLock && left.size() == code.pendingMutations().size()) return handOnHeldSlot(device, work, code.accessCodeId());
       AccessCode next = code.withStatus(CodeStatus.unset).withOnLock(false, false).withPendingMutations(left)
           .withVersion(code.version() + 1);
       boolean frees = wasOnLock || held;
@@ -305,11 +298,8 @@ public final class DeviceWorker {
             attempt.get(), e.getMessage());
         return found.isPresent() ? reportDelay(device, found.get(), false, e.getMessage()) : Outcome.RETRY;
       }
-      if (found.isEmpty()) {
-        // Removed and deleted before; a slot it still holds was not handed on then (the run stopped, or failed to).
-        if (!work.holdingSlot().contains(op.accessCodeId())) return Outcome.NOTHING_TO_DO;
-        return slotFreed(device, work.waitingForSpace(), op.accessCodeId()) ? Outcome.DONE : Outcome.RETRY;
-      }
+      // Removed and deleted before; a slot it still holds was not handed on then (the run stopped, or failed to).
+      if (found.isEmpty()) return handOnHeldSlot(device, work, op.accessCodeId());
       AccessCode code = found.get();
       Instant now = Clocks.now(clock);
       List<Event> events = new ArrayList<>();
@@ -405,6 +395,15 @@ public final class DeviceWorker {
   }
 
   /**
+   * An operation with nothing else to do for code {@code id}: a slot the code holds is handed on.
+   * @return NOTHING_TO_DO if it holds none, DONE once handed on, RETRY if handing it on failed
+   */
+  private Outcome handOnHeldSlot(Device device, Store.DeviceAtWork work, UUID id) {
+    if (!work.holdingSlot().contains(id)) return Outcome.NOTHING_TO_DO;
+    return slotFreed(device, work.waitingForSpace(), id) ? Outcome.DONE : Outcome.RETRY;
+  }
+
+  /**
    * Whether the lock's latest refusal of the code was for want of a free slot (only such a code
    * waits for a slot, or is handed one).
    */
@@ -422,8 +421,7 @@ public final class DeviceWorker {
     if (!mayHold || resend == null) return true;
     try {
       Optional<Store.DeviceAtWork> now = store.deviceAtWork(device.workspaceId(), device.deviceId(), true);
-      if (now.isEmpty() || !now.get().holdingSlot().contains(id)) return true;
-      return slotFreed(device, now.get().waitingForSpace(), id);
+      return now.isEmpty() || handOnHeldSlot(device, now.get(), id) != Outcome.RETRY;
     } catch (RuntimeException e) {
       LOG.warn("could not read the slot lists of device {}: {}; the operation is retried", device.deviceId(),
           e.getClass().getSimpleName());

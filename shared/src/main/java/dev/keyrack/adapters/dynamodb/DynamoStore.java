@@ -131,6 +131,13 @@ public final class DynamoStore implements Store {
     return out;
   }
 
+  /** Every item of the workspace whose sort key starts with {@code prefix} (a key range), all pages. */
+  private List<Map<String, AttributeValue>> withPrefix(UUID workspace, String prefix, boolean consistent) {
+    return queryAll(QueryRequest.builder().tableName(table).consistentRead(consistent)
+        .keyConditionExpression("pk = :pk AND begins_with(sk, :p)")
+        .expressionAttributeValues(Map.of(":pk", s(ws(workspace)), ":p", s(prefix))));
+  }
+
   // --- workspaces and keys ---------------------------------------------------------------------
 
   @Override
@@ -168,9 +175,7 @@ public final class DynamoStore implements Store {
 
   @Override
   public List<Device> devices(UUID workspaceId) {
-    return queryAll(QueryRequest.builder().tableName(table).consistentRead(true)
-        .keyConditionExpression("pk = :pk AND begins_with(sk, :p)")
-        .expressionAttributeValues(Map.of(":pk", s(ws(workspaceId)), ":p", s("DEVICE#")))).stream()
+    return withPrefix(workspaceId, "DEVICE#", true).stream()
         .filter(i -> i.containsKey(DOC)) // not a device's waiting list (DEVICE#<id>#SPACE)
         .map(i -> Json.read(i.get(DOC).s(), Device.class))
         .sorted(Comparator.comparing(Device::createdAt).thenComparing(Device::displayName)).toList();
@@ -202,9 +207,7 @@ public final class DynamoStore implements Store {
     Device device = null;
     List<UUID> waiting = List.of();
     java.util.Set<UUID> holding = new java.util.HashSet<>();
-    for (Map<String, AttributeValue> i : queryAll(QueryRequest.builder().tableName(table).consistentRead(consistent)
-        .keyConditionExpression("pk = :pk AND begins_with(sk, :p)")
-        .expressionAttributeValues(Map.of(":pk", s(ws(workspaceId)), ":p", s("DEVICE#" + deviceId))))) {
+    for (Map<String, AttributeValue> i : withPrefix(workspaceId, "DEVICE#" + deviceId, consistent)) {
       if (i.containsKey(DOC)) device = Json.read(i.get(DOC).s(), Device.class);
       else {
         if (i.containsKey(WAITING)) waiting = i.get(WAITING).ss().stream().map(UUID::fromString).sorted().toList();
@@ -295,9 +298,7 @@ public final class DynamoStore implements Store {
   }
 
   private List<Map<String, AttributeValue>> claimItems(UUID workspaceId, UUID deviceId) {
-    return queryAll(QueryRequest.builder().tableName(table).consistentRead(true)
-        .keyConditionExpression("pk = :pk AND begins_with(sk, :p)")
-        .expressionAttributeValues(Map.of(":pk", s(ws(workspaceId)), ":p", s("PIN#" + deviceId + "#"))));
+    return withPrefix(workspaceId, "PIN#" + deviceId + "#", true);
   }
 
   /**
