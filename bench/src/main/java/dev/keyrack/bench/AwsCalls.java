@@ -165,8 +165,7 @@ public final class AwsCalls implements Part {
       if (r.at("/access_code/access_code_id").asText().isEmpty()) throw new IllegalStateException("create failed: " + r);
     }
     var f = b.stack.template().function("ReconcilerFunction");
-    var handler = (com.amazonaws.services.lambda.runtime.RequestHandler<Map<String, Object>, Map<String, Object>>)
-        b.stack.handler("ReconcilerFunction");
+    var handler = b.stack.mapHandler("ReconcilerFunction");
     var context = new dev.keyrack.local.LocalContext("keyrack-ReconcilerFunction", f.memoryMb(), 300);
     double recentRcu = 0, allRcu = 0;
     Duration recentEvery = null, allEvery = null;

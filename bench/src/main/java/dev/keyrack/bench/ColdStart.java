@@ -366,9 +366,10 @@ public final class ColdStart implements Part {
         + "hello world too, runs with template.yaml's JAVA_TOOL_OPTIONS (" + javaToolOptions + "); " + runs + " runs each, interleaved");
     notes.add("process CPU ms: the CPU time of all the child's threads until it reports (the JIT compiler and GC run beside "
         + "the main thread, so it can exceed the wall time, but class loading and static initialisation are on the main thread)");
-    notes.add("event read ms: a second Jackson, apart from the function's, reads the event between construction and the call "
-        + "(Lambda's runtime reads it with a shaded Jackson of its own, so the function's is neither warmed by it nor warms it); "
-        + "the first event time includes it, and its classes are among those loaded; "
+    notes.add("event read ms: for a typed handler, a second Jackson, apart from the function's, reads the event between "
+        + "construction and the call (Lambda's runtime reads it with a shaded Jackson of its own, so the function's is neither "
+        + "warmed by it nor warms it), and the first event time includes it; '-' for a RequestStreamHandler, as Keyrack's "
+        + "functions are: the runtime hands over the event's bytes and the function reads them within the event itself; "
         + "no snapshot is taken here: 'primed' runs the handler's beforeCheckpoint before the event in the same JVM");
     json.put("hello_world_ms", hello.json());
     json.put("runs", runs);

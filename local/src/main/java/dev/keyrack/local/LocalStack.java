@@ -2,11 +2,17 @@ package dev.keyrack.local;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.keyrack.adapters.AwsWiring;
+import dev.keyrack.adapters.lambda.Payloads;
+import dev.keyrack.functions.api.HttpPayloads;
+import dev.keyrack.functions.worker.SqsPayloads;
+import dev.keyrack.json.Json;
+import java.nio.charset.StandardCharsets;
 import dev.keyrack.domain.ApiKeys;
 import dev.keyrack.domain.Device;
 import java.io.IOException;
@@ -247,16 +253,17 @@ public final class LocalStack implements AutoCloseable {
 
   /**
    * Builds a function's handler from the class and method template.yaml names: the class must be a
-   * RequestHandler with the named method and a constructor taking the container's wiring.
+   * RequestStreamHandler (as Keyrack's are: Lambda hands it the payload's bytes) with the named
+   * method and a constructor taking the container's wiring.
    */
   static Object instantiate(Template.Function f, AwsWiring wiring) {
     try {
       Class<?> c = Class.forName(f.handlerClass());
-      if (!RequestHandler.class.isAssignableFrom(c)) {
-        throw new IllegalStateException(f.id() + ": " + f.handlerClass() + " is not a Lambda RequestHandler");
+      if (!RequestStreamHandler.class.isAssignableFrom(c)) {
+        throw new IllegalStateException(f.id() + ": " + f.handlerClass() + " is not a Lambda RequestStreamHandler");
       }
       boolean hasMethod = false;
-      for (Method m : c.getMethods()) hasMethod |= m.getName().equals(f.handlerMethod()) && m.getParameterCount() == 2;
+      for (Method m : c.getMethods()) hasMethod |= m.getName().equals(f.handlerMethod()) && m.getParameterCount() == 3;
       if (!hasMethod) throw new IllegalStateException(f.id() + ": " + f.handlerClass() + " has no method " + f.handlerMethod());
       c.getConstructor(); // Lambda needs the no-argument constructor
       Constructor<?> ctor = c.getConstructor(AwsWiring.class);
@@ -270,9 +277,26 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Object invokeRaw(Object handler, Map<String, Object> input, Context context) {
-    return ((RequestHandler) handler).handleRequest(input, context);
+  /**
+   * One invocation as Lambda makes it: the payload's bytes in, the response's bytes out. What the
+   * handler throws is thrown here (an I/O failure as unchecked), as Lambda reports a failed invocation.
+   */
+  static byte[] invoke(Object handler, byte[] payload, Context context) {
+    var out = new java.io.ByteArrayOutputStream(256);
+    try {
+      ((RequestStreamHandler) handler).handleRequest(new java.io.ByteArrayInputStream(payload), out, context);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static Map<String, Object> invokeRaw(Object handler, Map<String, Object> input, Context context) {
+    try {
+      return Payloads.readMap(new java.io.ByteArrayInputStream(invoke(handler, Json.write(input).getBytes(StandardCharsets.UTF_8), context)));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   public List<QueuePoller> pollers() {
@@ -283,16 +307,49 @@ public final class LocalStack implements AutoCloseable {
     return scheduler;
   }
 
-  @SuppressWarnings("unchecked")
+  /** The function as API Gateway invokes it: each event goes to its handler as bytes, and the response comes back read. */
   public RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> apiHandler(String functionId) {
-    return (RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>) handlers.get(functionId);
+    return asApiHandler(handlers.get(functionId));
   }
 
-  @SuppressWarnings("unchecked")
+  /** {@link #apiHandler} for a handler built elsewhere (tests). */
+  public static RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> asApiHandler(Object h) {
+    return (event, ctx) -> {
+      try {
+        return HttpPayloads.readResponse(new java.io.ByteArrayInputStream(invoke(h, HttpPayloads.eventBytes(event), ctx)));
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
+  }
+
+  /** The function as an SQS event source mapping invokes it (batches as bytes, the partial batch response read). */
   public RequestHandler<SQSEvent, SQSBatchResponse> sqsHandler(String functionId) {
-    return (RequestHandler<SQSEvent, SQSBatchResponse>) handlers.get(functionId);
+    return asSqsHandler(handlers.get(functionId));
   }
 
+  /** {@link #sqsHandler} for a handler built elsewhere (tests). */
+  public static RequestHandler<SQSEvent, SQSBatchResponse> asSqsHandler(Object h) {
+    return (event, ctx) -> {
+      try {
+        return SqsPayloads.readResponse(new java.io.ByteArrayInputStream(invoke(h, SqsPayloads.eventBytes(event), ctx)));
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
+  }
+
+  /** The function as a schedule invokes it: its input as JSON bytes, its outcome read as a map. */
+  public RequestHandler<Map<String, Object>, Map<String, Object>> mapHandler(String functionId) {
+    return asMapHandler(handlers.get(functionId));
+  }
+
+  /** {@link #mapHandler} for a handler built elsewhere (tests). */
+  public static RequestHandler<Map<String, Object>, Map<String, Object>> asMapHandler(Object h) {
+    return (input, ctx) -> invokeRaw(h, input, ctx);
+  }
+
+  /** The handler object itself (SnapStart hooks, tests). */
   public Object handler(String functionId) {
     return handlers.get(functionId);
   }

@@ -289,9 +289,7 @@ public final class ReliabilityRun implements Callable<Integer> {
     try {
       @SuppressWarnings("unchecked")
       Map<String, Object> payload = Json.MAPPER.readValue(input, Map.class);
-      @SuppressWarnings({"unchecked", "rawtypes"})
-      var h = (com.amazonaws.services.lambda.runtime.RequestHandler) stack.handler("ProgrammerFunction");
-      h.handleRequest(payload, new LocalContext("keyrack-ProgrammerFunction", 512, 30));
+      stack.mapHandler("ProgrammerFunction").handleRequest(payload, new LocalContext("keyrack-ProgrammerFunction", 512, 30));
     } catch (Exception e) {
       // a fire that fails is retried by Scheduler; here it is simply one more duplicate
     }

@@ -80,7 +80,7 @@ class ProgrammerEventsTest {
     stack = LocalStack.start(LocalStack.Options.defaults().withKeys(TestStack.KEY_1, TestStack.KEY_2).withClock(clock)
         .withParameters(Map.of("RetryBaseSeconds", "1", "RetryMaxSeconds", "2"))
         .withInstrumentation(new Instrumentation(List.of(capture), Instrumentation.InvocationObserver.NONE)));
-    handler = (RequestHandler<Map<String, Object>, Map<String, Object>>) stack.handler("ProgrammerFunction");
+    handler = stack.mapHandler("ProgrammerFunction");
     store = stack.wiring("ProgrammerFunction").store();
     locks = stack.wiring("ProviderWorkerFunction").sandboxProvider();
     workspace = stack.devices().get(0).workspaceId();
@@ -351,7 +351,7 @@ class ProgrammerEventsTest {
     clockAt(sample("fire-program-jit.json", c.accessCodeId()).at());
     @SuppressWarnings("unchecked")
     Map<String, Object> event = Json.MAPPER.readValue(EventFixtures.text("programmer/fire-program-jit.json", c.accessCodeId()), Map.class);
-    assertThat(programmer.handleRequest(event, new LocalContext("keyrack-ProgrammerFunction", 512, 30)).get("outcome"))
+    assertThat(LocalStack.asMapHandler(programmer).handleRequest(event, new LocalContext("keyrack-ProgrammerFunction", 512, 30)).get("outcome"))
         .isEqualTo("enqueued");
     assertThat(seen).isNotEmpty().allMatch((workspace + " " + c.accessCodeId())::equals);
     assertThat(org.slf4j.MDC.get("workspace_id")).isNull();

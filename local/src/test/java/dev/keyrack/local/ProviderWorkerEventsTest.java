@@ -168,7 +168,7 @@ class ProviderWorkerEventsTest {
         attributes.put("ApproximateReceiveCount", "100"); // a day of retries at the longest backoff
         m.setAttributes(attributes);
       });
-      r = refreshing.handleRequest(event, new LocalContext("keyrack-ProviderWorkerFunction", 512, 30));
+      r = LocalStack.asSqsHandler(refreshing).handleRequest(event, new LocalContext("keyrack-ProviderWorkerFunction", 512, 30));
       assertThat(store.accessCode(workspace, c.accessCodeId()).orElseThrow().status()).isEqualTo(CodeStatus.setting);
     } finally {
       locks.configure(AUGUST, m -> m.withOnline(true));
@@ -277,7 +277,7 @@ class ProviderWorkerEventsTest {
       }
     }
 
-    SQSBatchResponse r = batchHandler.handleRequest(batchOf(records), new LocalContext("keyrack-ProviderWorkerFunction", 512, 30));
+    SQSBatchResponse r = LocalStack.asSqsHandler(batchHandler).handleRequest(batchOf(records), new LocalContext("keyrack-ProviderWorkerFunction", 512, 30));
     assertThat(r.getBatchItemFailures()).isEmpty();
     assertThat(setOrder).isEqualTo(sent);
     sent.values().stream().flatMap(List::stream).forEach(id ->

@@ -37,7 +37,7 @@ class ReconcilerTest {
   /** The sweep with an input from events/reconciler/ (what its schedules send). */
   @SuppressWarnings("unchecked")
   private static Map<String, Object> sweep(String eventFile) {
-    var h = (RequestHandler<Map<String, Object>, Map<String, Object>>) s.stack.handler("ReconcilerFunction");
+    var h = s.stack.mapHandler("ReconcilerFunction");
     return h.handleRequest(input(eventFile), new LocalContext("keyrack-ReconcilerFunction", 512, 300));
   }
 
@@ -222,7 +222,7 @@ class ReconcilerTest {
 
     assertThat(recent).as("re-sent by the frequent sweep while the worker retries the code").isZero();
     assertThat(daily).as("re-sent by the daily sweep while the worker retries the code").isZero();
-    var h = (RequestHandler<Map<String, Object>, Map<String, Object>>) s.stack.handler("ReconcilerFunction");
+    var h = s.stack.mapHandler("ReconcilerFunction");
     int afterEmptied = ((Number) h.handleRequest(Map.of("scope", "EMPTY_QUEUE"),
         new LocalContext("keyrack-ReconcilerFunction", 512, 300)).get("resent")).intValue();
     assertThat(afterEmptied).as("re-sent by an EMPTY_QUEUE sweep").isEqualTo(1);
@@ -372,7 +372,7 @@ class ReconcilerTest {
     AccessCode[] pair = halfWayCreate(Codes.timeBoundCreatedAt(s.ws, lock.deviceId(), pin, start, end, now),
         Codes.timeBoundCreatedAt(s.ws, lock.deviceId(), pin, start, end, now));
     AccessCode stray = pair[0], holder = pair[1];
-    var programmer = (RequestHandler<Map<String, Object>, Map<String, Object>>) s.stack.handler("ProgrammerFunction");
+    var programmer = s.stack.mapHandler("ProgrammerFunction");
     java.util.function.Function<AccessCode, Object> fire = c -> programmer.handleRequest(dev.keyrack.json.Json.MAPPER.convertValue(
         new dev.keyrack.domain.Fire(s.ws, lock.deviceId(), c.accessCodeId(), dev.keyrack.domain.SchedulePolicy.Transition.PROGRAM,
             start.minus(Duration.ofMinutes(60)), dev.keyrack.domain.Fire.planOf(c, lock.profile())), Map.class),

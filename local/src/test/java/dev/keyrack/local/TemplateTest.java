@@ -32,8 +32,12 @@ class TemplateTest {
         .containsExactlyInAnyOrder("ApiFunction", "ProgrammerFunction", "ProviderWorkerFunction", "ReconcilerFunction");
     for (Template.Function f : template.functions()) {
       Class<?> c = Class.forName(f.handlerClass());
-      assertThat(com.amazonaws.services.lambda.runtime.RequestHandler.class).isAssignableFrom(c);
-      assertThat(c.getMethods()).anyMatch(m -> m.getName().equals(f.handlerMethod()) && m.getParameterCount() == 2);
+      assertThat(com.amazonaws.services.lambda.runtime.RequestStreamHandler.class).isAssignableFrom(c);
+      // one public method of that name, so Lambda's runtime has no overloads to choose between: the stream one
+      assertThat(java.util.Arrays.stream(c.getMethods()).filter(m -> m.getName().equals(f.handlerMethod())))
+          .as("%s's public methods named %s", f.id(), f.handlerMethod()).singleElement()
+          .satisfies(m -> assertThat(m.getParameterTypes()).containsExactly(java.io.InputStream.class, java.io.OutputStream.class,
+              com.amazonaws.services.lambda.runtime.Context.class));
       assertThat(c.getConstructor()).as("Lambda's no-argument constructor of %s", f.id()).isNotNull();
       assertThat(c.getConstructor(AwsWiring.class)).isNotNull();
     }

@@ -1,7 +1,7 @@
 package dev.keyrack.functions.api;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.keyrack.adapters.AwsWiring;
@@ -31,7 +31,7 @@ import org.crac.Resource;
  * clients with reads, and runs representative requests (create, list, delete) on a stand-in of
  * AWS in memory ({@link #primeRequests}).
  */
-public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>, Resource {
+public final class ApiHandler implements RequestStreamHandler, Resource {
   private final Api api;
   private final dev.keyrack.ports.Telemetry telemetry;
   private final Runnable primeClients;
@@ -118,8 +118,9 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
   }
 
   @Override
-  public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-    handleRequest(primingRequest(), Priming.context());
+  public void beforeCheckpoint(org.crac.Context<? extends Resource> context) throws java.io.IOException {
+    handleRequest(new java.io.ByteArrayInputStream(HttpPayloads.eventBytes(primingRequest())), java.io.OutputStream.nullOutputStream(),
+        Priming.context());
     Priming.warmJson();
     primeClients.run();
     primeRequests.run();
@@ -132,8 +133,14 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
     // restored copies of one snapshot draw different PINs and ids.
   }
 
+  /** An invocation as Lambda makes it: the HTTP API event's bytes in, the response's out ({@link HttpPayloads}). */
   @Override
-  public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+  public void handleRequest(java.io.InputStream input, java.io.OutputStream output, Context context) throws java.io.IOException {
+    HttpPayloads.writeResponse(handle(HttpPayloads.readEvent(input), context), output);
+  }
+
+  /** One request, read. */
+  public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event, Context context) {
     return Observability.around(context, telemetry, () -> api.handle(event));
   }
 }

@@ -1,9 +1,10 @@
 package dev.keyrack.functions.programmer;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.keyrack.adapters.AwsWiring;
 import dev.keyrack.adapters.lambda.Observability;
+import dev.keyrack.adapters.lambda.Payloads;
 import dev.keyrack.adapters.lambda.Priming;
 import dev.keyrack.app.ProgrammingService;
 import dev.keyrack.domain.Fire;
@@ -35,7 +36,7 @@ import org.slf4j.MDC;
  * JSON in memory, reads the queue's attributes, and programs and removes a code on a stand-in of
  * AWS in memory ({@link #primeFires}).
  */
-public final class ProgrammerHandler implements RequestHandler<Map<String, Object>, Map<String, Object>>, Resource {
+public final class ProgrammerHandler implements RequestStreamHandler, Resource {
   private static final Logger LOG = LoggerFactory.getLogger(ProgrammerHandler.class);
   private static final List<String> REQUIRED = List.of("workspaceId", "deviceId", "accessCodeId", "transition", "plan");
 
@@ -101,7 +102,7 @@ public final class ProgrammerHandler implements RequestHandler<Map<String, Objec
     ProgrammerHandler primed = new ProgrammerHandler(standIn);
     int enqueued = 0;
     for (String transition : List.of("PROGRAM", "REMOVE")) {
-      Map<String, Object> outcome = primed.handleRequest(Map.of("workspaceId", lock.workspaceId().toString(),
+      Map<String, Object> outcome = primed.handle(Map.of("workspaceId", lock.workspaceId().toString(),
           "deviceId", lock.deviceId().toString(), "accessCodeId", code.accessCodeId().toString(), "transition", transition,
           "at", now.toString(), "plan", Fire.planOf(code, lock.profile())), Priming.context());
       if ("enqueued".equals(outcome.get("outcome"))) enqueued++;
@@ -111,8 +112,9 @@ public final class ProgrammerHandler implements RequestHandler<Map<String, Objec
   }
 
   @Override
-  public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-    handleRequest(primingFire(), Priming.context());
+  public void beforeCheckpoint(org.crac.Context<? extends Resource> context) throws java.io.IOException {
+    handleRequest(new java.io.ByteArrayInputStream(Json.write(primingFire()).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+        java.io.OutputStream.nullOutputStream(), Priming.context());
     Priming.warmJson();
     primeClients.run();
     primeFires.run();
@@ -123,8 +125,14 @@ public final class ProgrammerHandler implements RequestHandler<Map<String, Objec
     // Nothing time- or randomness-sensitive is kept between invocations.
   }
 
+  /** An invocation as Lambda makes it: the schedule's input as bytes in, the outcome's out ({@link Payloads}). */
   @Override
-  public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
+  public void handleRequest(java.io.InputStream input, java.io.OutputStream output, Context context) throws java.io.IOException {
+    Payloads.write(handle(Payloads.readMap(input), context), output);
+  }
+
+  /** One fire, read. */
+  public Map<String, Object> handle(Map<String, Object> input, Context context) {
     return Observability.around(context, telemetry, () -> Map.of("outcome", fire(input)));
   }
 

@@ -1,9 +1,10 @@
 package dev.keyrack.functions.programmer;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.keyrack.adapters.AwsWiring;
 import dev.keyrack.adapters.lambda.Observability;
+import dev.keyrack.adapters.lambda.Payloads;
 import dev.keyrack.app.Reconciler;
 import dev.keyrack.ports.Telemetry;
 import java.util.Map;
@@ -19,7 +20,7 @@ import java.util.Map;
  * hour, every ten minutes), {@code "LOST_SENDS"} (every code, once a day; also what an input without
  * a scope means) or {@code "EMPTY_QUEUE"} (every pending code, after a queue was purged or recreated).
  */
-public final class ReconcilerHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+public final class ReconcilerHandler implements RequestStreamHandler {
   private final Reconciler reconciler;
   private final Telemetry telemetry;
 
@@ -37,8 +38,14 @@ public final class ReconcilerHandler implements RequestHandler<Map<String, Objec
     this.telemetry = telemetry;
   }
 
+  /** An invocation as Lambda makes it: the schedule's input as bytes in, the outcome's out ({@link Payloads}). */
   @Override
-  public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
+  public void handleRequest(java.io.InputStream input, java.io.OutputStream output, Context context) throws java.io.IOException {
+    Payloads.write(handle(Payloads.readMap(input), context), output);
+  }
+
+  /** One sweep, its input read. */
+  public Map<String, Object> handle(Map<String, Object> input, Context context) {
     Reconciler.Scope scope = Reconciler.Scope.named(input == null ? null : input.get("scope"));
     return Observability.around(context, telemetry, () -> {
       int sent = reconciler.reconcileAll(scope);

@@ -1,7 +1,7 @@
 package dev.keyrack.functions.worker;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.keyrack.adapters.AwsWiring;
@@ -40,7 +40,7 @@ import org.slf4j.MDC;
  * round-trips an access code through JSON in memory, warms the SQS and Scheduler clients with
  * reads, and sets two codes on sandbox locks on a stand-in of AWS in memory ({@link #primeJobs}).
  */
-public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQSBatchResponse>, Resource {
+public final class ProviderWorkerHandler implements RequestStreamHandler, Resource {
   private static final Logger LOG = LoggerFactory.getLogger(ProviderWorkerHandler.class);
 
   private final DeviceWorker worker;
@@ -124,14 +124,15 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
     }
     SQSEvent batch = new SQSEvent();
     batch.setRecords(records);
-    int failed = new ProviderWorkerHandler(standIn).handleRequest(batch, Priming.context()).getBatchItemFailures().size();
+    int failed = new ProviderWorkerHandler(standIn).handle(batch, Priming.context()).getBatchItemFailures().size();
     if (failed > 0) LOG.warn("{} priming job(s) failed", failed);
     return records.size() - failed;
   }
 
   @Override
-  public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-    handleRequest(primingBatch(), Priming.context());
+  public void beforeCheckpoint(org.crac.Context<? extends Resource> context) throws java.io.IOException {
+    handleRequest(new java.io.ByteArrayInputStream(SqsPayloads.eventBytes(primingBatch())), java.io.OutputStream.nullOutputStream(),
+        Priming.context());
     Priming.warmJson();
     primeClients.run();
     primeJobs.run();
@@ -143,8 +144,14 @@ public final class ProviderWorkerHandler implements RequestHandler<SQSEvent, SQS
     // mixes /dev/urandom into every nextBytes, so restored copies of one snapshot draw differently.
   }
 
+  /** An invocation as Lambda makes it: the batch's bytes in, the partial batch response's out ({@link SqsPayloads}). */
   @Override
-  public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+  public void handleRequest(java.io.InputStream input, java.io.OutputStream output, Context context) throws java.io.IOException {
+    SqsPayloads.writeResponse(handle(SqsPayloads.readEvent(input), context), output);
+  }
+
+  /** One batch, read. */
+  public SQSBatchResponse handle(SQSEvent event, Context context) {
     return Observability.around(context, telemetry, () -> process(event));
   }
 
