@@ -33,8 +33,8 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
   public enum Lifecycle { time_bound_native, time_bound_jit, ongoing }
 
   /** Calls that happen outside a happy-path lifecycle, per occurrence. */
-  public enum Extra { retry, fresh_copy, delay_report, pool_check, backup_pull, backup_pool_empty, backup_fill, backup_remove, dropped_fire,
-    worker_nothing_to_do }
+  public enum Extra { retry, retry_removal, fresh_copy, fresh_copy_removal, delay_report, pool_check, backup_pull, backup_pool_empty,
+    backup_fill, backup_remove, dropped_fire, worker_nothing_to_do, worker_nothing_to_do_removal }
 
   /**
    * One step: when it happens, for which lifecycle, and its calls by {@code Service.Operation}.
@@ -272,9 +272,15 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
     // retryLater's ChangeMessageVisibility; the message is not deleted.
     m.put(Extra.retry, cost(0, 1.5, "Sqs.ReceiveMessage", 1, "Lambda.worker", 1, "DynamoDb.Query", 1, "DynamoDb.GetItem", 1,
         "Sqs.ChangeMessageVisibility", 1));
+    // The same for a removal, whose device read is strongly consistent (DeviceWorker: a freed slot must see
+    // every code waiting for one): a read unit instead of half.
+    m.put(Extra.retry_removal, cost(0, 2.0, "Sqs.ReceiveMessage", 1, "Lambda.worker", 1, "DynamoDb.Query", 1, "DynamoDb.GetItem", 1,
+        "Sqs.ChangeMessageVisibility", 1));
     // ProviderWorkerHandler on the hundredth receive of a failing job: the same attempt, then a fresh copy sent
     // (SendMessage) and the old message deleted with the batch (DeleteMessageBatch) instead of held back.
     m.put(Extra.fresh_copy, cost(0, 1.5, "Sqs.ReceiveMessage", 1, "Lambda.worker", 1, "DynamoDb.Query", 1, "DynamoDb.GetItem", 1,
+        "Sqs.SendMessage", 1, "Sqs.DeleteMessageBatch", 1));
+    m.put(Extra.fresh_copy_removal, cost(0, 2.0, "Sqs.ReceiveMessage", 1, "Lambda.worker", 1, "DynamoDb.Query", 1, "DynamoDb.GetItem", 1,
         "Sqs.SendMessage", 1, "Sqs.DeleteMessageBatch", 1));
     // DeviceWorker.reportDelay when a warning or an error is new: the code with its event(s), then their item.
     m.put(Extra.delay_report, cost(2, 0, "DynamoDb.PutItem", 2));
@@ -296,6 +302,9 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
     m.put(Extra.dropped_fire, FIRE);
     // DeviceWorker finding nothing to do (a duplicate, or a set whose window has ended): receive, reads, delete; no write.
     m.put(Extra.worker_nothing_to_do, cost(0, 1.5, "Sqs.ReceiveMessage", 1, "Sqs.DeleteMessageBatch", 1, "Lambda.worker", 1,
+        "DynamoDb.Query", 1, "DynamoDb.GetItem", 1));
+    // A removal with nothing to do (delivered twice, or its code already gone): its device read is consistent.
+    m.put(Extra.worker_nothing_to_do_removal, cost(0, 2.0, "Sqs.ReceiveMessage", 1, "Sqs.DeleteMessageBatch", 1, "Lambda.worker", 1,
         "DynamoDb.Query", 1, "DynamoDb.GetItem", 1));
     return Map.copyOf(m);
   }

@@ -741,9 +741,10 @@ public final class Simulation {
     int c = msgCode[m];
     int attempt = msgReceives[m];
     nothingToDo = false;
-    boolean ok = msgKind[m] == OP_SET ? workerSet(c, lock, now, attempt) : workerRemove(c, lock, now, attempt);
+    boolean set = msgKind[m] == OP_SET;
+    boolean ok = set ? workerSet(c, lock, now, attempt) : workerRemove(c, lock, now, attempt);
     if (ok) {
-      if (nothingToDo) extra(Extra.worker_nothing_to_do);
+      if (nothingToDo) extra(set ? Extra.worker_nothing_to_do : Extra.worker_nothing_to_do_removal);
       else if (msgAt[m] >= 0) step(c, At.values()[msgAt[m]], true);
       popHead(lock, now);
       return true;
@@ -754,11 +755,11 @@ public final class Simulation {
       // ProviderWorkerHandler: a fresh copy at the end of the lock's queue, carrying the attempts so
       // far (so the retry policy's pace goes on), visible at once; the old message is deleted.
       freshCopies++;
-      extra(Extra.fresh_copy);
+      extra(set ? Extra.fresh_copy : Extra.fresh_copy_removal);
       requeueAtTail(lock, m, now);
       return true;
     }
-    extra(Extra.retry);
+    extra(set ? Extra.retry : Extra.retry_removal);
     // ChangeMessageVisibility: the message stays first in its group, which is blocked until it is visible again.
     lockState[lock] = BACKING_OFF;
     events.add(key(now + retry.backoff(attempt).toMillis(), GROUP_VISIBLE, lock));

@@ -8,6 +8,7 @@ import dev.keyrack.bench.PriceTable;
 import dev.keyrack.bench.sim.AwsCallModel.At;
 import dev.keyrack.bench.sim.AwsCallModel.Lifecycle;
 import java.util.Map;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AwsCallModelTest {
@@ -89,6 +90,16 @@ class AwsCallModelTest {
     double retry = 2 * prices.sqsPerMillionRequests() / 1e6 + prices.lambdaPerMillionRequests() / 1e6
         + 0.5 * 0.130 * prices.lambdaPerGbSecond() + 1.5 * prices.dynamoPerMillionReadUnits() / 1e6;
     assertThat(AwsCallModel.EXTRAS.get(AwsCallModel.Extra.retry).usd(prices)).isCloseTo(retry, within(1e-15));
+    // A removal reads its device strongly consistently: each of its extras is half a read unit dearer than the set's.
+    for (var pair : List.of(List.of(AwsCallModel.Extra.retry, AwsCallModel.Extra.retry_removal),
+        List.of(AwsCallModel.Extra.fresh_copy, AwsCallModel.Extra.fresh_copy_removal),
+        List.of(AwsCallModel.Extra.worker_nothing_to_do, AwsCallModel.Extra.worker_nothing_to_do_removal))) {
+      AwsCallModel.Cost set = AwsCallModel.EXTRAS.get(pair.get(0));
+      AwsCallModel.Cost removal = AwsCallModel.EXTRAS.get(pair.get(1));
+      assertThat(removal.calls()).as(pair.toString()).isEqualTo(set.calls());
+      assertThat(removal.usd(prices) - set.usd(prices)).as(pair.toString())
+          .isCloseTo(0.5 * prices.dynamoPerMillionReadUnits() / 1e6, within(1e-15));
+    }
     // Prices come from the table: doubling the SQS price moves a retry by two SQS requests' worth.
     PriceTable dearSqs = new PriceTable(prices.region(), prices.lambdaPerMillionRequests(), prices.lambdaPerGbSecond(),
         prices.apiGatewayPerMillionRequests(), prices.schedulerPerMillionInvocations(), prices.schedulerPerMillionApiCalls(),
