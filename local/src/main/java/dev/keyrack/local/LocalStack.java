@@ -277,26 +277,27 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
+  /** Reads an invocation's response. */
+  private interface ResponseReader<R> {
+    R read(java.io.InputStream in) throws IOException;
+  }
+
   /**
-   * One invocation as Lambda makes it: the payload's bytes in, the response's bytes out. What the
-   * handler throws is thrown here (an I/O failure as unchecked), as Lambda reports a failed invocation.
+   * One invocation as Lambda makes it: the payload's bytes in, the response's bytes out and read.
+   * What the handler throws is thrown here (an I/O failure as unchecked), as Lambda reports a failed invocation.
    */
-  static byte[] invoke(Object handler, byte[] payload, Context context) {
+  static <R> R invoke(Object handler, byte[] payload, Context context, ResponseReader<R> response) {
     var out = new java.io.ByteArrayOutputStream(256);
     try {
       ((RequestStreamHandler) handler).handleRequest(new java.io.ByteArrayInputStream(payload), out, context);
+      return response.read(new java.io.ByteArrayInputStream(out.toByteArray()));
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    return out.toByteArray();
   }
 
   private static Map<String, Object> invokeRaw(Object handler, Map<String, Object> input, Context context) {
-    try {
-      return Payloads.readMap(new java.io.ByteArrayInputStream(invoke(handler, Json.write(input).getBytes(StandardCharsets.UTF_8), context)));
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return invoke(handler, Json.write(input).getBytes(StandardCharsets.UTF_8), context, Payloads::readMap);
   }
 
   public List<QueuePoller> pollers() {
@@ -314,13 +315,7 @@ public final class LocalStack implements AutoCloseable {
 
   /** {@link #apiHandler} for a handler built elsewhere (tests). */
   public static RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> asApiHandler(Object h) {
-    return (event, ctx) -> {
-      try {
-        return HttpPayloads.readResponse(new java.io.ByteArrayInputStream(invoke(h, HttpPayloads.eventBytes(event), ctx)));
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    };
+    return (event, ctx) -> invoke(h, HttpPayloads.eventBytes(event), ctx, HttpPayloads::readResponse);
   }
 
   /** The function as an SQS event source mapping invokes it (batches as bytes, the partial batch response read). */
@@ -330,13 +325,7 @@ public final class LocalStack implements AutoCloseable {
 
   /** {@link #sqsHandler} for a handler built elsewhere (tests). */
   public static RequestHandler<SQSEvent, SQSBatchResponse> asSqsHandler(Object h) {
-    return (event, ctx) -> {
-      try {
-        return SqsPayloads.readResponse(new java.io.ByteArrayInputStream(invoke(h, SqsPayloads.eventBytes(event), ctx)));
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    };
+    return (event, ctx) -> invoke(h, SqsPayloads.eventBytes(event), ctx, SqsPayloads::readResponse);
   }
 
   /** The function as a schedule invokes it: its input as JSON bytes, its outcome read as a map. */
