@@ -42,6 +42,9 @@ class LambdaPayloadsTest {
       LambdaEventSerializers.serializerFor(APIGatewayV2HTTPResponse.class, LambdaPayloadsTest.class.getClassLoader());
   private static final PojoSerializer<SQSEvent> RUNTIME_SQS_EVENT =
       LambdaEventSerializers.serializerFor(SQSEvent.class, LambdaPayloadsTest.class.getClassLoader());
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static final PojoSerializer<Map<String, Object>> RUNTIME_MAP = (PojoSerializer)
+      com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory.getInstance().getSerializer(Map.class);
   private static final PojoSerializer<SQSBatchResponse> RUNTIME_BATCH_RESPONSE =
       LambdaEventSerializers.serializerFor(SQSBatchResponse.class, LambdaPayloadsTest.class.getClassLoader());
 
@@ -124,8 +127,11 @@ class LambdaPayloadsTest {
     SQSEvent ours = SqsPayloads.readEvent(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
     SQSEvent.SQSMessage runtime = RUNTIME_SQS_EVENT.fromJson(json).getRecords().get(0);
     SQSEvent.SQSMessage m = ours.getRecords().get(0);
-    assertThat(m.getMessageAttributes().get("ERROR_CODE").getStringValue()).isEqualTo("x")
-        .isEqualTo(runtime.getMessageAttributes().get("ERROR_CODE").getStringValue());
+    SQSEvent.MessageAttribute ours1 = m.getMessageAttributes().get("ERROR_CODE");
+    SQSEvent.MessageAttribute theirs = runtime.getMessageAttributes().get("ERROR_CODE");
+    assertThat(ours1.getStringValue()).isEqualTo("x").isEqualTo(theirs.getStringValue());
+    assertThat(ours1.getDataType()).isEqualTo("String").isEqualTo(theirs.getDataType());
+    assertThat(ours1.getStringListValues()).isEqualTo(theirs.getStringListValues());
     assertThat(m.getAttributes()).isEqualTo(runtime.getAttributes());
     assertThat(m.getEventSourceArn()).isEqualTo(runtime.getEventSourceArn()).endsWith("q.fifo");
   }
@@ -147,21 +153,48 @@ class LambdaPayloadsTest {
 
   @ParameterizedTest
   @MethodSource("scheduleInputs")
-  void readsEveryScheduleInputAsAMap(Path sample) throws IOException {
+  void readsEveryScheduleInputAsTheRuntimeReadsItIntoAMap(Path sample) throws IOException {
     byte[] bytes = Files.readAllBytes(sample);
     Map<String, Object> ours = Payloads.readMap(new ByteArrayInputStream(bytes));
-    @SuppressWarnings("unchecked")
-    Map<String, Object> plain = Json.MAPPER.readValue(bytes, Map.class);
-    assertThat(ours).isNotEmpty().isEqualTo(plain);
+    assertThat(ours).isNotEmpty().isEqualTo(RUNTIME_MAP.fromJson(new ByteArrayInputStream(bytes)));
   }
 
   @Test
-  void aPayloadThatIsNotAJsonObjectFailsWithoutQuotingIt() {
-    for (String bad : List.of("{\"code\": 4821", "code=4821", "[\"4821\"]", "")) {
-      assertThatThrownBy(() -> Payloads.readObject(new ByteArrayInputStream(bad.getBytes(StandardCharsets.UTF_8))))
-          .as(bad).isInstanceOf(IOException.class).hasMessageStartingWith("the invocation's payload is not")
-          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("4821"));
+  void aNullOrEmptyScheduleInputIsANullMapAsForTheRuntime() throws IOException {
+    for (String input : List.of("null", "", " ")) {
+      assertThat(Payloads.readMap(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)))).as("'" + input + "'").isNull();
     }
+    assertThat(RUNTIME_MAP.fromJson("null")).isNull();
+  }
+
+  @Test
+  void aPayloadThatIsNotAJsonObjectFailsWithoutQuotingIt() throws IOException {
+    // Jackson's own message quotes the token it could not read; the payload's failure must not.
+    assertThatThrownBy(() -> Json.MAPPER.readTree("{\"code\": pin4821}")).hasMessageContaining("pin4821");
+    List<byte[]> bad = new java.util.ArrayList<>();
+    for (String s : List.of("{\"code\": pin4821}", "{\"code\": 4821", "code=pin4821", "[\"4821\"]", "", "null")) {
+      bad.add(s.getBytes(StandardCharsets.UTF_8));
+    }
+    // read as UTF-32, whose decoder's message shows the bytes it could not decode (here the PIN's digits)
+    bad.add(new byte[] {0, 0, 0, (byte) 0xff, '4', '8', '2', '1'});
+    for (byte[] payload : bad) {
+      String shown = new String(payload, StandardCharsets.ISO_8859_1);
+      assertThatThrownBy(() -> Payloads.readObject(new ByteArrayInputStream(payload)))
+          .as(shown).isInstanceOf(IOException.class).hasMessageStartingWith("the invocation's payload is not")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("4821").doesNotContain("0x34"));
+    }
+    assertThatThrownBy(() -> Payloads.readMap(new ByteArrayInputStream("[1]".getBytes(StandardCharsets.UTF_8))))
+        .isInstanceOf(IOException.class).hasMessageContaining("not a JSON object");
+  }
+
+  @Test
+  void theReconcilerReadsANullInputAsADailySweep() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ((com.amazonaws.services.lambda.runtime.RequestStreamHandler) TestStack.get().handler("ReconcilerFunction")).handleRequest(
+        new ByteArrayInputStream("null".getBytes(StandardCharsets.UTF_8)), out, new LocalContext("keyrack-ReconcilerFunction", 512, 300));
+    JsonNode outcome = Json.MAPPER.readTree(out.toByteArray());
+    assertThat(outcome.path("scope").asText()).isEqualTo("LOST_SENDS");
+    assertThat(outcome.has("resent")).isTrue();
   }
 
   @Test

@@ -25,24 +25,38 @@ public final class Payloads {
 
   /** The payload's JSON object; an {@link IOException} if it is not JSON or not an object. */
   public static JsonNode readObject(InputStream in) throws IOException {
-    JsonNode n;
-    try {
-      n = Json.MAPPER.readTree(in);
-    } catch (JsonProcessingException e) {
-      // the parser's message quotes the payload: name only the failure and where it is
-      throw new IOException("the invocation's payload is not JSON (" + e.getClass().getSimpleName()
-          + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()) + ")");
-    }
+    JsonNode n = parse(in);
     if (n == null || !n.isObject()) {
       throw new IOException("the invocation's payload is not a JSON object but " + (n == null ? "empty" : n.getNodeType()));
     }
     return n;
   }
 
-  /** The payload as a map (the Scheduler's input of the programmer and the reconciler). */
+  /**
+   * The payload as a map (the Scheduler's input of the programmer and the reconciler); null for a
+   * JSON null or an empty payload, as the runtime's serializer reads them into a map parameter.
+   */
   @SuppressWarnings("unchecked")
   public static Map<String, Object> readMap(InputStream in) throws IOException {
-    return Json.MAPPER.convertValue(readObject(in), LinkedHashMap.class);
+    JsonNode n = parse(in);
+    if (n == null || n.isNull()) return null;
+    if (!n.isObject()) throw new IOException("the invocation's payload is not a JSON object but " + n.getNodeType());
+    return Json.MAPPER.convertValue(n, LinkedHashMap.class);
+  }
+
+  /**
+   * The payload's JSON; null if it is empty. A parser's message quotes the payload (a token, or
+   * bytes it could not decode), so the failure thrown names only its kind and where it is.
+   */
+  private static JsonNode parse(InputStream in) throws IOException {
+    try {
+      JsonNode n = Json.MAPPER.readTree(in);
+      return n == null || n.isMissingNode() ? null : n;
+    } catch (IOException e) {
+      String at = e instanceof JsonProcessingException p && p.getLocation() != null
+          ? " at line " + p.getLocation().getLineNr() + ", column " + p.getLocation().getColumnNr() : "";
+      throw new IOException("the invocation's payload is not JSON (" + e.getClass().getSimpleName() + at + ")");
+    }
   }
 
   /** Writes {@code value} as the invocation's response (the stream is flushed, not closed). */
