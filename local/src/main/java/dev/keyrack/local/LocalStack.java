@@ -278,7 +278,7 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /** Reads an invocation's response. */
-  private interface ResponseReader<R> {
+  interface ResponseReader<R> {
     R read(java.io.InputStream in) throws IOException;
   }
 

@@ -10,6 +10,7 @@ import dev.keyrack.domain.Device;
 import dev.keyrack.domain.DeviceOperation;
 import dev.keyrack.domain.Event;
 import dev.keyrack.domain.SchedulePolicy;
+import dev.keyrack.adapters.lambda.Payloads;
 import dev.keyrack.json.Json;
 import dev.keyrack.ports.Store;
 import java.net.URI;
@@ -287,9 +288,9 @@ public final class ReliabilityRun implements Callable<Integer> {
 
   private static void invokeProgrammer(LocalStack stack, String input) {
     try {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> payload = Json.MAPPER.readValue(input, Map.class);
-      stack.mapHandler("ProgrammerFunction").handleRequest(payload, new LocalContext("keyrack-ProgrammerFunction", 512, 30));
+      // the schedule's input as Scheduler sends it: its text, as the invocation's bytes
+      LocalStack.invoke(stack.handler("ProgrammerFunction"), input.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          new LocalContext("keyrack-ProgrammerFunction", 512, 30), Payloads::readMap);
     } catch (Exception e) {
       // a fire that fails is retried by Scheduler; here it is simply one more duplicate
     }
