@@ -150,7 +150,8 @@ public final class LocalStack implements AutoCloseable {
       for (Template.Function f : template.functions()) {
         Object h = handlers.get(f.id());
         scheduler.target(LocalResources.functionArn(f.id()),
-            input -> observer.around(f.id(), Instrumentation.Trigger.SCHEDULE, () -> invokeRaw(h, input, context(f))));
+            input -> observer.around(f.id(), Instrumentation.Trigger.SCHEDULE,
+                () -> invoke(h, input, context(f), Payloads::readMap)));
       }
       // A fire Scheduler gives up on goes to the queue its schedule's DeadLetterConfig names, with the
       // attributes Scheduler's dead-letter events carry.

@@ -64,7 +64,7 @@ public final class SchedulerEmulator implements AutoCloseable {
   private final Map<String, Schedule> schedules = new ConcurrentHashMap<>();
   private final Map<String, Instant> groups = new ConcurrentHashMap<>();
   private final List<Recorded> recorded = new CopyOnWriteArrayList<>();
-  private final Map<String, Function<Map<String, Object>, Object>> targets = new ConcurrentHashMap<>();
+  private final Map<String, Function<byte[], Object>> targets = new ConcurrentHashMap<>();
   private final ScheduledExecutorService ticker;
   /** A fire that kept failing: what Scheduler puts in the dead-letter queue, and where. */
   public record DeadLettered(String schedule, String group, String input, String deadLetterArn, int attempts,
@@ -102,8 +102,11 @@ public final class SchedulerEmulator implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
-  /** Where a target ARN leads: a function invoked in process. */
-  public void target(String arn, Function<Map<String, Object>, Object> invoke) {
+  /**
+   * Where a target ARN leads: a function invoked in process, handed the schedule's {@code Input}
+   * as the invocation's payload bytes (UTF-8), as Scheduler hands it to Lambda: not parsed here.
+   */
+  public void target(String arn, Function<byte[], Object> invoke) {
     targets.put(arn, invoke);
   }
 
@@ -232,14 +235,12 @@ public final class SchedulerEmulator implements AutoCloseable {
       JsonNode target = s.definition().get("Target");
       String arn = textOr(target == null ? null : target.get("Arn"), "");
       String input = textOr(target == null ? null : target.get("Input"), "{}");
-      Function<Map<String, Object>, Object> invoke = targets.get(arn);
+      Function<byte[], Object> invoke = targets.get(arn);
       boolean ok;
       String error = null;
       try {
         if (invoke == null) throw new IllegalStateException("no function at " + arn);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> payload = Json.MAPPER.readValue(input, Map.class);
-        invoke.apply(payload);
+        invoke.apply(input.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         ok = true;
       } catch (Exception ex) {
         error = ex.getClass().getSimpleName();

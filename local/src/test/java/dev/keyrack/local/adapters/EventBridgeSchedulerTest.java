@@ -105,8 +105,8 @@ class EventBridgeSchedulerTest {
 
   @Test
   void firesTheTargetWhenDueThenDeletesTheSchedule() throws Exception {
-    List<Map<String, Object>> delivered = new CopyOnWriteArrayList<>();
-    emulator.target(FN, input -> delivered.add(input));
+    List<String> delivered = new CopyOnWriteArrayList<>();
+    emulator.target(FN, input -> delivered.add(new String(input, java.nio.charset.StandardCharsets.UTF_8)));
     UUID id = UUID.randomUUID();
     scheduler.schedule(fire(id, Transition.ACTIVATE, clock.instant().plus(Duration.ofHours(1))));
     Thread.sleep(300);
@@ -114,7 +114,13 @@ class EventBridgeSchedulerTest {
     clock.advance(Duration.ofHours(1));
     long end = System.currentTimeMillis() + 5000;
     while (delivered.isEmpty() && System.currentTimeMillis() < end) Thread.sleep(50);
-    assertThat(delivered).singleElement().satisfies(m -> assertThat(m.get("accessCodeId")).isEqualTo(id.toString()));
+    // the schedule's Input, handed over as it was stored (the bytes Lambda would get), not re-serialized
+    String stored = emulator.recorded().stream().filter(r -> r.method().equals("POST")).reduce((a, b) -> b).orElseThrow()
+        .body().at("/Target/Input").asText();
+    assertThat(delivered).singleElement().satisfies(text -> {
+      assertThat(text).isEqualTo(stored);
+      assertThat(dev.keyrack.json.Json.read(text, Map.class).get("accessCodeId")).isEqualTo(id.toString());
+    });
     assertThat(emulator.schedules()).isEmpty();
   }
 
