@@ -179,7 +179,24 @@ public final class AccessCodeService {
     return new Created(code, actionAttempt(workspaceId, "CREATE_ACCESS_CODE"));
   }
 
+  /**
+   * Applies the update to the code as stored. The worker writes a code too (as set, as failed, with
+   * its warnings), so an update that loses the race for a version is applied again to the code as
+   * the worker left it, re-validated; only a code that keeps changing answers 409. Counted once
+   * against the device's guardrail, however many tries it takes.
+   */
   public ActionAttempt update(UUID workspaceId, UpdateRequest r) {
+    Admission admission = new Admission();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return updateOnce(workspaceId, r, admission);
+      } catch (Lost e) {
+        if (attempt == TRIES) throw changedConcurrently();
+      }
+    }
+  }
+
+  private ActionAttempt updateOnce(UUID workspaceId, UpdateRequest r, Admission admission) {
     AccessCode current = get(workspaceId, r.accessCodeId());
     if (current.status() == CodeStatus.removing) {
       throw new ApiError(409, "access_code_being_removed", "The access code is being removed and can no longer be changed.");
@@ -288,7 +305,7 @@ public final class AccessCodeService {
     }
     // Noted before it is stored: if this function stops between storing and sending, the frequent
     // sweep finds the code by the note (it reads new codes and noted ones, not every code).
-    admit(workspaceId, device, "update", guardrails.updatesPerMinute(), "updated", now);
+    admission.admit(workspaceId, device, "update", guardrails.updatesPerMinute(), "updated", now);
     if (op != null) store.noteSending(workspaceId, next.accessCodeId(), now);
     try {
       List<Event> events = List.of(Event.forCode(ids, "access_code.changed", next, device.connectedAccountId(), now, null));
@@ -300,7 +317,7 @@ public final class AccessCodeService {
     } catch (Conflict.DuplicatePin e) {
       throw duplicate();
     } catch (Conflict.StaleVersion e) {
-      throw new ApiError(409, "access_code_changed_concurrently", "The access code was changed by another request; retry.");
+      throw new Lost();
     }
     if (planChanged) {
       scheduler.cancelAll(next.accessCodeId());
@@ -315,11 +332,23 @@ public final class AccessCodeService {
     return actionAttempt(workspaceId, "UPDATE_ACCESS_CODE");
   }
 
+  /** Deletes the code as stored, trying again (as {@link #update} does) when the worker wrote it meanwhile. */
   public ActionAttempt delete(UUID workspaceId, UUID accessCodeId) {
+    Admission admission = new Admission();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return deleteOnce(workspaceId, accessCodeId, admission);
+      } catch (Lost e) {
+        if (attempt == TRIES) throw changedConcurrently();
+      }
+    }
+  }
+
+  private ActionAttempt deleteOnce(UUID workspaceId, UUID accessCodeId, Admission admission) {
     AccessCode current = get(workspaceId, accessCodeId);
     Device device = device(workspaceId, current.deviceId());
     Instant now = Clocks.now(clock);
-    admit(workspaceId, device, "delete", guardrails.deletesPerMinute(), "deleted", now);
+    admission.admit(workspaceId, device, "delete", guardrails.deletesPerMinute(), "deleted", now);
     if (current.status() == CodeStatus.removing) {
       // A repeated delete sends the removal again: a client retrying after an error heals a send that
       // failed the first time (the queue drops a copy within its deduplication window; removal is idempotent).
@@ -333,7 +362,7 @@ public final class AccessCodeService {
       removal = Deletion.store(store, ids, current, device, now);
       if (removal != null) enqueueOrFail(removal);
     } catch (Conflict.StaleVersion e) {
-      throw new ApiError(409, "access_code_changed_concurrently", "The access code was changed by another request; retry.");
+      throw new Lost();
     }
     // Only a time-bound code has schedules (a change to ongoing cancels them, and a fire left over
     // from a failed cancel finds its plan changed and is dropped).
@@ -362,8 +391,29 @@ public final class AccessCodeService {
     return m;
   }
 
-  private void admit(UUID workspaceId, Device device, String operation, int perMinute, String done, Instant now) {
-    if (!store.admit(workspaceId, device.deviceId(), operation, perMinute, now)) throw tooMany(done, perMinute);
+  /** How many times an update or a delete is applied to a code that changed under it before it answers 409. */
+  static final int TRIES = 5;
+
+  /** A version lost to another writer (the worker, or another request): the change is applied again to the code as it is now. */
+  private static final class Lost extends RuntimeException {
+    Lost() {
+      super(null, null, false, false);
+    }
+  }
+
+  private static ApiError changedConcurrently() {
+    return new ApiError(409, "access_code_changed_concurrently", "The access code kept changing under this request; retry.");
+  }
+
+  /** A request's one count against its device's guardrail, taken on its first try that gets that far. */
+  private final class Admission {
+    private boolean admitted;
+
+    void admit(UUID workspaceId, Device device, String operation, int perMinute, String done, Instant now) {
+      if (admitted) return;
+      if (!store.admit(workspaceId, device.deviceId(), operation, perMinute, now)) throw tooMany(done, perMinute);
+      admitted = true;
+    }
   }
 
   private static ApiError noSpace(BrandProfile brand) {
