@@ -72,4 +72,53 @@ class EdgeInputTest {
       assertThat(response).startsWith("HTTP/1.1 400");
     }
   }
+
+  /** {@code between} is read as {@code since} is: a time outside 1970-9999 is a 400 (it was a 500, an overflow). */
+  @Test
+  void aBetweenOutsideTheTimestampRangeIsRefused() {
+    for (String between : new String[] {"[\"2020-01-01T00:00:00Z\",\"+999999999-12-31T23:59:59Z\"]",
+        "[\"-999999999-01-01T00:00:00Z\",\"2030-01-01T00:00:00Z\"]", "[\"2020-01-01T00:00:00Z\"]", "[\"soon\",\"later\"]"}) {
+      TestStack.Response r = TestStack.post("/events/list", TestStack.KEY_1, "{\"between\":" + between + "}");
+      assertRefused(r, "between " + between);
+      assertThat(r.body().at("/error/validation_errors/between/_errors/0").asText()).as(between).isNotBlank();
+    }
+    assertRefused(TestStack.call("GET", "/events/list?between=2020-01-01T00:00:00Z&between=%2B999999999-12-31T23:59:59Z",
+        TestStack.KEY_1, null), "between in the query");
+    assertThat(TestStack.post("/events/list", TestStack.KEY_1,
+        "{\"between\":[\"2020-01-01T00:00:00Z\",\"9999-12-31T00:00:00Z\"],\"limit\":1}").status()).isEqualTo(200);
+  }
+
+  /** Times are kept to the millisecond: a window shorter than that would be kept empty, so it is refused. */
+  @Test
+  void aWindowShorterThanAMillisecondIsRefused() {
+    int before = codesOnAugust();
+    TestStack.Response r = TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
+        + "\",\"name\":\"Blink\",\"starts_at\":\"2027-01-01T00:00:00.0001Z\",\"ends_at\":\"2027-01-01T00:00:00.0002Z\"}");
+    assertRefused(r, "a 0.1 ms window");
+    assertThat(r.body().at("/error/message").asText()).contains("ends_at");
+    assertThat(codesOnAugust()).isEqualTo(before);
+  }
+
+  /** Names are counted in characters (an emoji is one) and may not carry control characters. */
+  @Test
+  void aNameIsCountedInCharactersAndRefusesControlCharacters() {
+    int before = codesOnAugust();
+    for (String name : new String[] {"Guest\\u0000", "Line\\nbreak", "Esc\\u001b[2J", "Del\\u007f"}) {
+      TestStack.Response r = TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
+          + "\",\"name\":\"" + name + "\"}");
+      assertRefused(r, name);
+      assertThat(r.body().at("/error/validation_errors/name/_errors/0").asText()).as(name).contains("control characters");
+    }
+    String key = "\\ud83d\\udd11";
+    assertRefused(TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
+        + "\",\"name\":\"" + key.repeat(201) + "\"}"), "201 emoji");
+    assertThat(codesOnAugust()).isEqualTo(before);
+    TestStack.Response ok = TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
+        + "\",\"name\":\"" + key.repeat(200) + "\"}");
+    assertThat(ok.status()).as("200 emoji are 200 characters: " + ok.body()).isEqualTo(200);
+    assertThat(ok.body().at("/access_code/name").asText()).isEqualTo("\ud83d\udd11".repeat(200));
+    String id = ok.body().at("/access_code/access_code_id").asText();
+    assertThat(TestStack.post("/access_codes/delete", TestStack.KEY_1, "{\"access_code_id\":\"" + id + "\"}").status()).isEqualTo(200);
+    TestStack.await("the code off the lock", java.time.Duration.ofSeconds(20), () -> codesOnAugust() == before);
+  }
 }

@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AccessCodeService {
   private static final Logger LOG = LoggerFactory.getLogger(AccessCodeService.class);
+  /** In characters (code points); a request's name may take up to twice as many UTF-16 units. */
   public static final int MAX_NAME_LENGTH = 200;
 
   private final Store store;
@@ -434,12 +435,18 @@ public final class AccessCodeService {
 
   private void validateName(BrandProfile brand, String name) {
     if (name == null) return;
-    if (name.length() > MAX_NAME_LENGTH) throw ApiError.invalidField("name", "name must be at most " + MAX_NAME_LENGTH + " characters.");
     if (!wellFormed(name)) {
       // (stored as it is, a lone surrogate would come back as '?': refused rather than changed)
       throw ApiError.invalidField("name", "name must be valid Unicode text (it has half of a surrogate pair).");
     }
-    if (name.length() < brand.nameMin()) {
+    // Characters as a reader counts them (an emoji is one), not UTF-16 units.
+    int characters = name.codePointCount(0, name.length());
+    if (characters > MAX_NAME_LENGTH) throw ApiError.invalidField("name", "name must be at most " + MAX_NAME_LENGTH + " characters.");
+    if (name.codePoints().anyMatch(Character::isISOControl)) {
+      // (a NUL, a line break or an escape sequence has no place on a lock's display or in a list)
+      throw ApiError.invalidField("name", "name must not contain control characters (such as NUL, tab or a line break).");
+    }
+    if (characters < brand.nameMin()) {
       throw ApiError.invalidField("name", "name must be at least " + brand.nameMin() + " characters on a "
           + brand.manufacturerDisplayName() + " lock.");
     }

@@ -115,7 +115,18 @@ public final class Params {
 
   public Instant instant(String field) {
     String s = string(field, 64);
-    if (s == null) return null;
+    return s == null ? null : timestamp(field, s);
+  }
+
+  /** Exactly {@code count} timestamps (each as {@link #instant} reads one), or null when absent. */
+  public List<Instant> instants(String field, int count) {
+    List<String> texts = strings(field, count, 64);
+    if (texts == null) return null;
+    if (texts.size() != count) throw ApiError.invalidField(field, field + " must list " + count + " timestamps.");
+    return texts.stream().map(t -> timestamp(field, t)).toList();
+  }
+
+  private static Instant timestamp(String field, String s) {
     Instant t;
     try {
       t = OffsetDateTime.parse(s).toInstant();
@@ -125,7 +136,9 @@ public final class Params {
     if (t.isBefore(Instant.EPOCH) || t.isAfter(LATEST)) {
       throw ApiError.invalidField(field, field + " must be between 1970 and 9999.");
     }
-    return t;
+    // Kept and answered to the millisecond: checked as it is kept, so a window shorter than 1 ms is
+    // refused (ends_at must be after starts_at) rather than stored with starts_at equal to ends_at.
+    return t.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
   }
 
   public Boolean bool(String field) {

@@ -1,7 +1,6 @@
 package dev.keyrack.functions.api.routes;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.keyrack.app.ApiError;
 import dev.keyrack.domain.Event;
 import dev.keyrack.functions.api.Params;
 import dev.keyrack.functions.api.Request;
@@ -33,19 +32,14 @@ public final class EventsList implements Route {
     String type = p.string("event_type", 100);
     List<String> types = p.strings("event_types", 100, 100);
     Instant since = p.instant("since");
-    List<String> between = p.strings("between", 2, 64);
+    List<Instant> between = p.instants("between", 2);
     Integer limit = p.integer("limit", 1, 10_000);
     p.accept("unstable_offset");
     p.rejectUnknown();
     Instant until = null;
     if (between != null) {
-      if (between.size() != 2) throw ApiError.invalidField("between", "between must list two timestamps.");
-      try {
-        since = java.time.OffsetDateTime.parse(between.get(0)).toInstant();
-        until = java.time.OffsetDateTime.parse(between.get(1)).toInstant();
-      } catch (java.time.format.DateTimeParseException e) {
-        throw ApiError.invalidField("between", "between must list two ISO 8601 timestamps.");
-      }
+      since = between.get(0);
+      until = between.get(1);
     }
     List<String> allTypes = new ArrayList<>();
     if (type != null) allTypes.add(type);
