@@ -121,13 +121,14 @@ public final class DeviceWorker {
   }
 
   private Outcome setAsStored(Device device, DeviceOperation op, List<UUID> waiting, SetRun run) {
-    boolean programmed = false;
+    boolean programmed = false, programmedAsPreload = false;
     for (int round = 0; round < 5; round++) {
       Optional<AccessCode> found = store.accessCode(op.workspaceId(), op.accessCodeId());
       run.last = found.orElse(null);
       if (found.isEmpty() || (programmed && found.get().status() == CodeStatus.removing)) {
         // Deleted (or ending) while this job waited or ran: a removal that ran meanwhile may have
         // missed what this job, or an interrupted run of it, put on the lock. Removing is idempotent.
+        if (found.isPresent()) recordOnLockWhileRemoving(device, found.get(), programmedAsPreload);
         return takeBackOff(device, op);
       }
       AccessCode code = found.get();
@@ -147,6 +148,7 @@ public final class DeviceWorker {
           return failedSet(device, code, e);
         }
         programmed = true;
+        programmedAsPreload = preload;
       }
       AccessCode next = programmed(code, preload, preload || alreadyPreloaded);
       try {
@@ -165,6 +167,22 @@ public final class DeviceWorker {
       }
     }
     return Outcome.RETRY;
+  }
+
+  /**
+   * A code deleted while this run put it on its lock was on the lock all the same: stored as on it
+   * (still {@code removing}), with its event, so that the story reads created, set on the device,
+   * removed from it, deleted, and its removal (queued behind this job) frees the slot it took.
+   * Should the code change again meanwhile, only the events are the poorer: the removal follows anyway.
+   */
+  private void recordOnLockWhileRemoving(Device device, AccessCode code, boolean preload) {
+    if (code.onLock() || code.scheduledOnDevice()) return;
+    AccessCode next = code.withOnLock(true, preload).withVersion(code.version() + 1);
+    try {
+      store.update(code, next, List.of(programmedEvent(ids, next, device, preload, Clocks.now(clock))));
+    } catch (Conflict.StaleVersion e) {
+      LOG.info("access code {} changed again while its set was being taken back; its events miss the set", code.accessCodeId());
+    }
   }
 
   private Outcome takeBackOff(Device device, DeviceOperation op) {
