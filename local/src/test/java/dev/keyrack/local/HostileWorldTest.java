@@ -315,6 +315,20 @@ class HostileWorldTest {
       assertThat(a.status()).as(bad).isEqualTo(400);
       assertThat(a.body().at("/error/type").asText()).as(bad).isNotBlank();
     }
+    // A lock never holds a PIN twice: one it holds, or one listed twice, is refused with nothing else of the request applied.
+    var before = locks.memory(d.deviceId()).slots();
+    int held = before.size();
+    configure(d, "\"external_codes\":[\"738291\"]");
+    assertThat(locks.memory(d.deviceId()).slots()).hasSize(held + 1);
+    for (String twice : List.of("[\"738291\"]", "[\"529163\",\"529163\"]")) {
+      ClockedStack.Answer a = call("/sandbox/locks/configure", "{\"device_id\":\"" + d.deviceId()
+          + "\",\"fail_set_rate\":0.5,\"external_codes\":" + twice + "}");
+      assertThat(a.status()).as(twice).isEqualTo(400);
+      assertThat(a.body().at("/error/validation_errors/external_codes/_errors/0").asText()).as(twice).contains("already holds");
+      assertThat(a.body().toString()).as("the PIN is not echoed").doesNotContain("738291").doesNotContain("529163");
+    }
+    assertThat(locks.memory(d.deviceId()).slots()).hasSize(held + 1);
+    locks.configure(d.deviceId(), m -> m.withSlots(before)); // the lock as other tests expect it
     ClockedStack.Answer other = call("/sandbox/locks/configure", "{\"device_id\":\"" + UUID.randomUUID() + "\",\"fail_set_rate\":0.5}");
     assertThat(other.status()).isEqualTo(404);
     assertThat(locks.memory(d.deviceId()).failSetRate()).isZero();

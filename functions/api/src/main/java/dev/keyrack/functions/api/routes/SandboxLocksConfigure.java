@@ -47,6 +47,15 @@ public final class SandboxLocksConfigure implements Route {
       if (online != null) n = n.withOnline(online);
       if (!external.isEmpty()) {
         var slots = new java.util.HashMap<>(n.slots());
+        // As at a real keypad, a PIN the lock already holds (or one listed twice) is refused: a lock never holds a PIN twice.
+        java.util.Set<String> held = new java.util.HashSet<>();
+        slots.values().forEach(s -> held.add(s.pin()));
+        for (String pin : external) {
+          if (!held.add(pin)) {
+            throw dev.keyrack.app.ApiError.invalidField("external_codes",
+                "external_codes lists a PIN the lock already holds, or one PIN twice; a lock refuses a PIN it has.");
+          }
+        }
         for (String pin : external) slots.put(UUID.randomUUID(), new LockMemory.Slot(pin, "Set at the keypad", null, null));
         n = n.withSlots(slots);
       }
