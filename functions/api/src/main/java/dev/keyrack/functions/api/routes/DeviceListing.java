@@ -20,6 +20,23 @@ final class DeviceListing {
     return dev.keyrack.functions.api.Wire.device(d, empty);
   }
 
+  /** The capability flags {@code include_if} and {@code exclude_if} may name (the OpenAPI document's enum). */
+  static final java.util.Set<String> CAPABILITIES = java.util.Set.of("can_remotely_unlock", "can_remotely_lock",
+      "can_program_offline_access_codes", "can_program_online_access_codes", "can_hvac_heat", "can_hvac_cool",
+      "can_hvac_heat_cool", "can_turn_off_hvac", "can_simulate_removal", "can_simulate_connection",
+      "can_simulate_disconnection", "can_unlock_with_code", "can_run_thermostat_programs",
+      "can_program_thermostat_programs_as_weekday_weekend", "can_program_thermostat_programs_as_different_each_day",
+      "can_program_thermostat_programs_as_same_each_day", "can_simulate_hub_connection", "can_simulate_hub_disconnection",
+      "can_simulate_paid_subscription", "can_configure_auto_lock");
+
+  private static List<String> capabilities(Params p, String field) {
+    List<String> flags = p.strings(field, CAPABILITIES.size(), 100);
+    if (flags != null && !CAPABILITIES.containsAll(flags)) {
+      throw dev.keyrack.app.ApiError.invalidField(field, field + " must list device capabilities such as can_remotely_unlock.");
+    }
+    return flags;
+  }
+
   /** The OpenAPI document's default limit. */
   static final int DEFAULT_LIMIT = 500;
 
@@ -33,7 +50,10 @@ final class DeviceListing {
     UUID account = p.uuid("connected_account_id");
     List<UUID> accounts = p.uuids("connected_account_ids", 500);
     String search = p.nonEmptyString("search", 200);
-    Pages pages = Pages.read(p, list, req.workspaceId(), DEFAULT_LIMIT, 3, ids, type, types, manufacturer, account, accounts, search);
+    java.time.Instant createdBefore = p.instant("created_before");
+    List<String> includeIf = capabilities(p, "include_if"), excludeIf = capabilities(p, "exclude_if");
+    Pages pages = Pages.read(p, list, req.workspaceId(), DEFAULT_LIMIT, 3, ids, type, types, manufacturer, account, accounts, search,
+        createdBefore, includeIf, excludeIf);
     p.rejectUnknown();
     Stream<Device> s = req.services().store().devices(req.workspaceId()).stream();
     if (ids != null) s = s.filter(d -> ids.contains(d.deviceId()));
@@ -42,6 +62,15 @@ final class DeviceListing {
     if (manufacturer != null) s = s.filter(d -> d.profile().manufacturer().equals(manufacturer));
     if (account != null) s = s.filter(d -> d.connectedAccountId().equals(account));
     if (accounts != null) s = s.filter(d -> accounts.contains(d.connectedAccountId()));
+    if (createdBefore != null) s = s.filter(d -> d.createdAt().isBefore(createdBefore));
+    if (includeIf != null || excludeIf != null) {
+      // by the capability flags the device is shown with (a flag it does not show is false)
+      s = s.filter(d -> {
+        com.fasterxml.jackson.databind.JsonNode shown = dev.keyrack.functions.api.Wire.device(d, false);
+        return (includeIf == null || includeIf.stream().allMatch(f -> shown.path(f).asBoolean(false)))
+            && (excludeIf == null || excludeIf.stream().noneMatch(f -> shown.path(f).asBoolean(false)));
+      });
+    }
     if (search != null) {
       // OpenAPI: "a partial match using device_id (full or partial UUID prefix, minimum 4 characters),
       // connected_account_id, display_name, custom_metadata or location.location_name" (Keyrack's

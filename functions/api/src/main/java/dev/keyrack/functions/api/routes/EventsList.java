@@ -31,6 +31,7 @@ public final class EventsList implements Route {
     List<UUID> eventIds = p.uuids("event_ids", 500);
     String type = p.string("event_type", 100);
     List<String> types = p.strings("event_types", 100, 100);
+    UUID connectedAccountId = p.uuid("connected_account_id");
     Instant since = p.instant("since");
     List<Instant> between = p.instants("between", 2);
     Integer limit = p.integer("limit", 1, 10_000);
@@ -45,13 +46,14 @@ public final class EventsList implements Route {
     if (type != null) allTypes.add(type);
     if (types != null) allTypes.addAll(types);
     int max = limit == null ? DEFAULT_LIMIT : limit;
-    boolean extraFilters = accessCodeIds != null || deviceIds != null || eventIds != null;
+    boolean extraFilters = accessCodeIds != null || deviceIds != null || eventIds != null || connectedAccountId != null;
     List<Event> events = req.services().store().events(req.workspaceId(), new Store.EventQuery(deviceId, accessCodeId,
         allTypes, since, until, extraFilters ? Integer.MAX_VALUE : max));
     var s = events.stream();
     if (accessCodeIds != null) s = s.filter(e -> accessCodeIds.contains(e.accessCodeId()));
     if (deviceIds != null) s = s.filter(e -> deviceIds.contains(e.deviceId()));
     if (eventIds != null) s = s.filter(e -> eventIds.contains(e.eventId()));
+    if (connectedAccountId != null) s = s.filter(e -> connectedAccountId.equals(e.connectedAccountId()));
     ObjectNode body = Request.body();
     body.set("events", Wire.array(s.limit(max).map(Wire::event).toList()));
     return body;
