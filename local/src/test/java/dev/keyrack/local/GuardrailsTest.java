@@ -93,4 +93,27 @@ class GuardrailsTest {
     s.clock.advance(Duration.ofSeconds(61));
     assertThat(s.call("/access_codes/delete", "{\"access_code_id\":\"" + ids.get(20) + "\"}").status()).isEqualTo(200);
   }
+
+  /** Only accepted changes use up the limit: updates refused as duplicates are taken back. */
+  @Test
+  void refusedUpdatesDoNotUseUpTheLimit() throws Exception {
+    Device lock = s.lock("nuki_lock");
+    s.clock.advance(Duration.ofSeconds(61));
+    var a = s.call("/access_codes/create", "{\"device_id\":\"" + lock.deviceId() + "\",\"name\":\"Holder\",\"code\":\"345678\"}");
+    var b = s.call("/access_codes/create", "{\"device_id\":\"" + lock.deviceId() + "\",\"name\":\"Other\",\"code\":\"456789\"}");
+    assertThat(a.status()).as(a.body().toString()).isEqualTo(200);
+    assertThat(b.status()).as(b.body().toString()).isEqualTo(200);
+    String other = b.body().at("/access_code/access_code_id").asText();
+    s.clock.advance(Duration.ofSeconds(61));
+    for (int i = 0; i < 12; i++) {
+      var refused = s.call("/access_codes/update", "{\"access_code_id\":\"" + other + "\",\"code\":\"345678\"}");
+      assertThat(refused.status()).as(refused.body().toString()).isEqualTo(409);
+      assertThat(refused.body().at("/error/type").asText()).isEqualTo("duplicate_code_on_device");
+    }
+    for (int i = 0; i < 10; i++) {
+      var renamed = s.call("/access_codes/update", "{\"access_code_id\":\"" + other + "\",\"name\":\"Renamed " + i + "\"}");
+      assertThat(renamed.status()).as("accepted update %d after 12 refused: %s", i, renamed.body()).isEqualTo(200);
+    }
+    assertTooMany(s.call("/access_codes/update", "{\"access_code_id\":\"" + other + "\",\"name\":\"Eleventh\"}"));
+  }
 }

@@ -192,7 +192,7 @@ public final class AccessCodeService {
       try {
         return updateOnce(workspaceId, r, admission);
       } catch (Lost e) {
-        if (attempt == TRIES) throw changedConcurrently();
+        if (attempt == TRIES) throw admission.refused(changedConcurrently());
       }
     }
   }
@@ -316,7 +316,7 @@ public final class AccessCodeService {
         store.updateAll(List.of(new Store.Change(current, next), new Store.Change(backup, backupNext)), events);
       }
     } catch (Conflict.DuplicatePin e) {
-      throw duplicate();
+      throw admission.refused(duplicate());
     } catch (Conflict.StaleVersion e) {
       throw new Lost();
     }
@@ -340,7 +340,7 @@ public final class AccessCodeService {
       try {
         return deleteOnce(workspaceId, accessCodeId, admission);
       } catch (Lost e) {
-        if (attempt == TRIES) throw changedConcurrently();
+        if (attempt == TRIES) throw admission.refused(changedConcurrently());
       }
     }
   }
@@ -406,14 +406,35 @@ public final class AccessCodeService {
     return new ApiError(409, "access_code_changed_concurrently", "The access code kept changing under this request; retry.");
   }
 
-  /** A request's one count against its device's guardrail, taken on its first try that gets that far. */
+  /**
+   * A request's one count against its device's guardrail, taken on its first try that gets that
+   * far, and taken back if the request is then refused: only accepted changes use up the limit.
+   */
   private final class Admission {
-    private boolean admitted;
+    private UUID workspaceId, deviceId;
+    private String operation;
+    private Instant at;
 
     void admit(UUID workspaceId, Device device, String operation, int perMinute, String done, Instant now) {
-      if (admitted) return;
+      if (at != null) return;
       if (!store.admit(workspaceId, device.deviceId(), operation, perMinute, now)) throw tooMany(done, perMinute);
-      admitted = true;
+      this.workspaceId = workspaceId;
+      this.deviceId = device.deviceId();
+      this.operation = operation;
+      this.at = now;
+    }
+
+    /** The request is refused after it was counted: its count is taken back (a failure to is only logged). */
+    ApiError refused(ApiError e) {
+      if (at == null) return e;
+      try {
+        store.unadmit(workspaceId, deviceId, operation, at);
+      } catch (RuntimeException failed) {
+        LOG.warn("the guardrail count of a refused {} on device {} was not taken back: {}", operation, deviceId,
+            failed.getClass().getSimpleName());
+      }
+      at = null;
+      return e;
     }
   }
 

@@ -178,6 +178,9 @@ public interface Store {
    */
   boolean admit(UUID workspaceId, UUID deviceId, String operation, int perMinute, java.time.Instant now);
 
+  /** Takes back one count {@link #admit} made at {@code now}, for a request that was then refused (never below zero). */
+  void unadmit(UUID workspaceId, UUID deviceId, String operation, java.time.Instant now);
+
   /** Whether the device's backup access code pool is on (it stays on once turned on). */
   boolean backupPoolEnabled(UUID workspaceId, UUID deviceId);
 

@@ -898,8 +898,7 @@ public final class DynamoStore implements Store {
   public boolean admit(UUID workspaceId, UUID deviceId, String operation, int perMinute, Instant now) {
     long minute = now.getEpochSecond() / 60;
     try {
-      ddb.updateItem(b -> b.tableName(table)
-          .key(Map.of(PK, s(ws(workspaceId)), SK, s("RATE#" + deviceId + "#" + operation + "#" + minute)))
+      ddb.updateItem(b -> b.tableName(table).key(rateKey(workspaceId, deviceId, operation, now))
           .updateExpression("ADD #n :one SET #exp = :exp")
           .conditionExpression("attribute_not_exists(#n) OR #n < :limit")
           .expressionAttributeNames(Map.of("#n", "n", "#exp", EXPIRES))
@@ -908,6 +907,22 @@ public final class DynamoStore implements Store {
     } catch (ConditionalCheckFailedException e) {
       return false;
     }
+  }
+
+  @Override
+  public void unadmit(UUID workspaceId, UUID deviceId, String operation, Instant now) {
+    try {
+      ddb.updateItem(b -> b.tableName(table).key(rateKey(workspaceId, deviceId, operation, now))
+          .updateExpression("ADD #n :minusOne").conditionExpression("#n > :zero")
+          .expressionAttributeNames(Map.of("#n", "n"))
+          .expressionAttributeValues(Map.of(":minusOne", n(-1), ":zero", n(0))));
+    } catch (ConditionalCheckFailedException e) {
+      // nothing counted (the item expired, or was never written): nothing to take back
+    }
+  }
+
+  private static Map<String, AttributeValue> rateKey(UUID workspaceId, UUID deviceId, String operation, Instant now) {
+    return Map.of(PK, s(ws(workspaceId)), SK, s("RATE#" + deviceId + "#" + operation + "#" + now.getEpochSecond() / 60));
   }
 
   /** Eventually consistent: a pool once on stays on. */
