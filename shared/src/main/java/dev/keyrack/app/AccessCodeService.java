@@ -187,10 +187,15 @@ public final class AccessCodeService {
    * against the device's guardrail, however many tries it takes.
    */
   public ActionAttempt update(UUID workspaceId, UpdateRequest r) {
+    return tried(admission -> updateOnce(workspaceId, r, admission));
+  }
+
+  /** Runs one try after another while a try loses its code's version, up to {@link #TRIES}; one admission for all. */
+  private ActionAttempt tried(java.util.function.Function<Admission, ActionAttempt> once) {
     Admission admission = new Admission();
     for (int attempt = 1; ; attempt++) {
       try {
-        return updateOnce(workspaceId, r, admission);
+        return once.apply(admission);
       } catch (Lost e) {
         if (attempt == TRIES) throw admission.refused(changedConcurrently());
       }
@@ -335,14 +340,7 @@ public final class AccessCodeService {
 
   /** Deletes the code as stored, trying again (as {@link #update} does) when the worker wrote it meanwhile. */
   public ActionAttempt delete(UUID workspaceId, UUID accessCodeId) {
-    Admission admission = new Admission();
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return deleteOnce(workspaceId, accessCodeId, admission);
-      } catch (Lost e) {
-        if (attempt == TRIES) throw admission.refused(changedConcurrently());
-      }
-    }
+    return tried(admission -> deleteOnce(workspaceId, accessCodeId, admission));
   }
 
   private ActionAttempt deleteOnce(UUID workspaceId, UUID accessCodeId, Admission admission) {
