@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -49,7 +50,8 @@ import software.amazon.awssdk.services.sqs.model.SqsRequest;
  * reports, except for TransactWriteItems, whose units DynamoDB Local reports as one flat figure
  * (four per KB of an item, whatever the number of items): those are computed as DynamoDB bills
  * them, two units per KB started of each item, the larger of the item before and after (an
- * {@link ItemSizer} looks up the stored item). Calls on the sandbox's simulated lock memory (which a real lock's cloud would hold, not
+ * {@link ItemSizer} looks up the stored item). A Query, Scan or BatchGetItem is billed at least
+ * DynamoDB's minimum read units, which DynamoDB Local under-reports ({@link #minimumReadUnits}). Calls on the sandbox's simulated lock memory (which a real lock's cloud would hold, not
  * DynamoDB) are kept apart; so are ReceiveMessage calls that return nothing (idle long polls).
  */
 public final class AwsCallCounter implements ExecutionInterceptor {
@@ -234,9 +236,40 @@ public final class AwsCallCounter implements ExecutionInterceptor {
       w = transactionWcu;
       r = transactionReadUnits(tw);
     }
+    if (response != null) r = Math.max(r, minimumReadUnits(request, response));
     String t = tag.get();
     byTag.computeIfAbsent(t == null || t.isBlank() ? OUTSIDE : t, k -> new Mutable())
         .add(op, request instanceof DynamoDbRequest && sandbox.test(request), w, r);
+  }
+
+  /**
+   * The fewest read units real DynamoDB bills for a read that succeeded, which DynamoDB Local
+   * under-reports: a Query or Scan that returns nothing reports 0 there, but "queries that do not
+   * return results consume the minimum number of read capacity units" (0.5 eventually consistent,
+   * 1 strongly consistent; a Scan likewise); a BatchGetItem is billed as one GetItem per key it
+   * processed, found or not (at least 0.5 or 1 each), while DynamoDB Local reports only the items
+   * it found. GetItem of a missing item is already reported at the minimum. 0 for other requests.
+   */
+  static double minimumReadUnits(SdkRequest request, SdkResponse response) {
+    return switch (request) {
+      case QueryRequest q -> perItemMinimum(q.consistentRead());
+      case ScanRequest sc -> perItemMinimum(sc.consistentRead());
+      case BatchGetItemRequest b when response instanceof BatchGetItemResponse br -> {
+        double units = 0;
+        for (Map.Entry<String, KeysAndAttributes> e : b.requestItems().entrySet()) {
+          int keys = e.getValue().hasKeys() ? e.getValue().keys().size() : 0;
+          KeysAndAttributes left = br.hasUnprocessedKeys() ? br.unprocessedKeys().get(e.getKey()) : null;
+          if (left != null && left.hasKeys()) keys -= left.keys().size();
+          units += Math.max(0, keys) * perItemMinimum(e.getValue().consistentRead());
+        }
+        yield units;
+      }
+      default -> 0;
+    };
+  }
+
+  private static double perItemMinimum(Boolean consistent) {
+    return Boolean.TRUE.equals(consistent) ? 1.0 : 0.5;
   }
 
   /** {@code Service.Operation} of a request, or null for a service this benchmark does not price. */

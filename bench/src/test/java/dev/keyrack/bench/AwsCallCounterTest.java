@@ -8,6 +8,13 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.InterceptorContext;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
@@ -102,5 +109,35 @@ class AwsCallCounterTest {
     assertThat(ItemSize.writeUnits(1024)).isEqualTo(1);
     assertThat(ItemSize.writeUnits(1025)).isEqualTo(2);
     assertThat(ItemSize.writeUnits(0)).isEqualTo(1);
+  }
+
+  @Test
+  void emptyQueriesScansAndBatchGetsAreBilledAtDynamoDbsMinimum() {
+    // DynamoDB Local reports an empty Query as 0 units; DynamoDB bills the minimum for its consistency.
+    ConsumedCapacity zero = ConsumedCapacity.builder().tableName("t").capacityUnits(0.0).build();
+    counter.record(QueryRequest.builder().tableName("t").consistentRead(true).build(),
+        QueryResponse.builder().consumedCapacity(zero).count(0).build(), null);
+    assertThat(counter.total().rcu()).isEqualTo(1.0);
+    counter.reset();
+    counter.record(QueryRequest.builder().tableName("t").build(), QueryResponse.builder().consumedCapacity(zero).build(), null);
+    counter.record(ScanRequest.builder().tableName("t").consistentRead(false).build(),
+        ScanResponse.builder().consumedCapacity(zero).build(), null);
+    assertThat(counter.total().rcu()).isEqualTo(1.0);
+    counter.reset();
+    // A Query that read more than the minimum keeps what was reported.
+    counter.record(QueryRequest.builder().tableName("t").consistentRead(true).build(),
+        QueryResponse.builder().consumedCapacity(ConsumedCapacity.builder().capacityUnits(3.0).build()).build(), null);
+    assertThat(counter.total().rcu()).isEqualTo(3.0);
+    counter.reset();
+    // A consistent BatchGetItem of three keys, one found, one left unprocessed: two keys processed, 1 RCU each.
+    var keys = KeysAndAttributes.builder().consistentRead(true).keys(key("WS#1", "A"), key("WS#1", "B"), key("WS#1", "C")).build();
+    counter.record(BatchGetItemRequest.builder().requestItems(Map.of("t", keys)).build(),
+        BatchGetItemResponse.builder().consumedCapacity(ConsumedCapacity.builder().tableName("t").capacityUnits(1.0).build())
+            .unprocessedKeys(Map.of("t", KeysAndAttributes.builder().keys(key("WS#1", "C")).build())).build(), null);
+    assertThat(counter.total().rcu()).isEqualTo(2.0);
+    counter.reset();
+    // A failed call reports nothing and is billed nothing here.
+    counter.record(QueryRequest.builder().tableName("t").consistentRead(true).build(), null, null);
+    assertThat(counter.total().rcu()).isZero();
   }
 }
