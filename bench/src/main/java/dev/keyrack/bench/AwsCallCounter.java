@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse;
@@ -207,13 +208,37 @@ public final class AwsCallCounter implements ExecutionInterceptor {
 
   @Override
   public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
-    // A failed call is still a request (a refused conditional write is billed too); DynamoDB
-    // reports no capacity on errors, so only the call is counted.
-    record(context.request(), null, null);
+    // A failed call is still a request. DynamoDB reports no capacity on errors, but a refused
+    // conditional write still consumes write units (as many as the write would have, at least 1).
+    failed(context.request(), context.exception());
+  }
+
+  /** Counts a call that failed with {@code e}. */
+  void failed(SdkRequest request, Throwable e) {
+    record(request, null, null, e instanceof ConditionalCheckFailedException ? refusedWriteUnits(request) : 0);
+  }
+
+  /**
+   * Write units DynamoDB bills for a conditional write whose condition failed: what the write would
+   * have consumed (1 per KB started of the larger of the item sent and the one stored; at least 1).
+   */
+  double refusedWriteUnits(SdkRequest request) {
+    return switch (request) {
+      case PutItemRequest p -> ItemSize.writeUnits(Math.max(ItemSize.bytes(p.item()),
+          sizer.bytes(p.tableName(), Map.of("pk", p.item().get("pk"), "sk", p.item().get("sk")))));
+      case UpdateItemRequest u -> ItemSize.writeUnits(sizer.bytes(u.tableName(), u.key()));
+      case DeleteItemRequest d -> ItemSize.writeUnits(sizer.bytes(d.tableName(), d.key()));
+      default -> 0;
+    };
   }
 
   /** Counts one call; {@code transactionWcu} (when not null) replaces what DynamoDB Local reported. */
   void record(SdkRequest request, SdkResponse response, Double transactionWcu) {
+    record(request, response, transactionWcu, 0);
+  }
+
+  /** Counts one call, with {@code refusedWcu} write units of a refused conditional write (0 otherwise). */
+  void record(SdkRequest request, SdkResponse response, Double transactionWcu, double refusedWcu) {
     String op = operation(request);
     if (op == null) return;
     if (response instanceof ReceiveMessageResponse r && (!r.hasMessages() || r.messages().isEmpty())) op = IDLE_RECEIVE;
@@ -237,6 +262,7 @@ public final class AwsCallCounter implements ExecutionInterceptor {
       r = transactionReadUnits(tw);
     }
     if (response != null) r = Math.max(r, minimumReadUnits(request, response));
+    w += refusedWcu;
     String t = tag.get();
     byTag.computeIfAbsent(t == null || t.isBlank() ? OUTSIDE : t, k -> new Mutable())
         .add(op, request instanceof DynamoDbRequest && sandbox.test(request), w, r);

@@ -350,7 +350,8 @@ public final class AwsCalls implements Part {
         + "which DynamoDB Local reports as one flat figure and which are priced from item sizes as DynamoDB bills them "
         + "(2 WCU per KB of each item, the larger of old and new), and reads DynamoDB Local reports below DynamoDB's minimum "
         + "(a Query or Scan that returns nothing, 0 there; a BatchGetItem's keys not found), which are billed at the minimum: "
-        + "0.5 RCU a call (a BatchGetItem: a key) eventually consistent, 1 strongly consistent; one API Gateway "
+        + "0.5 RCU a call (a BatchGetItem: a key) eventually consistent, 1 strongly consistent; a conditional write refused "
+        + "by its condition (no units reported on an error) at the write units it would have consumed; one API Gateway "
         + "request per API call, one Scheduler invocation per fire (schedule create/delete calls are free), one Lambda "
         + "request per invocation plus its duration rounded up to 1 ms at template.yaml's memory.");
     notes.add("Assumption: SQS receives are billed as the local event source mapping makes them: one ReceiveMessage that "

@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
@@ -140,4 +141,17 @@ class AwsCallCounterTest {
     counter.record(QueryRequest.builder().tableName("t").consistentRead(true).build(), null, null);
     assertThat(counter.total().rcu()).isZero();
   }
+
+  @Test
+  void aRefusedConditionalWriteIsBilledTheWriteUnitsItWouldHaveConsumed() {
+    var put = PutItemRequest.builder().tableName("t").item(key("WS#1", "BIG")).build();
+    counter.failed(put, ConditionalCheckFailedException.builder().message("no").build());
+    // the stored item is 1500 bytes: 2 WCU
+    assertThat(counter.total().wcu()).isEqualTo(2.0);
+    assertThat(counter.total().count("DynamoDb.PutItem")).isEqualTo(1);
+    counter.reset();
+    counter.failed(put, new RuntimeException("network"));
+    assertThat(counter.total().wcu()).isZero();
+  }
+
 }
