@@ -61,15 +61,54 @@ public final class AwsCallCounter implements ExecutionInterceptor {
   /** The operation name under which empty ReceiveMessage responses are kept. */
   public static final String IDLE_RECEIVE = "Sqs.ReceiveMessage(empty)";
 
-  /** What one tag made: calls by operation and DynamoDB units, for the system and for sandbox locks. */
+  /** The read kind of the API key's GetItem ({@code KEY#<hash>}), which the api caches per container for a minute. */
+  public static final String API_KEY_READ = "GetItem KEY";
+
+  /** Reads of one kind (see {@link #readKind}): calls and read units. */
+  public record Reads(long calls, double rcu) {
+    Reads plus(Reads o) {
+      return new Reads(calls + o.calls, rcu + o.rcu);
+    }
+  }
+
+  /**
+   * What one tag made: calls by operation and DynamoDB units, for the system and for sandbox locks;
+   * {@code reads}: the system's DynamoDB reads by {@link #readKind} (operation and item kind).
+   */
   public record Tally(Map<String, Long> calls, double wcu, double rcu, Map<String, Long> sandboxCalls, double sandboxWcu,
-                      double sandboxRcu) {
+                      double sandboxRcu, Map<String, Reads> reads) {
     public Tally {
       calls = Map.copyOf(calls);
       sandboxCalls = Map.copyOf(sandboxCalls);
+      reads = Map.copyOf(reads);
+    }
+
+    public Tally(Map<String, Long> calls, double wcu, double rcu, Map<String, Long> sandboxCalls, double sandboxWcu,
+                 double sandboxRcu) {
+      this(calls, wcu, rcu, sandboxCalls, sandboxWcu, sandboxRcu, Map.of());
     }
 
     public static final Tally EMPTY = new Tally(Map.of(), 0, 0, Map.of(), 0, 0);
+
+    /** The reads of one kind ({@link #readKind}), none if there were none. */
+    public Reads reads(String kind) {
+      return reads.getOrDefault(kind, new Reads(0, 0));
+    }
+
+    /**
+     * This tally without the API key's reads: the api reads the key once per container a minute
+     * (Api's key cache), so whether one lands in a measured request depends on the wall clock, not
+     * on the request.
+     */
+    public Tally withoutApiKeyReads() {
+      Reads k = reads(API_KEY_READ);
+      if (k.calls() == 0) return this;
+      Map<String, Long> c = new TreeMap<>(calls);
+      c.computeIfPresent("DynamoDb.GetItem", (op, n) -> n - k.calls() == 0 ? null : n - k.calls());
+      Map<String, Reads> r = new TreeMap<>(reads);
+      r.remove(API_KEY_READ);
+      return new Tally(c, wcu, rcu - k.rcu(), sandboxCalls, sandboxWcu, sandboxRcu, r);
+    }
 
     public long count(String operation) {
       return calls.getOrDefault(operation, 0L);
@@ -85,16 +124,19 @@ public final class AwsCallCounter implements ExecutionInterceptor {
       o.calls.forEach((k, v) -> c.merge(k, v, Long::sum));
       Map<String, Long> s = new TreeMap<>(sandboxCalls);
       o.sandboxCalls.forEach((k, v) -> s.merge(k, v, Long::sum));
-      return new Tally(c, wcu + o.wcu, rcu + o.rcu, s, sandboxWcu + o.sandboxWcu, sandboxRcu + o.sandboxRcu);
+      Map<String, Reads> rd = new TreeMap<>(reads);
+      o.reads.forEach((k, v) -> rd.merge(k, v, Reads::plus));
+      return new Tally(c, wcu + o.wcu, rcu + o.rcu, s, sandboxWcu + o.sandboxWcu, sandboxRcu + o.sandboxRcu, rd);
     }
   }
 
   private static final class Mutable {
     final Map<String, Long> calls = new TreeMap<>();
     final Map<String, Long> sandboxCalls = new TreeMap<>();
+    final Map<String, Reads> reads = new TreeMap<>();
     double wcu, rcu, sandboxWcu, sandboxRcu;
 
-    synchronized void add(String op, boolean sandbox, double w, double r) {
+    synchronized void add(String op, boolean sandbox, double w, double r, String readKind) {
       if (sandbox) {
         sandboxCalls.merge(op, 1L, Long::sum);
         sandboxWcu += w;
@@ -103,11 +145,12 @@ public final class AwsCallCounter implements ExecutionInterceptor {
         calls.merge(op, 1L, Long::sum);
         wcu += w;
         rcu += r;
+        if (readKind != null) reads.merge(readKind, new Reads(1, r), Reads::plus);
       }
     }
 
     synchronized Tally freeze() {
-      return new Tally(calls, wcu, rcu, sandboxCalls, sandboxWcu, sandboxRcu);
+      return new Tally(calls, wcu, rcu, sandboxCalls, sandboxWcu, sandboxRcu, reads);
     }
   }
 
@@ -265,7 +308,38 @@ public final class AwsCallCounter implements ExecutionInterceptor {
     w += refusedWcu;
     String t = tag.get();
     byTag.computeIfAbsent(t == null || t.isBlank() ? OUTSIDE : t, k -> new Mutable())
-        .add(op, request instanceof DynamoDbRequest && sandbox.test(request), w, r);
+        .add(op, request instanceof DynamoDbRequest && sandbox.test(request), w, r, isRead ? readKind(request) : null);
+  }
+
+  /**
+   * What a DynamoDB read reads: its operation and the kind of item, the first part (before a
+   * {@code #}) of the sort key it gets or of the lower bound of the range it queries ({@code GetItem
+   * DEVICE}, {@code Query PIN}, {@code BatchGetItem CODE}); {@code GetItem KEY} for the API key.
+   */
+  static String readKind(SdkRequest r) {
+    String op = operation(r);
+    op = op == null ? "?" : op.substring(op.indexOf('.') + 1);
+    String kind = switch (r) {
+      case GetItemRequest g -> {
+        AttributeValue pk = g.key().get("pk");
+        yield pk != null && pk.s() != null && pk.s().startsWith("KEY#") ? "KEY" : head(g.key().get("sk"));
+      }
+      case QueryRequest q -> {
+        Map<String, AttributeValue> v = q.hasExpressionAttributeValues() ? q.expressionAttributeValues() : Map.of();
+        AttributeValue lo = v.containsKey(":p") ? v.get(":p") : v.get(":lo");
+        yield lo != null ? head(lo) : head(v.get(":pk"));
+      }
+      case BatchGetItemRequest b -> b.requestItems().values().stream().filter(KeysAndAttributes::hasKeys)
+          .flatMap(k -> k.keys().stream()).findFirst().map(k -> head(k.get("sk"))).orElse("?");
+      default -> "";
+    };
+    return kind.isEmpty() ? op : op + " " + kind;
+  }
+
+  private static String head(AttributeValue v) {
+    if (v == null || v.s() == null) return "?";
+    int hash = v.s().indexOf('#');
+    return hash < 0 ? v.s() : v.s().substring(0, hash);
   }
 
   /**

@@ -154,4 +154,27 @@ class AwsCallCounterTest {
     assertThat(counter.total().wcu()).isZero();
   }
 
+
+  @Test
+  void readsAreKeptByOperationAndItemKindAndTheApiKeyReadCanBeLeftOut() {
+    ConsumedCapacity one = ConsumedCapacity.builder().capacityUnits(1.0).build();
+    ConsumedCapacity half = ConsumedCapacity.builder().capacityUnits(0.5).build();
+    counter.record(GetItemRequest.builder().key(key("KEY#abc", "KEY")).consistentRead(true).build(),
+        GetItemResponse.builder().consumedCapacity(one).build(), null);
+    counter.record(GetItemRequest.builder().key(key("WS#1", "DEVICE#d")).build(),
+        GetItemResponse.builder().consumedCapacity(half).build(), null);
+    counter.record(QueryRequest.builder().consistentRead(true).expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("WS#1"),
+        ":p", AttributeValue.fromS("PIN#d#"))).build(), QueryResponse.builder().consumedCapacity(one).build(), null);
+
+    var t = counter.total();
+    assertThat(t.reads()).containsOnlyKeys(AwsCallCounter.API_KEY_READ, "GetItem DEVICE", "Query PIN");
+    assertThat(t.rcu()).isEqualTo(2.5);
+    var without = t.withoutApiKeyReads();
+    assertThat(without.rcu()).isEqualTo(1.5);
+    assertThat(without.count("DynamoDb.GetItem")).isEqualTo(1);
+    assertThat(without.reads()).doesNotContainKey(AwsCallCounter.API_KEY_READ);
+    // A create with the key read and one without read the same once it is left out.
+    String note = AwsCalls.createReadsNote(t, 3, without, 504);
+    assertThat(note).contains("1.5 RCU with 3 codes").contains("1.5 RCU with 504").contains("(1 of it landed");
+  }
 }
