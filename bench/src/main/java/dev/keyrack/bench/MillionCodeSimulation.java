@@ -127,8 +127,10 @@ public final class MillionCodeSimulation implements Part {
     rows.add(row("happy-path cost per million codes (" + (model.measured() ? "part 3" : "default estimate") + ", this mix)",
         usdPerMillion == null ? "n/a" : usd(usdPerMillion), "", ""));
     rows.add(row("lifecycle steps as simulated (" + fmt(r.dueAtCreate()) + " due at create, "
-        + fmt(r.activationsRecorded()) + " activations without the worker)", usd(r.stepUsdPerMillion()), "", ""));
-    rows.add(row("+ retries, delay reports, backups, dropped fires (estimated calls, price table)", usd(r.extraUsdPerMillion()), "", ""));
+        + fmt(r.activationsRecorded()) + " activations without the worker, " + fmt(r.newCodeClaimReads())
+        + " fires reading a new code's PIN claim)", usd(r.stepUsdPerMillion()), "", ""));
+    rows.add(row("+ retries, delay reports, backups, dropped fires, activations and removals of codes never set "
+        + "(estimated calls, price table)", usd(r.extraUsdPerMillion()), "", ""));
     rows.add(row(String.format(Locale.ROOT, "+ worker invocations: a receive, a request, a delete each (%.2f messages each)",
         r.meanBatchSize()), usd(r.invocationUsdPerMillion()), "", ""));
     rows.add(row("= cost per million codes as simulated", usd(r.usdPerMillion()), "", ""));
@@ -264,6 +266,7 @@ public final class MillionCodeSimulation implements Part {
     json.put("operations", operations);
     json.put("due_at_create", r.dueAtCreate());
     json.put("activations_recorded_by_programmer", r.activationsRecorded());
+    json.put("fires_reading_a_new_codes_pin_claim", r.newCodeClaimReads());
     json.put("call_model", model.measured() ? "measured (aws_calls)" : "default estimate");
     if (usdPerMillion != null) json.put("usd_per_million_codes", usdPerMillion);
     json.put("usd_per_million_codes_steps_as_simulated", r.stepUsdPerMillion());

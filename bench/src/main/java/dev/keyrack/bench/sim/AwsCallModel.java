@@ -33,8 +33,9 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
   public enum Lifecycle { time_bound_native, time_bound_jit, ongoing }
 
   /** Calls that happen outside a happy-path lifecycle, per occurrence. */
-  public enum Extra { retry, retry_removal, fresh_copy, fresh_copy_removal, delay_report, pool_check, backup_pull, backup_pool_empty,
-    backup_fill, backup_remove, dropped_fire, worker_nothing_to_do, worker_nothing_to_do_removal }
+  public enum Extra { retry, retry_removal, fresh_copy, fresh_copy_removal, delay_report, set_on_its_way, pool_check, backup_pull,
+    backup_pool_empty, backup_fill, backup_remove, dropped_fire, worker_nothing_to_do, worker_nothing_to_do_removal,
+    activate_not_preloaded, remove_never_set, new_code_claim_read }
 
   /**
    * One step: when it happens, for which lifecycle, and its calls by {@code Service.Operation}.
@@ -157,9 +158,11 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
   // ---------------------------------------------------------------------------------------------
   // The default estimate: the one place where calls are assumed rather than measured. Read off the
   // app services and adapters (and matching what part 3 counts):
-  //  - api create: the API key and device reads (GetItem 2), the device's codes (Query), the PIN
-  //    claim, the code (carrying its event) and the event item (PutItem 3), the claim read back
-  //    (GetItem); no action attempt is stored; one CreateSchedule per later moment (AccessCodeService.create);
+  //  - api create: the device and the pool flag reads (GetItem 2; the API key's read is cached per
+  //    api container for a minute, not a per-code call), the device's PIN claims (Query), the PIN
+  //    claim, the code (carrying its event) and the event item (PutItem 3), the device's claims
+  //    read again (Query, consistent); no action attempt is stored; one CreateSchedule per later
+  //    moment (AccessCodeService.create);
   //  - a fire: the code and device reads (GetItem 2, ProgrammingService.fire); a PROGRAM stores
   //    nothing; the native ACTIVATE of a preloaded code stores the activation carrying its event,
   //    then the event item (PutItem 2), and sends nothing to the queue; a REMOVE writes nothing (the
@@ -251,7 +254,7 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
   }
 
   /**
-   * The api's create: key and device reads, the device's PIN claims, the PIN claim, the code
+   * The api's create: device and pool flag reads, the device's PIN claims, the PIN claim, the code
    * (carrying its event), the device's claims read again (consistent: its own claim back, and the
    * slot and per-minute limits), the event item; no action attempt is stored.
    */
@@ -259,6 +262,13 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
     return cost(3, 3.0, "ApiGateway.Request", 1, "Lambda.api", 1, "DynamoDb.GetItem", 2, "DynamoDb.Query", 2,
         "DynamoDb.PutItem", 3, "Scheduler.CreateSchedule", schedules);
   }
+
+  /**
+   * Backups in a device's pool (BACKUP_POOL_SIZE, 3 by default in AwsWiring): a read of a pool
+   * device's codes (BatchGetItem, 1 RCU a code) returns them and the code whose set failed; the
+   * lock's other bookings are left out.
+   */
+  static final int POOL_BACKUPS = 3;
 
   /**
    * Calls outside the happy path, per occurrence (always estimated; part 3 measures happy paths),
@@ -284,15 +294,23 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
         "Sqs.SendMessage", 1, "Sqs.DeleteMessageBatch", 1));
     // DeviceWorker.reportDelay when a warning or an error is new: the code with its event(s), then their item.
     m.put(Extra.delay_report, cost(2, 0, "DynamoDb.PutItem", 2));
+    // DeviceWorker.reportDelay on the first failed attempt of a set (not a preload) of a code stored unset
+    // (a fire stores nothing): with no warning or error yet, onItsWay still writes the code as setting, a plain put.
+    m.put(Extra.set_on_its_way, cost(1, 0, "DynamoDb.PutItem", 1));
     // BackupPools.onSetFailure once BackupPolicy says pull: the pool flag (eventually consistent).
     m.put(Extra.pool_check, cost(0, 0.5, "DynamoDb.GetItem", 1));
-    // BackupPools.pull: the code, the device and the pool flag again, the device's codes, both codes linked
-    // (a transaction of 2 items, one carrying the pull event), the event item, the backup's removal scheduled;
-    // then fill's query of the device's codes.
-    m.put(Extra.backup_pull, cost(5, 4.0, "DynamoDb.GetItem", 3, "DynamoDb.Query", 2, "DynamoDb.TransactWriteItems", 1,
-        "DynamoDb.PutItem", 1, "Scheduler.CreateSchedule", 1));
-    // BackupPools.pull finding no programmed backup: the same reads and fill's query, no write (a 409).
-    m.put(Extra.backup_pool_empty, cost(0, 4.0, "DynamoDb.GetItem", 3, "DynamoDb.Query", 2));
+    // BackupPools.pull: the code (consistent), the device and the pool flag again (eventually consistent), the
+    // device's codes (DynamoStore.codesOfDevice: its PIN claims, a consistent Query, then its codes, a consistent
+    // BatchGetItem, 1 RCU a code), both codes' outboxes read before the transaction replaces them
+    // (repairBeforeReplacing: 2 eventually consistent GetItems), both codes linked (a transaction of 2 items, one
+    // carrying the pull event), the event item, the backup's removal scheduled; then fill's read of the device's
+    // codes again (Query and BatchGetItem).
+    m.put(Extra.backup_pull, cost(5, 2.0 + 2 * 1.0 + 2 * 0.5 + 2 * (1 + POOL_BACKUPS), "DynamoDb.GetItem", 5, "DynamoDb.Query", 2,
+        "DynamoDb.BatchGetItem", 2, "DynamoDb.TransactWriteItems", 1, "DynamoDb.PutItem", 1, "Scheduler.CreateSchedule", 1));
+    // BackupPools.pull finding no programmed backup: the code, device and pool reads, the device's codes, and
+    // fill's read of them again; no write (a 409).
+    m.put(Extra.backup_pool_empty, cost(0, 2.0 + 2 * 1.0 + 2 * (1 + POOL_BACKUPS), "DynamoDb.GetItem", 3, "DynamoDb.Query", 2,
+        "DynamoDb.BatchGetItem", 2));
     // BackupPools.fill, per backup made: its PIN claim, the code, the device's claims read back (consistent), its
     // SET enqueued, the worker's set.
     m.put(Extra.backup_fill, cost(2, 1.0, "DynamoDb.PutItem", 2, "DynamoDb.Query", 1, "Sqs.SendMessage", 1).plus(WORKER_SET));
@@ -300,6 +318,15 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
     m.put(Extra.backup_remove, FIRE_AND_ENQUEUE.plus(WORKER_REMOVE));
     // ProgrammingService.fire dropping a fire (code deleted, or a duplicate): the two reads only.
     m.put(Extra.dropped_fire, FIRE);
+    // ProgrammingService.program: an ACTIVATE of a native code whose preload never made it stores nothing and
+    // sends the set to the queue (in place of the activate step's two puts); the worker's set follows.
+    m.put(Extra.activate_not_preloaded, FIRE_AND_ENQUEUE);
+    // ProgrammingService.remove of a code that never reached its lock: stored as removing with its
+    // failed_to_set_on_device event (the code carrying it, then the event item) before its removal is sent.
+    m.put(Extra.remove_never_set, cost(2, 0, "DynamoDb.PutItem", 2));
+    // ProgrammingService.program's first set of a code created within the sweeps' window (Reconciler.RECENT_WINDOW):
+    // its PIN claim read (Store.pinHolder, a consistent GetItem), on top of the fire's step.
+    m.put(Extra.new_code_claim_read, cost(0, 1.0, "DynamoDb.GetItem", 1));
     // DeviceWorker finding nothing to do (a duplicate, or a set whose window has ended): receive, reads, delete; no write.
     m.put(Extra.worker_nothing_to_do, cost(0, 1.5, "Sqs.ReceiveMessage", 1, "Sqs.DeleteMessageBatch", 1, "Lambda.worker", 1,
         "DynamoDb.Query", 1, "DynamoDb.GetItem", 1));

@@ -54,6 +54,8 @@ import java.util.Map;
  *                                for however many messages it carried (the steps and extras leave them out)
  * @param peakReceivedMessagesPerSecond messages the worker's receives brought in one virtual second, at the peak
  * @param peakDeletedMessagesPerSecond  messages its DeleteMessageBatch calls deleted in one virtual second, at the peak
+ * @param newCodeClaimReads       fires that read a new code's PIN claim (its first set within the sweeps' window of its
+ *                                create, ProgrammingService), counted with the steps
  */
 public record SimResult(
     long seed,
@@ -108,7 +110,8 @@ public record SimResult(
     long workerMessages,
     double invocationUsdPerMillion,
     long peakReceivedMessagesPerSecond,
-    long peakDeletedMessagesPerSecond) {
+    long peakDeletedMessagesPerSecond,
+    int newCodeClaimReads) {
 
   /** Requests to one AWS service: the busiest virtual second and the total. */
   public record ServiceRate(double peakPerSecond, double total) {}

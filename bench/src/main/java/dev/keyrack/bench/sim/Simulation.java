@@ -2,6 +2,7 @@ package dev.keyrack.bench.sim;
 
 
 import dev.keyrack.app.Planner;
+import dev.keyrack.app.Reconciler;
 import dev.keyrack.bench.PriceTable;
 import dev.keyrack.bench.sim.AwsCallModel.At;
 import dev.keyrack.bench.sim.AwsCallModel.Extra;
@@ -73,7 +74,9 @@ public final class Simulation {
 
   private static final byte UNSET = 0, SETTING = 1, SET = 2, REMOVING = 3, DELETED = 4;
   private static final int NATIVE = 1, ON_LOCK = 2, SCHEDULED = 4, SET_WARNED = 8, SET_FAILED = 16, PULLED = 32,
-      BACKUP = 64, EVER_ON_LOCK = 128, REMOVE_WARNED = 256, REMOVE_FAILED = 512;
+      BACKUP = 64, EVER_ON_LOCK = 128, REMOVE_WARNED = 256, REMOVE_FAILED = 512,
+      /** Stored as setting (a create due at once, a backup, or a failed set's onItsWay); a fire stores nothing. */
+      STORED_SETTING = 1024;
   private static final byte OP_SET = 0, OP_REMOVE = 1;
   /** What a SET finds to do (DeviceWorker.set's checks). */
   private static final int NOTHING = 0, STORE_ONLY = 1, PRELOAD = 2, ACTIVE = 3;
@@ -176,7 +179,7 @@ public final class Simulation {
   private long lastMs;
   private long lastLiveRemovalMs;
   private long concurrentOps, removedBeforeStart, setAfterRemoval;
-  private int dueAtCreate, activationsRecorded;
+  private int dueAtCreate, activationsRecorded, newCodeClaimReads;
   /** The worker's last operation found nothing to do (DeviceWorker's NOTHING_TO_DO): no write. */
   private boolean nothingToDo;
 
@@ -509,6 +512,7 @@ public final class Simulation {
     if (lockDead[lock]) codesOnDeadLocks++;
     else openOnLiveLocks++;
     status[c] = Planner.initialStatus(code, brand, nowI) == CodeStatus.setting ? SETTING : UNSET;
+    if (status[c] == SETTING) flags[c] |= STORED_SETTING;
     // AccessCodeService.create: one CreateSchedule per later moment, the code stored, and when its first
     // trip to the lock is due now the api enqueues it itself (no Scheduler invocation, no programmer).
     Lifecycle l = lifecycle(c);
@@ -566,6 +570,8 @@ public final class Simulation {
     if (t == Transition.REMOVE) {
       if (backup) extra(Extra.backup_remove);
       else step(c, at, false);
+      // ProgrammingService.remove: a code that never reached its lock is stored as removing with its failure first.
+      if (!backup && s != REMOVING && (f & (ON_LOCK | SCHEDULED | PULLED)) == 0) extra(Extra.remove_never_set);
       if (s != REMOVING) {
         if ((f & (BACKUP | EVER_ON_LOCK)) == 0) {
           neverSet++;
@@ -582,8 +588,19 @@ public final class Simulation {
       extra(Extra.dropped_fire);
       return;
     }
-    step(c, at, false);
-    if (t == Transition.ACTIVATE && preloaded(c) && endsSec[c] * 1000L > now) {
+    boolean activation = t == Transition.ACTIVATE && preloaded(c) && endsSec[c] * 1000L > now;
+    // An ACTIVATE of a code that is not preloaded sends its set (two reads and a SendMessage), not the activation's writes.
+    if (t == Transition.ACTIVATE && !activation) extra(Extra.activate_not_preloaded);
+    else step(c, at, false);
+    if (!activation && !backup && c < createdMs.length && (f & (ON_LOCK | SCHEDULED)) == 0
+        && now - createdMs[c] < Reconciler.RECENT_WINDOW.toMillis()) {
+      // ProgrammingService.firstSetOfANewCode: the first set of a code created within the sweeps' window reads its PIN
+      // claim (happy path: counted with the steps).
+      calls(extraCalls[Extra.new_code_claim_read.ordinal()]);
+      stepUsd += extraUsdOf[Extra.new_code_claim_read.ordinal()];
+      newCodeClaimReads++;
+    }
+    if (activation) {
       // A preloaded code on a natively scheduling lock: the lock turns it on by itself, so the programmer
       // records the activation (DeviceWorker.programmed(c, false, true)); nothing is enqueued, no worker runs.
       status[c] = SET;
@@ -808,13 +825,13 @@ public final class Simulation {
       boolean ok = providerCall(lock, c, true, now);
       if (status[c] == DELETED) setAfterRemoval++;
       if (!ok) {
-        reportDelay(c, lock, now, attempt, true);
+        reportDelay(c, lock, now, attempt, true, action == PRELOAD);
         return false;
       }
     }
     boolean preload = action == PRELOAD;
     status[c] = preload ? UNSET : SET;
-    int f = flags[c] & ~(SET_WARNED | SET_FAILED | SCHEDULED);
+    int f = flags[c] & ~(SET_WARNED | SET_FAILED | SCHEDULED | STORED_SETTING);
     f |= ON_LOCK;
     if (preload || action == STORE_ONLY) f |= SCHEDULED;
     if ((f & EVER_ON_LOCK) == 0) {
@@ -837,7 +854,7 @@ public final class Simulation {
   private boolean workerRemove(int c, int lock, long now, int attempt) {
     if (status[c] != REMOVING) return nothingToDo = true;
     if (!providerCall(lock, c, false, now)) {
-      reportDelay(c, lock, now, attempt, false);
+      reportDelay(c, lock, now, attempt, false, false);
       return false;
     }
     if ((flags[c] & BACKUP) == 0 && now < startsSec[c] * 1000L) removedBeforeStart++;
@@ -880,7 +897,7 @@ public final class Simulation {
   }
 
   /** DeviceWorker.reportDelay: a warning, then an error, each once; a set that fails for good pulls a backup. */
-  private void reportDelay(int c, int lock, long now, int attempt, boolean setting) {
+  private void reportDelay(int c, int lock, long now, int attempt, boolean setting, boolean preload) {
     int warnedFlag = setting ? SET_WARNED : REMOVE_WARNED;
     int failedFlag = setting ? SET_FAILED : REMOVE_FAILED;
     boolean warn = retry.warns(attempt) && (flags[c] & warnedFlag) == 0;
@@ -893,7 +910,11 @@ public final class Simulation {
       flags[c] |= failedFlag;
       if (setting) setFailures++;
     }
+    // DeviceWorker.onItsWay: a set (not a preload) of a code stored unset writes it as setting, with the report if any.
+    boolean onItsWay = setting && !preload && (flags[c] & STORED_SETTING) == 0;
+    if (onItsWay) flags[c] |= STORED_SETTING;
     if (warn || fail) extra(Extra.delay_report); // the code with its new warning or error, and their events
+    else if (onItsWay) extra(Extra.set_on_its_way); // the code stored as setting, no event
     if (setting && retry.fails(attempt)) onSetFailure(c, lock, now); // every failed attempt after the threshold
   }
 
@@ -931,7 +952,7 @@ public final class Simulation {
   private void fill(int lock) {
     while (poolReadyRole[lock] < cfg.backupPoolSize()) {
       poolReadyRole[lock]++;
-      int b = newCode(lock, -1, -1, SETTING, BACKUP);
+      int b = newCode(lock, -1, -1, SETTING, BACKUP | STORED_SETTING);
       extra(Extra.backup_fill);
       enqueue(lock, b, OP_SET, null);
     }
@@ -995,6 +1016,6 @@ public final class Simulation {
         peakQueueDepth, peakLocksWaiting, peakWorkersBusy, maxWorkerWaitMs / 1000, rates, extraUsd / cfg.codes() * 1_000_000, violations,
         opRates, stepUsd / cfg.codes() * 1_000_000, dueAtCreate, activationsRecorded, freshCopies, stuckLocks, stuckMessages,
         stuckPerDay, stuckPerDay * retryAloneUsd, workerInvocations, workerMessages,
-        invocationUsd / cfg.codes() * 1_000_000, peakReceived, peakDeleted);
+        invocationUsd / cfg.codes() * 1_000_000, peakReceived, peakDeleted, newCodeClaimReads);
   }
 }

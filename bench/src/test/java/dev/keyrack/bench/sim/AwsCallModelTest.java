@@ -83,8 +83,20 @@ class AwsCallModelTest {
     assertThat(remove.calls()).containsEntry("DynamoDb.PutItem", 2.0).doesNotContainKey("DynamoDb.TransactWriteItems");
     // BackupPools: onSetFailure's pool read, then pull's code, device and pool reads.
     assertThat(AwsCallModel.EXTRAS.get(AwsCallModel.Extra.pool_check).calls()).containsEntry("DynamoDb.GetItem", 1.0);
-    assertThat(AwsCallModel.EXTRAS.get(AwsCallModel.Extra.backup_pull).calls()).containsEntry("DynamoDb.GetItem", 3.0)
-        .containsEntry("DynamoDb.Query", 2.0).containsEntry("Scheduler.CreateSchedule", 1.0);
+    // BackupPools: onSetFailure's pool read, then pull's code, device and pool reads, the two outbox reads of
+    // repairBeforeReplacing, and the device's codes twice (pull and fill): claims Query and BatchGetItem each.
+    assertThat(AwsCallModel.EXTRAS.get(AwsCallModel.Extra.backup_pull).calls()).containsEntry("DynamoDb.GetItem", 5.0)
+        .containsEntry("DynamoDb.Query", 2.0).containsEntry("DynamoDb.BatchGetItem", 2.0)
+        .containsEntry("Scheduler.CreateSchedule", 1.0);
+    assertThat(AwsCallModel.EXTRAS.get(AwsCallModel.Extra.backup_pool_empty).calls()).containsEntry("DynamoDb.BatchGetItem", 2.0);
+    // Each BatchGetItem reads the failing code and its pool's backups consistently, 1 RCU each.
+    assertThat(AwsCallModel.EXTRAS.get(AwsCallModel.Extra.backup_pull).rcu() - AwsCallModel.EXTRAS.get(AwsCallModel.Extra.backup_pool_empty).rcu())
+        .isEqualTo(1.0); // the two outbox reads
+    assertThat(AwsCallModel.EXTRAS.get(AwsCallModel.Extra.backup_pool_empty).rcu()).isEqualTo(4.0 + 2 * (1 + AwsCallModel.POOL_BACKUPS));
+    // A failed set's first report writes the code as setting; an ACTIVATE of a code not preloaded enqueues its set.
+    assertThat(AwsCallModel.EXTRAS.get(AwsCallModel.Extra.set_on_its_way).calls()).containsOnly(Map.entry("DynamoDb.PutItem", 1.0));
+    assertThat(AwsCallModel.EXTRAS.get(AwsCallModel.Extra.activate_not_preloaded).calls()).containsEntry("Sqs.SendMessage", 1.0)
+        .containsEntry("DynamoDb.GetItem", 2.0).doesNotContainKey("DynamoDb.PutItem");
     // A retry: receive, invocation (assumed 512 MB, template.yaml's worker size, x 130 ms), two reads (1.5 RRU),
     // visibility change.
     double retry = 2 * prices.sqsPerMillionRequests() / 1e6 + prices.lambdaPerMillionRequests() / 1e6

@@ -270,6 +270,29 @@ class SimulationTest {
         .isEqualTo(harsh.stepUsdPerMillion() + harsh.extraUsdPerMillion() + harsh.invocationUsdPerMillion());
   }
 
+  @Test
+  void onlyAPreloadedCodesActivationCostsTheActivateStepAndANewCodesFirstSetReadsItsClaim() {
+    // Made-up services, so that the DynamoDB calls counted come from the estimates alone.
+    Map<String, Object> json = Map.of(
+        "steps", Map.of(
+            "activate", Map.of("at", "starts_at", "lifecycle", "time_bound_native", "calls", Map.of("Act.Op", 1)),
+            "program", Map.of("at", "program", "lifecycle", "time_bound_jit", "calls", Map.of("Jit.Program", 1))),
+        "usd_per_million", Map.of());
+    AwsCallModel model = AwsCallModel.fromJson(json);
+
+    SimResult calm = new Simulation(NO_FAILURES, model, null, null).run();
+    SimResult harsh = new Simulation(HARSH, model, null, null).run();
+
+    // ProgrammingService: an ACTIVATE of a code not preloaded (its preload failed) sends its set instead.
+    assertThat(harsh.activationsRecorded()).isLessThan(harsh.nativeCodes());
+    assertThat(harsh.services().get("Act").total()).isEqualTo(harsh.activationsRecorded());
+    assertThat(calm.services().get("Act").total()).isEqualTo(calm.nativeCodes());
+    // Without failures the only DynamoDB call is the PIN claim read of a code fired within 30 minutes of its create.
+    assertThat(calm.newCodeClaimReads()).isPositive();
+    assertThat(calm.operations().get("DynamoDb.GetItem").total()).isEqualTo(calm.newCodeClaimReads());
+    assertThat(calm.extraUsdPerMillion()).isZero();
+  }
+
   private record Call(int lock, int code, boolean set, long startMs, long endMs, boolean ok) {}
 
   private static final class Recorder implements Simulation.Observer {
