@@ -53,6 +53,7 @@ public final class MillionCodeSimulation implements Part {
     long seed = seed();
     int workers = workerConcurrency(context.repo(), notes);
     int batch = workerBatchSize(context.repo(), notes);
+    int workerMb = workerMemoryMb(context.repo(), notes);
     SimConfig base = context.quick() ? SimConfig.quick(seed) : SimConfig.million(seed);
     SimConfig cfg = base.withLimits(workers, batch, (int) SCHEDULER_INVOCATIONS_PER_SECOND);
     AwsCallModel model = callModel(context, notes);
@@ -60,7 +61,7 @@ public final class MillionCodeSimulation implements Part {
     context.progress("simulating %,d codes over %,d locks (seed %d, %d worker invocations at once)", cfg.codes(), cfg.locks(),
         seed, workers);
     long t0 = System.nanoTime();
-    SimResult r = new Simulation(cfg, model, null, (day, events) -> {
+    SimResult r = new Simulation(cfg, model, workerMb, null, (day, events) -> {
       if (day % 10 == 0) context.progress("virtual day %d: %,d events, %.1f s", day, events, (System.nanoTime() - t0) / 1e9);
     }).run();
 
@@ -133,6 +134,8 @@ public final class MillionCodeSimulation implements Part {
         + "(estimated calls, price table)", usd(r.extraUsdPerMillion()), "", ""));
     rows.add(row(String.format(Locale.ROOT, "+ worker invocations: a receive, a request, a delete each (%.2f messages each)",
         r.meanBatchSize()), usd(r.invocationUsdPerMillion()), "", ""));
+    rows.add(row(String.format(Locale.ROOT, "+ worker duration as simulated (store time and lock latency, %.1f ms billed per "
+        + "invocation @ %d MB)", r.meanWorkerBilledMs(), r.workerMemoryMb()), usd(r.workerDurationUsdPerMillion()), "", ""));
     rows.add(row("= cost per million codes as simulated", usd(r.usdPerMillion()), "", ""));
     rows.add(row("wall time of the simulation", String.format(Locale.ROOT, "%.1f s (%,d events)", r.wallSeconds(), r.events()), "", ""));
 
@@ -162,11 +165,19 @@ public final class MillionCodeSimulation implements Part {
         + "per lock); its messages are deleted in one DeleteMessageBatch when the slowest is done, and each is judged then. "
         + "Part 3's worker steps (one message per receive there) carry a receive, a request and a delete each; here those "
         + "are taken out of the steps and extras and counted once per invocation (%.2f messages each on average; the "
-        + "queue backs up at check-in and check-out hours). Lambda duration stays counted per message. A receive takes "
+        + "queue backs up at check-in and check-out hours); so is the worker's duration (below). A receive takes "
         + "only the first message of each lock here; a real one can also bring a lock's next messages (run in order, or "
         + "handed back at once behind a retry, a release not priced here), so invocations are somewhat overcounted for locks "
         + "with a queue.",
         cfg.batchSize(), cfg.batchSize(), r.meanBatchSize()));
+    notes.add(String.format(Locale.ROOT, "Worker duration as simulated: each worker invocation is billed for its slowest "
+        + "operation, rounded up to 1 ms, at the worker's %d MB (template.yaml): %d ms for the store's reads and writes, "
+        + "plus, when the operation calls the lock, the lock cloud's latency (its brand's typical latency in BrandProfile "
+        + "x 0.5 to 1.5); %.1f ms per invocation on average, $%.2f per million codes. It replaces the worker steps' part-3 "
+        + "durations (warm handler times against sandbox locks that answer at once) and the extras' assumed worker time, "
+        + "which are taken out of the steps' and extras' dollars; the programmer's and api's durations stay as measured. "
+        + "Not covered: cold starts, and retries' waits (a failed call is billed like a successful one).",
+        r.workerMemoryMb(), Simulation.STORE_MS, r.meanWorkerBilledMs(), r.workerDurationUsdPerMillion()));
     if (r.peakPendingSchedules() > SCHEDULER_SCHEDULES_PER_ACCOUNT / 2) {
       notes.add(String.format(Locale.ROOT, "Pending schedules peak at %s, %.0f%% of the default 1,000,000 schedules per account: "
           + "a fleet this size needs a quota increase or fewer schedules per code.", fmt(r.peakPendingSchedules()),
@@ -272,6 +283,9 @@ public final class MillionCodeSimulation implements Part {
     json.put("usd_per_million_codes_steps_as_simulated", r.stepUsdPerMillion());
     json.put("usd_per_million_codes_retries_and_backups_estimated", r.extraUsdPerMillion());
     json.put("usd_per_million_codes_worker_invocations", r.invocationUsdPerMillion());
+    json.put("usd_per_million_codes_worker_duration", r.workerDurationUsdPerMillion());
+    json.put("worker_duration", Map.of("memory_mb", r.workerMemoryMb(), "billed_ms_per_invocation", r.meanWorkerBilledMs(),
+        "store_ms", Simulation.STORE_MS));
     json.put("usd_per_million_codes_as_simulated", r.usdPerMillion());
     json.put("invariant_violations", r.invariantViolations());
     json.put("events", r.events());
@@ -314,6 +328,21 @@ public final class MillionCodeSimulation implements Part {
   static int workerBatchSize(Path repo, List<String> notes) throws IOException {
     return templateInt(repo, "BatchSize", 10, notes, "messages per worker invocation");
   }
+
+  /** The provider worker's MemorySize from template.yaml (with Globals), {@value Simulation#DEFAULT_WORKER_MEMORY_MB} if not found. */
+  static int workerMemoryMb(Path repo, List<String> notes) {
+    Path template = repo.resolve("template.yaml");
+    try {
+      if (Files.exists(template)) return dev.keyrack.local.Template.load(template).function(WORKER_FUNCTION).memoryMb();
+    } catch (IOException | RuntimeException e) {
+      // a template without the worker: the fallback below
+    }
+    notes.add("No " + WORKER_FUNCTION + " MemorySize in template.yaml; assumed " + Simulation.DEFAULT_WORKER_MEMORY_MB
+        + " MB for the worker's duration.");
+    return Simulation.DEFAULT_WORKER_MEMORY_MB;
+  }
+
+  static final String WORKER_FUNCTION = "ProviderWorkerFunction";
 
   /** The first {@code key: <number>} of template.yaml (the worker's SQS event is the only one with these keys). */
   private static int templateInt(Path repo, String key, int fallback, List<String> notes, String what) throws IOException {

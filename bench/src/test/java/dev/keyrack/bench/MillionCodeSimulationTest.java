@@ -46,7 +46,13 @@ class MillionCodeSimulationTest {
     assertThat(extras).isPositive();
     double invocations = (double) r.json().get("usd_per_million_codes_worker_invocations");
     assertThat(invocations).isPositive();
-    assertThat((double) r.json().get("usd_per_million_codes_as_simulated")).isCloseTo(steps + extras + invocations, within(1e-9));
+    double duration = (double) r.json().get("usd_per_million_codes_worker_duration");
+    assertThat(duration).isPositive();
+    assertThat((double) r.json().get("usd_per_million_codes_as_simulated"))
+        .isCloseTo(steps + extras + invocations + duration, within(1e-9));
+    assertThat(r.rows()).anyMatch(row -> row.get(0).startsWith("+ worker duration as simulated"));
+    // No worker in this template: the default memory, said in a note.
+    assertThat(r.notes()).anyMatch(n -> n.contains("No ProviderWorkerFunction MemorySize"));
     assertThat(r.rows()).anyMatch(row -> row.get(0).startsWith("= cost per million codes"));
   }
 
@@ -65,5 +71,36 @@ class MillionCodeSimulationTest {
     assertThat(r.json()).containsEntry("call_model", "measured (aws_calls)");
     assertThat((double) r.json().get("usd_per_million_codes")).isCloseTo(nativeShare * 6 + (1 - nativeShare) * 10, within(1e-9));
     assertThat(r.notes()).noneMatch(n -> n.contains("--parts aws_calls,simulation"));
+  }
+
+  @Test
+  void theWorkersDurationIsBilledAtItsMemoryInTheTemplate() throws Exception {
+    Files.writeString(repo.resolve("template.yaml"), """
+        Globals:
+          Function:
+            MemorySize: 1024
+        Resources:
+          ProviderWorkerFunction:
+            Type: AWS::Serverless::Function
+            Properties:
+              Handler: x
+              MemorySize: 256
+              Events:
+                Jobs:
+                  Type: SQS
+                  Properties:
+                    Queue: q
+                    BatchSize: 10
+                    ScalingConfig:
+                      MaximumConcurrency: 50
+        """);
+
+    PartResult r = new MillionCodeSimulation().run(new BenchContext(repo, true));
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> duration = (Map<String, Object>) r.json().get("worker_duration");
+    assertThat(duration).containsEntry("memory_mb", 256);
+    assertThat(r.notes()).noneMatch(n -> n.contains("No ProviderWorkerFunction MemorySize"))
+        .anyMatch(n -> n.startsWith("Worker duration as simulated") && n.contains("256 MB"));
   }
 }

@@ -42,13 +42,18 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
    * {@code onWorker}: the calls happen when the provider worker carries out the device operation
    * (paced by the worker's concurrency), not when the moment fires.
    */
-  public record Step(String name, At at, Lifecycle lifecycle, Map<String, Double> calls, boolean onWorker, double usd) {
+  public record Step(String name, At at, Lifecycle lifecycle, Map<String, Double> calls, boolean onWorker, double usd,
+                     double durationUsd) {
     public Step {
       calls = Map.copyOf(calls);
     }
 
+    public Step(String name, At at, Lifecycle lifecycle, Map<String, Double> calls, boolean onWorker, double usd) {
+      this(name, at, lifecycle, calls, onWorker, usd, 0);
+    }
+
     public Step(String name, At at, Lifecycle lifecycle, Map<String, Double> calls, boolean onWorker) {
-      this(name, at, lifecycle, calls, onWorker, 0);
+      this(name, at, lifecycle, calls, onWorker, 0, 0);
     }
   }
 
@@ -103,6 +108,15 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
         .mapToDouble(Step::usd).sum();
   }
 
+  /**
+   * Dollars of Lambda duration in one occurrence of the steps of {@code lifecycle} at {@code at}
+   * made by the worker or not (part of {@link #usdAt}).
+   */
+  public double durationUsdAt(Lifecycle lifecycle, At at, boolean onWorker) {
+    return steps.stream().filter(st -> st.lifecycle() == lifecycle && st.at() == at && st.onWorker() == onWorker)
+        .mapToDouble(Step::durationUsd).sum();
+  }
+
   /** Total calls of one code of {@code lifecycle} on its happy path. */
   public double callsPerCode(Lifecycle lifecycle) {
     return steps.stream().filter(s -> s.lifecycle() == lifecycle)
@@ -138,7 +152,7 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
       boolean onWorker = step.get("lambda") instanceof Map<?, ?> lambda
           && String.valueOf(lambda.get("function")).toLowerCase(java.util.Locale.ROOT).contains("worker");
       double usd = step.get("usd_per_million") instanceof Number n ? n.doubleValue() / 1e6 : 0;
-      steps.add(new Step(String.valueOf(e.getKey()), at, lifecycle, calls, onWorker, usd));
+      steps.add(new Step(String.valueOf(e.getKey()), at, lifecycle, calls, onWorker, usd, durationUsd(step.get("lambda"))));
     }
     Map<Lifecycle, Double> usd = new LinkedHashMap<>();
     usdJson.forEach((k, v) -> {
@@ -147,6 +161,19 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
     });
     if (steps.isEmpty()) throw new IllegalArgumentException("aws_calls JSON has no usable steps");
     return new AwsCallModel(steps, usd, true);
+  }
+
+  /**
+   * Dollars of the Lambda duration in one occurrence of a part-3 step (its {@code lambda}: invocations x
+   * whole milliseconds x memory, as PriceTable bills it), 0 when the JSON does not say.
+   */
+  static double durationUsd(Object lambda) {
+    if (!(lambda instanceof Map<?, ?> l) || !(l.get("invocations") instanceof Number inv) || !(l.get("ms") instanceof Number ms)
+        || !(l.get("memory_mb") instanceof Number mb)) {
+      return 0;
+    }
+    return inv.doubleValue() * Math.ceil(ms.doubleValue()) / 1000.0 * mb.doubleValue() / 1024.0
+        * PriceTable.load().lambdaPerGbSecond();
   }
 
   private static <E extends Enum<E>> E parse(Class<E> type, Object value) {
@@ -189,6 +216,13 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
 
     Cost plus(Cost o) {
       return new Cost(AwsCallModel.plus(calls, o.calls), wcu + o.wcu, rcu + o.rcu);
+    }
+
+    /** Dollars of the Lambda duration of {@code function}'s invocations ({@code Lambda.worker}) at {@link #ASSUMED_LAMBDA}. */
+    public double durationUsd(PriceTable prices, String function) {
+      double n = calls.getOrDefault(function, 0.0);
+      double[] mbMs = ASSUMED_LAMBDA.getOrDefault(function, new double[] {1024, 100});
+      return n * mbMs[0] / 1024.0 * Math.ceil(mbMs[1]) / 1000.0 * prices.lambdaPerGbSecond();
     }
 
     /** Dollars of one occurrence at {@code prices}: requests, Lambda GB-s (at {@link #ASSUMED_LAMBDA}) and DynamoDB units. */
@@ -371,6 +405,8 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
   }
 
   private static Step step(PriceTable prices, String name, At at, Lifecycle l, Cost c, boolean onWorker) {
-    return new Step(name, at, l, c.calls(), onWorker, c.usd(prices));
+    double duration = 0;
+    for (String k : c.calls().keySet()) if (k.startsWith("Lambda.")) duration += c.durationUsd(prices, k);
+    return new Step(name, at, l, c.calls(), onWorker, c.usd(prices), duration);
   }
 }

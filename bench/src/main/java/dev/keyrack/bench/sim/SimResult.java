@@ -56,6 +56,12 @@ import java.util.Map;
  * @param peakDeletedMessagesPerSecond  messages its DeleteMessageBatch calls deleted in one virtual second, at the peak
  * @param newCodeClaimReads       fires that read a new code's PIN claim (its first set within the sweeps' window of its
  *                                create, ProgrammingService), counted with the steps
+ * @param workerDurationUsdPerMillion dollars per million codes of the worker invocations' simulated duration: each
+ *                                billed for its slowest operation (store time, plus the lock's latency when it calls
+ *                                the lock), rounded up to 1 ms, at {@code workerMemoryMb} (the steps and extras leave
+ *                                the worker's duration out)
+ * @param workerBilledMs          the milliseconds billed, all worker invocations together
+ * @param workerMemoryMb          the worker's memory size the duration is billed at
  */
 public record SimResult(
     long seed,
@@ -111,7 +117,10 @@ public record SimResult(
     double invocationUsdPerMillion,
     long peakReceivedMessagesPerSecond,
     long peakDeletedMessagesPerSecond,
-    int newCodeClaimReads) {
+    int newCodeClaimReads,
+    double workerDurationUsdPerMillion,
+    long workerBilledMs,
+    int workerMemoryMb) {
 
   /** Requests to one AWS service: the busiest virtual second and the total. */
   public record ServiceRate(double peakPerSecond, double total) {}
@@ -122,9 +131,17 @@ public record SimResult(
     operations = Collections.unmodifiableMap(new LinkedHashMap<>(operations));
   }
 
-  /** Dollars per million codes of everything simulated: the steps that happened, the extras and the worker invocations. */
+  /**
+   * Dollars per million codes of everything simulated: the steps that happened, the extras, the
+   * worker invocations' requests and their duration.
+   */
   public double usdPerMillion() {
-    return stepUsdPerMillion + extraUsdPerMillion + invocationUsdPerMillion;
+    return stepUsdPerMillion + extraUsdPerMillion + invocationUsdPerMillion + workerDurationUsdPerMillion;
+  }
+
+  /** Billed milliseconds per worker invocation, on average. */
+  public double meanWorkerBilledMs() {
+    return workerInvocations == 0 ? 0 : (double) workerBilledMs / workerInvocations;
   }
 
   /** Messages per worker invocation, on average (1 when every receive brought one message). */

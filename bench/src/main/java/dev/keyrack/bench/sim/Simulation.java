@@ -70,7 +70,7 @@ public final class Simulation {
   private static final long HOUR_MS = 3_600_000L;
   private static final long DAY_MS = 24 * HOUR_MS;
   /** A store-only step of the worker (reads and a conditional write). */
-  private static final long STORE_MS = 30;
+  public static final long STORE_MS = 30;
 
   private static final byte UNSET = 0, SETTING = 1, SET = 2, REMOVING = 3, DELETED = 4;
   private static final int NATIVE = 1, ON_LOCK = 2, SCHEDULED = 4, SET_WARNED = 8, SET_FAILED = 16, PULLED = 32,
@@ -157,7 +157,11 @@ public final class Simulation {
   private final double[] curServiceCalls, peakServiceCalls;
   private final int createScheduleOp, sendMessageOp, receiveOp, deleteBatchOp, workerInvokeOp;
   private final double sendMessageUsd, lambdaRequestUsd;
-  private double extraUsd, stepUsd, invocationUsd;
+  /** Dollars of one millisecond of a worker invocation at its memory size. */
+  private final double workerUsdPerMs;
+  private final int workerMemoryMb;
+  private double extraUsd, stepUsd, invocationUsd, workerDurationUsd;
+  private long workerBilledMs;
   /** [extra]: an extra's dollars, without the worker invocation's own requests. */
   private final double[] extraUsdOf = new double[Extra.values().length];
   /** A retry in an invocation of its own (the long-haul retries of locks offline for good, after the run). */
@@ -183,8 +187,17 @@ public final class Simulation {
   /** The worker's last operation found nothing to do (DeviceWorker's NOTHING_TO_DO): no write. */
   private boolean nothingToDo;
 
+  /** The provider worker's memory in template.yaml, for callers that do not read it from there. */
+  public static final int DEFAULT_WORKER_MEMORY_MB = 512;
+
   public Simulation(SimConfig cfg, AwsCallModel model, Observer observer, Progress progress) {
+    this(cfg, model, DEFAULT_WORKER_MEMORY_MB, observer, progress);
+  }
+
+  /** @param workerMemoryMb the provider worker's memory size (template.yaml): its invocations' duration is billed at it */
+  public Simulation(SimConfig cfg, AwsCallModel model, int workerMemoryMb, Observer observer, Progress progress) {
     this.cfg = cfg;
+    this.workerMemoryMb = workerMemoryMb;
     this.model = model;
     this.observer = observer;
     this.progress = progress;
@@ -266,17 +279,23 @@ public final class Simulation {
     PriceTable prices = PriceTable.load();
     sendMessageUsd = prices.sqsPerMillionRequests() / 1e6;
     lambdaRequestUsd = prices.lambdaPerMillionRequests() / 1e6;
+    workerUsdPerMs = workerMemoryMb / 1024.0 / 1000.0 * prices.lambdaPerGbSecond();
     extraCalls = new double[Extra.values().length][];
     for (Extra e : Extra.values()) {
       extraCalls[e.ordinal()] = perOperation(AwsCallModel.EXTRAS.get(e).calls());
-      extraUsdOf[e.ordinal()] = AwsCallModel.EXTRAS.get(e).usd(prices) - perInvocationPart(extraCalls[e.ordinal()]);
+      // The worker's duration is billed per invocation as simulated (dispatch): its assumed time is taken out.
+      extraUsdOf[e.ordinal()] = AwsCallModel.EXTRAS.get(e).usd(prices) - perInvocationPart(extraCalls[e.ordinal()])
+          - AwsCallModel.EXTRAS.get(e).durationUsd(prices, WORKER_INVOKE);
     }
     retryAloneUsd = AwsCallModel.EXTRAS.get(Extra.retry).usd(prices);
     // The worker's steps as part 3 measured them carry one receive, one delete and one invocation each
     // (a batch of one message); here they are counted once per batch instead (dispatch, workerDone).
+    // Their duration too: part 3 timed them against sandbox locks that answer at once; here each invocation is
+    // billed for its simulated duration (store time and the lock's latency) instead.
     for (Lifecycle l : Lifecycle.values()) {
       for (At at : At.values()) {
-        stepUsdOf[l.ordinal()][at.ordinal()][1] -= perInvocationPart(stepCalls[l.ordinal()][at.ordinal()][1]);
+        stepUsdOf[l.ordinal()][at.ordinal()][1] -= perInvocationPart(stepCalls[l.ordinal()][at.ordinal()][1])
+            + model.durationUsdAt(l, at, true);
       }
     }
   }
@@ -286,8 +305,8 @@ public final class Simulation {
 
   /**
    * Takes the worker invocation's own requests out of a cost: the event source mapping's
-   * ReceiveMessage and DeleteMessageBatch and the worker's request (its duration stays, per
-   * message: the batch's messages run at once, so this overstates the duration of a batch).
+   * ReceiveMessage and DeleteMessageBatch and the worker's request (its duration is taken out by
+   * the caller: each invocation is billed for its simulated duration in {@link #dispatch}).
    *
    * @return the dollars taken out
    */
@@ -700,7 +719,7 @@ public final class Simulation {
   private void dispatch(long now) {
     while (freeWorkers > 0 && readySize > 0) {
       int slot = -1, taken = 0;
-      long longest = 0;
+      double longest = 0;
       while (taken < cfg.batchSize() && readySize > 0) {
         int lock = ready[readyHead];
         readyHead = (readyHead + 1) % ready.length;
@@ -721,8 +740,7 @@ public final class Simulation {
         msgSinceCopy[m]++;
         opStart[lock] = now;
         boolean callsProvider = msgKind[m] == OP_REMOVE ? status[msgCode[m]] == REMOVING : setAction(msgCode[m], now) >= PRELOAD;
-        long duration = callsProvider
-            ? STORE_MS + (long) (brands.get(lockBrand[lock]).latencyMillis() * (0.5 + ops.nextDouble())) : STORE_MS;
+        double duration = callsProvider ? STORE_MS + brands.get(lockBrand[lock]).latencyMillis() * (0.5 + ops.nextDouble()) : STORE_MS;
         longest = Math.max(longest, duration);
         slotLocks[slot * cfg.batchSize() + taken++] = lock;
       }
@@ -734,7 +752,11 @@ public final class Simulation {
       calls(receiveOp, 1);
       calls(workerInvokeOp, 1);
       invocationUsd += sendMessageUsd + lambdaRequestUsd;
-      events.add(key(now + longest, WORKER_DONE, slot));
+      // Billed duration: the slowest of its operations (they run at once), rounded up to the millisecond.
+      long billedMs = (long) Math.ceil(longest);
+      workerBilledMs += billedMs;
+      workerDurationUsd += billedMs * workerUsdPerMs;
+      events.add(key(now + billedMs, WORKER_DONE, slot));
     }
   }
 
@@ -1016,6 +1038,7 @@ public final class Simulation {
         peakQueueDepth, peakLocksWaiting, peakWorkersBusy, maxWorkerWaitMs / 1000, rates, extraUsd / cfg.codes() * 1_000_000, violations,
         opRates, stepUsd / cfg.codes() * 1_000_000, dueAtCreate, activationsRecorded, freshCopies, stuckLocks, stuckMessages,
         stuckPerDay, stuckPerDay * retryAloneUsd, workerInvocations, workerMessages,
-        invocationUsd / cfg.codes() * 1_000_000, peakReceived, peakDeleted, newCodeClaimReads);
+        invocationUsd / cfg.codes() * 1_000_000, peakReceived, peakDeleted, newCodeClaimReads,
+        workerDurationUsd / cfg.codes() * 1_000_000, workerBilledMs, workerMemoryMb);
   }
 }

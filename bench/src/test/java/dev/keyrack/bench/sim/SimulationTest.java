@@ -256,18 +256,23 @@ class SimulationTest {
     SimResult harsh = run(HARSH);
 
     assertThat(calm.extraUsdPerMillion()).isZero();
-    assertThat(calm.usdPerMillion()).isEqualTo(calm.stepUsdPerMillion() + calm.invocationUsdPerMillion()).isPositive();
+    assertThat(calm.usdPerMillion()).isEqualTo(calm.stepUsdPerMillion() + calm.invocationUsdPerMillion()
+        + calm.workerDurationUsdPerMillion()).isPositive();
     // The worker's invocations: a receive, a delete ($0.50 per million each) and a request ($0.20 per million) each.
     assertThat(calm.invocationUsdPerMillion() * calm.codes() / 1e6)
         .isCloseTo(calm.workerInvocations() * 1.2e-6, org.assertj.core.data.Offset.offset(1e-9));
-    // Without failures every code runs its happy path, minus the fires that due-at-create codes skip.
+    // Without failures every code runs its happy path, minus the fires that due-at-create codes skip, with the
+    // worker's assumed duration replaced by the simulated one (billed apart).
     double nativeShare = calm.nativeShare();
-    double happy = nativeShare * AwsCallModel.DEFAULT.usdPerMillion().get(AwsCallModel.Lifecycle.time_bound_native)
-        + (1 - nativeShare) * AwsCallModel.DEFAULT.usdPerMillion().get(AwsCallModel.Lifecycle.time_bound_jit);
-    assertThat(calm.usdPerMillion()).isLessThan(happy).isGreaterThan(happy * 0.8);
+    java.util.function.ToDoubleFunction<AwsCallModel.Lifecycle> happyWithoutWorkerDuration = l ->
+        AwsCallModel.DEFAULT.usdPerMillion().get(l) - 1e6 * AwsCallModel.DEFAULT.steps().stream()
+            .filter(st -> st.lifecycle() == l && st.onWorker()).mapToDouble(AwsCallModel.Step::durationUsd).sum();
+    double happy = nativeShare * happyWithoutWorkerDuration.applyAsDouble(AwsCallModel.Lifecycle.time_bound_native)
+        + (1 - nativeShare) * happyWithoutWorkerDuration.applyAsDouble(AwsCallModel.Lifecycle.time_bound_jit);
+    assertThat(calm.usdPerMillion() - calm.workerDurationUsdPerMillion()).isLessThan(happy).isGreaterThan(happy * 0.8);
     assertThat(harsh.extraUsdPerMillion()).isPositive();
-    assertThat(harsh.usdPerMillion())
-        .isEqualTo(harsh.stepUsdPerMillion() + harsh.extraUsdPerMillion() + harsh.invocationUsdPerMillion());
+    assertThat(harsh.usdPerMillion()).isEqualTo(harsh.stepUsdPerMillion() + harsh.extraUsdPerMillion()
+        + harsh.invocationUsdPerMillion() + harsh.workerDurationUsdPerMillion());
   }
 
   @Test
@@ -291,6 +296,42 @@ class SimulationTest {
     assertThat(calm.newCodeClaimReads()).isPositive();
     assertThat(calm.operations().get("DynamoDb.GetItem").total()).isEqualTo(calm.newCodeClaimReads());
     assertThat(calm.extraUsdPerMillion()).isZero();
+  }
+
+  @Test
+  void eachWorkerInvocationIsBilledItsSimulatedDurationAtTheWorkersMemory() {
+    double perGbSecond = dev.keyrack.bench.PriceTable.load().lambdaPerGbSecond();
+    SimResult r = run(NO_FAILURES);
+    SimResult big = new Simulation(NO_FAILURES, AwsCallModel.DEFAULT, 1024, null, null).run();
+
+    // At least the store time of every invocation; at most the slowest brand's latency x 1.5 on top, plus the rounding.
+    double maxLatency = dev.keyrack.domain.BrandProfile.all().stream().mapToLong(b -> b.latencyMillis()).max().orElseThrow();
+    assertThat(r.workerMemoryMb()).isEqualTo(Simulation.DEFAULT_WORKER_MEMORY_MB);
+    assertThat(r.meanWorkerBilledMs()).isGreaterThan(Simulation.STORE_MS).isLessThanOrEqualTo(Simulation.STORE_MS + 1.5 * maxLatency + 1);
+    double usd = r.workerBilledMs() / 1000.0 * r.workerMemoryMb() / 1024.0 * perGbSecond;
+    assertThat(r.workerDurationUsdPerMillion()).isCloseTo(usd / r.codes() * 1e6, org.assertj.core.data.Offset.offset(1e-9));
+    // The same run at twice the memory: the same milliseconds, twice the dollars.
+    assertThat(big.workerBilledMs()).isEqualTo(r.workerBilledMs());
+    assertThat(big.workerDurationUsdPerMillion()).isCloseTo(2 * r.workerDurationUsdPerMillion(), org.assertj.core.data.Offset.offset(1e-9));
+  }
+
+  @Test
+  void theWorkerStepsOwnMeasuredDurationIsNotBilledAgain() {
+    // Part 3's worker steps carry their warm handler time (against instant sandbox locks) in their dollars: the
+    // simulation bills each invocation's simulated duration instead, so a step's measured duration changes nothing.
+    double perGbSecond = dev.keyrack.bench.PriceTable.load().lambdaPerGbSecond();
+    java.util.function.DoubleFunction<AwsCallModel> model = ms -> {
+      double durationUsd = Math.ceil(ms) / 1000.0 * 512 / 1024.0 * perGbSecond;
+      Map<String, Object> lambda = Map.of("function", "provider-worker", "invocations", 1, "ms", ms, "memory_mb", 512);
+      Map<String, Object> step = Map.of("at", "program", "lifecycle", "time_bound_jit", "calls", Map.of("Work.Op", 1),
+          "lambda", lambda, "usd_per_million", (1e-6 + durationUsd) * 1e6);
+      return AwsCallModel.fromJson(Map.of("steps", Map.of("set", step), "usd_per_million", Map.of()));
+    };
+    SimResult fast = new Simulation(NO_FAILURES, model.apply(0), null, null).run();
+    SimResult slow = new Simulation(NO_FAILURES, model.apply(250), null, null).run();
+
+    assertThat(slow.stepUsdPerMillion()).isCloseTo(fast.stepUsdPerMillion(), org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(slow.workerDurationUsdPerMillion()).isEqualTo(fast.workerDurationUsdPerMillion()).isPositive();
   }
 
   private record Call(int lock, int code, boolean set, long startMs, long endMs, boolean ok) {}
