@@ -35,7 +35,31 @@ public final class MillionCodeSimulation implements Part {
   static final long SQS_FIFO_BATCHED_MESSAGES_PER_SECOND = 3_000;
   static final long SQS_FIFO_HIGH_THROUGHPUT_PER_SECOND = 70_000;
   static final long LAMBDA_ACCOUNT_CONCURRENCY = 1_000;
+  /** The account's HTTP API quota, compared with only when template.yaml sets no stage throttle. */
   static final long HTTP_API_REQUESTS_PER_SECOND = 10_000;
+  /** A new on-demand table's initial throughput, and one partition's (DynamoDB's documented limits). */
+  static final long DYNAMODB_ON_DEMAND_INITIAL_WRU = 4_000, DYNAMODB_ON_DEMAND_INITIAL_RRU = 12_000;
+  static final long DYNAMODB_PARTITION_WRU = 1_000, DYNAMODB_PARTITION_RRU = 3_000;
+
+  /** The HTTP API's stage throttle in template.yaml (DefaultRouteSettings), or null when it sets none. */
+  record ApiThrottle(long ratePerSecond, long burst) {}
+
+  static ApiThrottle apiThrottle(Path repo) {
+    Path template = repo.resolve("template.yaml");
+    try {
+      if (!Files.exists(template)) return null;
+      var t = dev.keyrack.local.Template.load(template);
+      for (String id : t.resourcesOfType("AWS::Serverless::HttpApi").keySet()) {
+        if (t.properties(id).get("DefaultRouteSettings") instanceof Map<?, ?> route
+            && route.get("ThrottlingRateLimit") instanceof Number rate) {
+          return new ApiThrottle(rate.longValue(), route.get("ThrottlingBurstLimit") instanceof Number b ? b.longValue() : 0);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // no readable throttle: the caller compares with the account quota
+    }
+    return null;
+  }
 
   @Override
   public String key() {
@@ -57,6 +81,12 @@ public final class MillionCodeSimulation implements Part {
     SimConfig base = context.quick() ? SimConfig.quick(seed) : SimConfig.million(seed);
     SimConfig cfg = base.withLimits(workers, batch, (int) SCHEDULER_INVOCATIONS_PER_SECOND);
     AwsCallModel model = callModel(context, notes);
+    ApiThrottle throttle = apiThrottle(context.repo());
+    long apiLimit = throttle == null ? HTTP_API_REQUESTS_PER_SECOND : throttle.ratePerSecond();
+    if (throttle == null) {
+      notes.add("No ThrottlingRateLimit on the HTTP API in template.yaml: its peak is compared with the account's "
+          + fmt(HTTP_API_REQUESTS_PER_SECOND) + " requests/s.");
+    }
 
     context.progress("simulating %,d codes over %,d locks (seed %d, %d worker invocations at once)", cfg.codes(), cfg.locks(),
         seed, workers);
@@ -121,10 +151,18 @@ public final class MillionCodeSimulation implements Part {
     for (Map.Entry<String, SimResult.ServiceRate> e : r.services().entrySet()) {
       // Only the HTTP API has a per-service request quota; the others' quotas are per action or in other units (above).
       boolean api = e.getKey().equals("ApiGateway");
+      String apiQuota = throttle == null ? fmt(HTTP_API_REQUESTS_PER_SECOND) + "/s HTTP API (account)"
+          : fmt(throttle.ratePerSecond()) + "/s stage throttle, burst " + fmt(throttle.burst()) + " (template.yaml)";
       rows.add(row("peak " + e.getKey() + " requests /s, all actions (" + String.format(Locale.ROOT, "%.1f", e.getValue().total() / r.codes())
-              + " per code)", fmt(Math.round(e.getValue().peakPerSecond())), api ? fmt(HTTP_API_REQUESTS_PER_SECOND) + "/s HTTP API" : "",
-          api ? ratio(e.getValue().peakPerSecond(), HTTP_API_REQUESTS_PER_SECOND) : ""));
+              + " per code)", fmt(Math.round(e.getValue().peakPerSecond())), api ? apiQuota : "",
+          api ? ratio(e.getValue().peakPerSecond(), apiLimit) : ""));
     }
+    rows.add(row("peak DynamoDB write units /s (WRU)", fmt(Math.round(r.peakWriteUnitsPerSecond())),
+        fmt(DYNAMODB_ON_DEMAND_INITIAL_WRU) + " WRU/s new on-demand table; " + fmt(DYNAMODB_PARTITION_WRU) + " per partition",
+        ratio(r.peakWriteUnitsPerSecond(), DYNAMODB_ON_DEMAND_INITIAL_WRU) + "; " + ratio(r.peakWriteUnitsPerSecond(), DYNAMODB_PARTITION_WRU)));
+    rows.add(row("peak DynamoDB read units /s (RRU)", fmt(Math.round(r.peakReadUnitsPerSecond())),
+        fmt(DYNAMODB_ON_DEMAND_INITIAL_RRU) + " RRU/s new on-demand table; " + fmt(DYNAMODB_PARTITION_RRU) + " per partition",
+        ratio(r.peakReadUnitsPerSecond(), DYNAMODB_ON_DEMAND_INITIAL_RRU) + "; " + ratio(r.peakReadUnitsPerSecond(), DYNAMODB_PARTITION_RRU)));
     rows.add(row("happy-path cost per million codes (" + (model.measured() ? "part 3" : "default estimate") + ", this mix)",
         usdPerMillion == null ? "n/a" : usd(usdPerMillion), "", ""));
     rows.add(row("lifecycle steps as simulated (" + fmt(r.dueAtCreate()) + " due at create, "
@@ -200,6 +238,18 @@ public final class MillionCodeSimulation implements Part {
       notes.add(String.join(", ", over) + " peak above the 300/s per-action FIFO quota: the queue needs high-throughput mode, "
           + "which template.yaml sets (FifoThroughputLimit: perMessageGroupId, DeduplicationScope: messageGroup).");
     }
+    notes.add(String.format(Locale.ROOT, "DynamoDB: the peaks of %,d WRU/s and %,d RRU/s (the steps' and extras' units in one "
+        + "virtual second; the sweeps' reads, spread over each code's stored days, are left out) are %.2fx and %.2fx a new "
+        + "on-demand table's initial %,d WRU/s and %,d RRU/s, and %.2fx and %.2fx one partition's %,d WRU/s and %,d RRU/s. "
+        + "Risk, not modelled here: every item of a workspace shares the partition key WS#<workspace> (DynamoStore), and "
+        + "events' sort keys are time-ordered (EVENT#<uuid v7>), so a fleet in one workspace is one item collection whose "
+        + "throughput is what DynamoDB's split-for-heat can give a single partition key, with new events always written "
+        + "at the end of its range; this simulation has no figure for that.",
+        Math.round(r.peakWriteUnitsPerSecond()), Math.round(r.peakReadUnitsPerSecond()),
+        r.peakWriteUnitsPerSecond() / DYNAMODB_ON_DEMAND_INITIAL_WRU, r.peakReadUnitsPerSecond() / DYNAMODB_ON_DEMAND_INITIAL_RRU,
+        DYNAMODB_ON_DEMAND_INITIAL_WRU, DYNAMODB_ON_DEMAND_INITIAL_RRU,
+        r.peakWriteUnitsPerSecond() / DYNAMODB_PARTITION_WRU, r.peakReadUnitsPerSecond() / DYNAMODB_PARTITION_RRU,
+        DYNAMODB_PARTITION_WRU, DYNAMODB_PARTITION_RRU));
     if (r.codesOnDeadLocks() > 0) {
       notes.add("On a lock offline for good, the first stuck job blocks the lock's FIFO group until it is refreshed (sent again "
           + "behind the others), so later codes of that lock wait their turn to fail.");
@@ -261,6 +311,22 @@ public final class MillionCodeSimulation implements Part {
     });
     peaks.put("pending_schedules", quota(r.peakPendingSchedules(), SCHEDULER_SCHEDULES_PER_ACCOUNT));
     peaks.put("worker_concurrency", quota(r.peakWorkersBusy(), workers));
+    r.services().forEach((svc, rate) -> {
+      if (svc.equals("ApiGateway")) {
+        Map<String, Object> q = quota(rate.peakPerSecond(), apiLimit);
+        q.put("quota_source", throttle == null ? "account HTTP API quota" : "template.yaml stage throttle");
+        if (throttle != null) q.put("burst", throttle.burst());
+        peaks.put("ApiGateway.Request", q);
+      }
+    });
+    Map<String, Object> wru = quota(r.peakWriteUnitsPerSecond(), DYNAMODB_ON_DEMAND_INITIAL_WRU);
+    wru.put("partition_quota", DYNAMODB_PARTITION_WRU);
+    wru.put("partition_ratio", r.peakWriteUnitsPerSecond() / DYNAMODB_PARTITION_WRU);
+    peaks.put("DynamoDb.WriteUnits", wru);
+    Map<String, Object> rru = quota(r.peakReadUnitsPerSecond(), DYNAMODB_ON_DEMAND_INITIAL_RRU);
+    rru.put("partition_quota", DYNAMODB_PARTITION_RRU);
+    rru.put("partition_ratio", r.peakReadUnitsPerSecond() / DYNAMODB_PARTITION_RRU);
+    peaks.put("DynamoDb.ReadUnits", rru);
     json.put("peaks", peaks);
     Map<String, Object> services = new LinkedHashMap<>();
     r.services().forEach((k, v) -> {

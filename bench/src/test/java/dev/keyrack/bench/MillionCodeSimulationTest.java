@@ -103,4 +103,29 @@ class MillionCodeSimulationTest {
     assertThat(r.notes()).noneMatch(n -> n.contains("No ProviderWorkerFunction MemorySize"))
         .anyMatch(n -> n.startsWith("Worker duration as simulated") && n.contains("256 MB"));
   }
+
+  @Test
+  void dynamoDbUnitsAndTheHttpApisStageThrottleAreComparedWithTheirLimits() throws Exception {
+    Files.writeString(repo.resolve("template.yaml"), """
+        Resources:
+          HttpApi:
+            Type: AWS::Serverless::HttpApi
+            Properties:
+              DefaultRouteSettings:
+                ThrottlingBurstLimit: 20
+                ThrottlingRateLimit: 7
+        """);
+
+    PartResult r = new MillionCodeSimulation().run(new BenchContext(repo, true));
+
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> peaks = (Map<String, Map<String, Object>>) r.json().get("peaks");
+    assertThat(peaks.get("ApiGateway.Request")).containsEntry("quota", 7L).containsEntry("burst", 20L);
+    assertThat(r.rows()).anyMatch(row -> row.get(0).startsWith("peak ApiGateway") && row.get(2).contains("7/s stage throttle"));
+    assertThat(peaks.get("DynamoDb.WriteUnits")).containsEntry("quota", 4_000L).containsEntry("partition_quota", 1_000L);
+    assertThat(peaks.get("DynamoDb.ReadUnits")).containsEntry("quota", 12_000L).containsEntry("partition_quota", 3_000L);
+    assertThat((double) peaks.get("DynamoDb.WriteUnits").get("peak")).isPositive();
+    assertThat((double) peaks.get("DynamoDb.ReadUnits").get("peak")).isPositive();
+    assertThat(r.notes()).anyMatch(n -> n.contains("WS#<workspace>"));
+  }
 }

@@ -43,9 +43,14 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
    * (paced by the worker's concurrency), not when the moment fires.
    */
   public record Step(String name, At at, Lifecycle lifecycle, Map<String, Double> calls, boolean onWorker, double usd,
-                     double durationUsd) {
+                     double durationUsd, double wcu, double rcu) {
     public Step {
       calls = Map.copyOf(calls);
+    }
+
+    public Step(String name, At at, Lifecycle lifecycle, Map<String, Double> calls, boolean onWorker, double usd,
+                double durationUsd) {
+      this(name, at, lifecycle, calls, onWorker, usd, durationUsd, 0, 0);
     }
 
     public Step(String name, At at, Lifecycle lifecycle, Map<String, Double> calls, boolean onWorker, double usd) {
@@ -117,6 +122,16 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
         .mapToDouble(Step::durationUsd).sum();
   }
 
+  /** DynamoDB write and read units ({wcu, rcu}) of the steps of {@code lifecycle} at {@code at} made by the worker or not. */
+  public double[] unitsAt(Lifecycle lifecycle, At at, boolean onWorker) {
+    double[] u = new double[2];
+    steps.stream().filter(st -> st.lifecycle() == lifecycle && st.at() == at && st.onWorker() == onWorker).forEach(st -> {
+      u[0] += st.wcu();
+      u[1] += st.rcu();
+    });
+    return u;
+  }
+
   /** Total calls of one code of {@code lifecycle} on its happy path. */
   public double callsPerCode(Lifecycle lifecycle) {
     return steps.stream().filter(s -> s.lifecycle() == lifecycle)
@@ -152,7 +167,12 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
       boolean onWorker = step.get("lambda") instanceof Map<?, ?> lambda
           && String.valueOf(lambda.get("function")).toLowerCase(java.util.Locale.ROOT).contains("worker");
       double usd = step.get("usd_per_million") instanceof Number n ? n.doubleValue() / 1e6 : 0;
-      steps.add(new Step(String.valueOf(e.getKey()), at, lifecycle, calls, onWorker, usd, durationUsd(step.get("lambda"))));
+      // The sweeps' reads of a code are spread over the days it is stored (part 3 puts them at its create): no peak.
+      boolean spread = step.get("lambda") instanceof Map<?, ?> lambda
+          && String.valueOf(lambda.get("function")).toLowerCase(java.util.Locale.ROOT).contains("reconciler");
+      steps.add(new Step(String.valueOf(e.getKey()), at, lifecycle, calls, onWorker, usd, durationUsd(step.get("lambda")),
+          !spread && step.get("wcu") instanceof Number w ? w.doubleValue() : 0,
+          !spread && step.get("rcu") instanceof Number r ? r.doubleValue() : 0));
     }
     Map<Lifecycle, Double> usd = new LinkedHashMap<>();
     usdJson.forEach((k, v) -> {
@@ -407,6 +427,6 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
   private static Step step(PriceTable prices, String name, At at, Lifecycle l, Cost c, boolean onWorker) {
     double duration = 0;
     for (String k : c.calls().keySet()) if (k.startsWith("Lambda.")) duration += c.durationUsd(prices, k);
-    return new Step(name, at, l, c.calls(), onWorker, c.usd(prices), duration);
+    return new Step(name, at, l, c.calls(), onWorker, c.usd(prices), duration, c.wcu(), c.rcu());
   }
 }

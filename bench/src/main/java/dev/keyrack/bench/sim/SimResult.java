@@ -62,6 +62,8 @@ import java.util.Map;
  *                                the worker's duration out)
  * @param workerBilledMs          the milliseconds billed, all worker invocations together
  * @param workerMemoryMb          the worker's memory size the duration is billed at
+ * @param peakWriteUnitsPerSecond DynamoDB write units of the steps and extras in one virtual second, at the peak
+ * @param peakReadUnitsPerSecond  DynamoDB read units likewise
  */
 public record SimResult(
     long seed,
@@ -120,7 +122,9 @@ public record SimResult(
     int newCodeClaimReads,
     double workerDurationUsdPerMillion,
     long workerBilledMs,
-    int workerMemoryMb) {
+    int workerMemoryMb,
+    double peakWriteUnitsPerSecond,
+    double peakReadUnitsPerSecond) {
 
   /** Requests to one AWS service: the busiest virtual second and the total. */
   public record ServiceRate(double peakPerSecond, double total) {}

@@ -150,6 +150,9 @@ public final class Simulation {
   private final List<String> services;
   private final double[][][][] stepCalls; // [lifecycle][at][on worker 0/1][operation]
   private final double[][][] stepUsdOf;   // [lifecycle][at][on worker 0/1]
+  private final double[][][][] stepUnits; // [lifecycle][at][on worker 0/1][wcu 0, rcu 1]
+  /** DynamoDB write and read units in the current virtual second and at the peak. */
+  private double curWcu, curRcu, peakWcu, peakRcu;
   private final double[][] createCalls;   // [lifecycle][operation]: the create step without its CreateSchedule calls
   /** [extra][operation]: an extra's calls, without the worker invocation's own requests (they are counted per batch). */
   private final double[][] extraCalls;
@@ -265,12 +268,14 @@ public final class Simulation {
     peakServiceCalls = new double[services.size()];
     stepCalls = new double[Lifecycle.values().length][At.values().length][2][];
     stepUsdOf = new double[Lifecycle.values().length][At.values().length][2];
+    stepUnits = new double[Lifecycle.values().length][At.values().length][2][];
     createCalls = new double[Lifecycle.values().length][];
     for (Lifecycle l : Lifecycle.values()) {
       for (At at : At.values()) {
         for (int w = 0; w < 2; w++) {
           stepCalls[l.ordinal()][at.ordinal()][w] = perOperation(model.callsAt(l, at, w == 1));
           stepUsdOf[l.ordinal()][at.ordinal()][w] = model.usdAt(l, at, w == 1);
+          stepUnits[l.ordinal()][at.ordinal()][w] = model.unitsAt(l, at, w == 1);
         }
       }
       createCalls[l.ordinal()] = stepCalls[l.ordinal()][At.create.ordinal()][0].clone();
@@ -436,6 +441,9 @@ public final class Simulation {
       curServiceCalls[i] = 0;
     }
     peakReceived = Math.max(peakReceived, curReceived);
+    peakWcu = Math.max(peakWcu, curWcu);
+    peakRcu = Math.max(peakRcu, curRcu);
+    curWcu = curRcu = 0;
     peakDeleted = Math.max(peakDeleted, curDeleted);
     curFireDemand = curFireDelivered = curSends = curRetries = curReceived = curDeleted = 0;
   }
@@ -456,6 +464,7 @@ public final class Simulation {
    */
   private void extra(Extra e) {
     calls(extraCalls[e.ordinal()]);
+    units(AwsCallModel.EXTRAS.get(e).wcu(), AwsCallModel.EXTRAS.get(e).rcu());
     extraUsd += extraUsdOf[e.ordinal()];
   }
 
@@ -463,7 +472,15 @@ public final class Simulation {
   private void step(int code, At at, boolean onWorker) {
     Lifecycle l = lifecycle(code);
     calls(stepCalls[l.ordinal()][at.ordinal()][onWorker ? 1 : 0]);
+    double[] u = stepUnits[l.ordinal()][at.ordinal()][onWorker ? 1 : 0];
+    units(u[0], u[1]);
     stepUsd += stepUsdOf[l.ordinal()][at.ordinal()][onWorker ? 1 : 0];
+  }
+
+  /** DynamoDB write and read units consumed in this second. */
+  private void units(double wcu, double rcu) {
+    curWcu += wcu;
+    curRcu += rcu;
   }
 
   private Lifecycle lifecycle(int code) {
@@ -536,6 +553,8 @@ public final class Simulation {
     // trip to the lock is due now the api enqueues it itself (no Scheduler invocation, no programmer).
     Lifecycle l = lifecycle(c);
     calls(createCalls[l.ordinal()]);
+    double[] u = stepUnits[l.ordinal()][At.create.ordinal()][0];
+    units(u[0], u[1]);
     calls(createScheduleOp, plan.later().size());
     stepUsd += stepUsdOf[l.ordinal()][At.create.ordinal()][0];
     if (observer != null) observer.codeCreated(c, lock, now, starts, ends, nativeScheduling);
@@ -616,6 +635,7 @@ public final class Simulation {
       // ProgrammingService.firstSetOfANewCode: the first set of a code created within the sweeps' window reads its PIN
       // claim (happy path: counted with the steps).
       calls(extraCalls[Extra.new_code_claim_read.ordinal()]);
+      units(0, AwsCallModel.EXTRAS.get(Extra.new_code_claim_read).rcu());
       stepUsd += extraUsdOf[Extra.new_code_claim_read.ordinal()];
       newCodeClaimReads++;
     }
@@ -1039,6 +1059,6 @@ public final class Simulation {
         opRates, stepUsd / cfg.codes() * 1_000_000, dueAtCreate, activationsRecorded, freshCopies, stuckLocks, stuckMessages,
         stuckPerDay, stuckPerDay * retryAloneUsd, workerInvocations, workerMessages,
         invocationUsd / cfg.codes() * 1_000_000, peakReceived, peakDeleted, newCodeClaimReads,
-        workerDurationUsd / cfg.codes() * 1_000_000, workerBilledMs, workerMemoryMb);
+        workerDurationUsd / cfg.codes() * 1_000_000, workerBilledMs, workerMemoryMb, peakWcu, peakRcu);
   }
 }
