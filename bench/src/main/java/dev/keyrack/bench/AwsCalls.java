@@ -77,17 +77,21 @@ public final class AwsCalls implements Part {
       getItemMs = getItemLatency(b);
     }
     Map<String, Step> steps = new LinkedHashMap<>(merge(measured));
-    double storedDays = dev.keyrack.bench.sim.Simulation.meanStoredDays(dev.keyrack.bench.sim.SimConfig.million(1), 200_000);
+    var bookings = dev.keyrack.bench.sim.SimConfig.million(1);
+    double storedDays = dev.keyrack.bench.sim.Simulation.meanStoredDays(bookings, 200_000);
+    Map<String, Checks> checks = new LinkedHashMap<>();
     for (String lc : List.of(NATIVE, JIT)) {
+      Checks c = Checks.perCode(bookings, lc.equals(NATIVE), sweep.recentEvery(), sweep.allEvery(), 200_000);
+      checks.put(lc, c);
       String name = lc + ".sweeps";
-      steps.put(name, new Step(name, lc, "create", Map.of(), 0, sweep.rcuPerCode(storedDays), "ReconcilerFunction", 0, 0, 512,
-          null));
+      steps.put(name, new Step(name, lc, "create", Map.of(), 0, sweep.rcuPerCode(storedDays, c.total()), "ReconcilerFunction",
+          0, 0, 512, null));
     }
     // An ongoing code's delete notes its send: the frequent sweeps read the note and the code.
     steps.put(ONGOING + ".sweeps", new Step(ONGOING + ".sweeps", ONGOING, "ends_at", Map.of(), 0, sweep.rcuPerNotedSend(),
         "ReconcilerFunction", 0, 0, 512, null));
     List<String> notes = new ArrayList<>();
-    notes.add(sweep.note(storedDays, prices));
+    notes.add(sweep.note(storedDays, prices, checks));
     notes.add(String.format(Locale.ROOT, "The API key's reads (GetItem KEY, 1 RCU once a minute per api container, made by "
         + "whichever request follows the cache's expiry) are not in the per-code steps: %d landed in the lifecycle runs and "
         + "were left out.", apiKeyReads));
@@ -110,12 +114,10 @@ public final class AwsCalls implements Part {
    * What the reconciler's sweeps read per stored code: read units of one frequent sweep (codes
    * created in its window) and of one daily sweep (every code), each divided by the codes it read;
    * how often template.yaml runs each; and the read units of checking that a change's events were
-   * written (a sweep checks the changes of its window, about twice in a code's life).
+   * written (how many checks a code costs is derived per lifecycle: {@link Checks}).
    */
   record Sweeps(double recentRcuPerCode, double allRcuPerCode, double rcuPerCheck, int allCodes, Duration recentEvery,
-                Duration allEvery, double rcuPerNotedCode) {
-    /** Event checks per code: its create by a frequent sweep, its latest change by a daily one. */
-    static final int CHECKS_PER_CODE = 2;
+                Duration allEvery, double rcuPerNotedCode, double deviceReadsPerRecentCode, double measuredDeviceReadsPerRecentCode) {
 
     /** Frequent sweeps see a code for its first window; the daily one every day it is stored. */
     int recentSweepsPerCode() {
@@ -127,26 +129,95 @@ public final class AwsCalls implements Part {
       return recentSweepsPerCode() * rcuPerNotedCode;
     }
 
-    double rcuPerCode(double storedDays) {
+    double rcuPerCode(double storedDays, double checksPerCode) {
       return recentSweepsPerCode() * recentRcuPerCode + storedDays * (Duration.ofDays(1).toMillis() / (double) allEvery.toMillis())
-          * allRcuPerCode + CHECKS_PER_CODE * rcuPerCheck;
+          * allRcuPerCode + checksPerCode * rcuPerCheck;
     }
 
-    String note(double storedDays, PriceTable prices) {
+    String note(double storedDays, PriceTable prices, Map<String, Checks> checks) {
       double perDay = Duration.ofDays(1).toMillis() / (double) allEvery.toMillis() * allRcuPerCode;
+      String perLifecycle = checks.entrySet().stream().map(e -> String.format(Locale.ROOT,
+          "%s %.2f checks (%.2f by frequent sweeps, %.2f by daily ones, over %d outbox-bearing writes: %s) = %.2f RCU = $%.3f "
+              + "per million codes", e.getKey(), e.getValue().total(), e.getValue().recent(), e.getValue().daily(),
+          e.getValue().writes().size(), String.join(", ", e.getValue().writes()), rcuPerCode(storedDays, e.getValue().total()),
+          rcuPerCode(storedDays, e.getValue().total()) * prices.dynamoPerMillionReadUnits()))
+          .collect(Collectors.joining("; "));
       return String.format(Locale.ROOT, "Sweeps (ReconcilerFunction, measured here over %d codes): a sweep of recent codes every "
           + "%s reads %.3f RCU per code it sees (each code is seen by %d), a sweep of all codes every %s reads %.3f RCU per stored "
-          + "code, and checking that a change's events were written reads %.3f RCU (about %d checks per code); a booking's code "
-          + "is stored %.1f days on average (the simulation's booking model, lead plus nights), so the sweeps add %.2f RCU = "
-          + "$%.3f per million time-bound codes (the .sweeps steps). An ongoing code pays $%.3f per million codes for every day "
-          + "it is stored (not in its row: its life has no end to count to). An update or delete that sends notes it "
-          + "first (one write unit, in its step); each frequent sweep then reads %.3f RCU for it (the note and the code): "
-          + "%.2f RCU = $%.3f per million such changes (ongoing.sweeps, for the ongoing code's delete). The sweeps' own "
-          + "invocations are a fixed cost per deployment, not per code.",
-          allCodes, recentEvery, recentRcuPerCode, recentSweepsPerCode(), allEvery, allRcuPerCode, rcuPerCheck, CHECKS_PER_CODE,
-          storedDays, rcuPerCode(storedDays), rcuPerCode(storedDays) * prices.dynamoPerMillionReadUnits(),
-          perDay * prices.dynamoPerMillionReadUnits(), rcuPerNotedCode, rcuPerNotedSend(),
+          + "code, and checking that a change's events were written reads %.3f RCU. Checks per code are derived from what "
+          + "the code writes (the simulation's booking model): a daily sweep checks every item (tombstones too) whose outbox's "
+          + "last change is between %s and %s old, a frequent one those of codes created in its %s window whose change is up "
+          + "to %s old; a change is checked by each such sweep before the item's next write replaces its outbox (sweep times "
+          + "taken as uniform against changes). A booking's code is stored %.1f days on average (lead plus nights), so the "
+          + "sweeps add, per time-bound code: %s (the .sweeps steps). Assumption: in a fleet of 100,000 locks the codes a "
+          + "frequent sweep sees are on different locks, so each unset code costs its own device read (%.2f per code seen, "
+          + "0.5 RCU each), where this bench's %d codes on few locks share them (%.2f per code measured). An ongoing code pays "
+          + "$%.3f per million codes for every day it is stored (not in its row: its life has no end to count to). An update "
+          + "or delete that sends notes it first (one write unit, in its step); each frequent sweep then reads %.3f RCU for it "
+          + "(the note and the code): %.2f RCU = $%.3f per million such changes (ongoing.sweeps, for the ongoing code's "
+          + "delete). The sweeps' own invocations are a fixed cost per deployment, not per code.",
+          allCodes, recentEvery, recentRcuPerCode, recentSweepsPerCode(), allEvery, allRcuPerCode, rcuPerCheck,
+          Checks.WRITER_GRACE, dev.keyrack.app.Reconciler.DAILY_REPAIR, dev.keyrack.app.Reconciler.RECENT_WINDOW,
+          dev.keyrack.app.Reconciler.RECENT_REPAIR, storedDays, perLifecycle, deviceReadsPerRecentCode, allCodes,
+          measuredDeviceReadsPerRecentCode, perDay * prices.dynamoPerMillionReadUnits(), rcuPerNotedCode, rcuPerNotedSend(),
           rcuPerNotedSend() * prices.dynamoPerMillionReadUnits());
+    }
+  }
+
+  /**
+   * The sweeps' checks of a time-bound code's outboxes (that a change's events were written), in
+   * expectation over the simulation's booking model: each outbox-bearing write of the code (its
+   * create; the worker's preload or set; a native code's activation, written by the programmer; its
+   * tombstone, written by the worker's removal) is checked by each sweep that runs while it is the
+   * item's latest write, past the writer's grace and within the sweep's repair window (a frequent
+   * sweep only while the code is in its window of recent codes). A write due at create (its moment
+   * already past) follows the create at once and leaves it unchecked.
+   *
+   * @param writes the lifecycle's outbox-bearing writes, for the note
+   */
+  record Checks(double recent, double daily, List<String> writes) {
+    /** DynamoStore.WRITER_GRACE (package-private there): a writer's minute to write its events. */
+    static final Duration WRITER_GRACE = Duration.ofMinutes(1);
+
+    double total() {
+      return recent + daily;
+    }
+
+    static Checks perCode(dev.keyrack.bench.sim.SimConfig cfg, boolean nativeScheduling, Duration recentEvery, Duration allEvery,
+                          int samples) {
+      java.util.SplittableRandom r = new java.util.SplittableRandom(cfg.seed());
+      long lead = (nativeScheduling ? dev.keyrack.domain.SchedulePolicy.NATIVE_LEAD
+          : dev.keyrack.domain.SchedulePolicy.JUST_IN_TIME_LEAD).toMillis();
+      double recent = 0, daily = 0;
+      for (int i = 0; i < samples; i++) {
+        long starts = dev.keyrack.bench.sim.Simulation.leadMs(cfg, r.nextDouble());
+        long ends = starts + dev.keyrack.bench.sim.Simulation.nights(cfg, r.nextDouble()) * Duration.ofDays(1).toMillis();
+        long program = Math.max(0, starts - lead);
+        long[] at = nativeScheduling ? new long[] {0, program, starts, ends} : new long[] {0, program, ends};
+        for (int w = 0; w < at.length; w++) {
+          long next = w + 1 < at.length ? at[w + 1] : Long.MAX_VALUE / 4;
+          double[] c = checksOf(at[w], next, recentEvery, allEvery);
+          recent += c[0];
+          daily += c[1];
+        }
+      }
+      List<String> writes = nativeScheduling ? List.of("create", "preload", "activation", "tombstone")
+          : List.of("create", "set", "tombstone");
+      return new Checks(recent / samples, daily / samples, writes);
+    }
+
+    /**
+     * Expected {frequent, daily} checks of a write at {@code at} ms after its code's create whose
+     * outbox the next write replaces at {@code next}: the length of the time a sweep would check it,
+     * over the sweep's period.
+     */
+    static double[] checksOf(long at, long next, Duration recentEvery, Duration allEvery) {
+      long from = at + WRITER_GRACE.toMillis();
+      long recentTo = Math.min(Math.min(next, at + dev.keyrack.app.Reconciler.RECENT_REPAIR.toMillis()),
+          dev.keyrack.app.Reconciler.RECENT_WINDOW.toMillis());
+      long dailyTo = Math.min(next, at + dev.keyrack.app.Reconciler.DAILY_REPAIR.toMillis());
+      return new double[] {Math.max(0, recentTo - from) / (double) recentEvery.toMillis(),
+          Math.max(0, dailyTo - from) / (double) allEvery.toMillis()};
     }
   }
 
@@ -172,7 +243,8 @@ public final class AwsCalls implements Part {
     var f = b.stack.template().function("ReconcilerFunction");
     var handler = b.stack.mapHandler("ReconcilerFunction");
     var context = new dev.keyrack.local.LocalContext("keyrack-ReconcilerFunction", f.memoryMb(), 300);
-    double recentRcu = 0, allRcu = 0;
+    double recentRcu = 0, allRcu = 0, deviceReadsPerCode = 0, measuredDeviceReads = 0;
+    long allGets = 0;
     Duration recentEvery = null, allEvery = null;
     Map<String, Object> allInput = null;
     int allCodes = 0;
@@ -184,12 +256,22 @@ public final class AwsCalls implements Part {
       b.quiesce(200);
       b.counter.reset();
       handler.handleRequest(sch.input(), context);
-      double rcu = b.counter.total().rcu();
+      var tally = b.counter.total();
+      double rcu = tally.rcu();
       if (recent) {
-        recentRcu = rcu / Math.max(1, seen);
+        // The codes here share a few devices; in a large fleet each unset code seen is on a lock of its own.
+        var devices = tally.reads("GetItem DEVICE");
+        double perDeviceRead = devices.calls() == 0 ? 0.5 : devices.rcu() / devices.calls();
+        long unset = b.observer.workspaces().stream().flatMap(w -> b.observer.sweepCodes(w.workspaceId(),
+            clock.instant().minus(dev.keyrack.app.Reconciler.RECENT_WINDOW), clock.instant(), clock.instant()).stream())
+            .filter(c -> c.status() == CodeStatus.unset && !c.windowEnded(clock.instant())).count();
+        measuredDeviceReads = devices.calls() / (double) Math.max(1, seen);
+        deviceReadsPerCode = unset / (double) Math.max(1, seen);
+        recentRcu = (rcu - devices.rcu()) / Math.max(1, seen) + deviceReadsPerCode * perDeviceRead;
         recentEvery = sch.every();
       } else {
         allRcu = rcu / Math.max(1, seen);
+        allGets = tally.count("DynamoDb.GetItem");
         allEvery = sch.every();
         allInput = sch.input();
         allCodes = seen;
@@ -219,9 +301,18 @@ public final class AwsCalls implements Part {
     b.counter.reset();
     handler.handleRequest(allInput, context);
     var withChecks = b.counter.total();
-    long checks = withChecks.count("DynamoDb.GetItem");
-    double rcuPerCheck = checks == 0 ? 0 : (withChecks.rcu() - allRcu * allCodes) / checks;
-    return new Sweeps(recentRcu, allRcu, rcuPerCheck, allCodes, recentEvery, allEvery, rcuPerNoted);
+    double rcuPerCheck = rcuPerCheck(allRcu * allCodes, allGets, withChecks.rcu(), withChecks.count("DynamoDb.GetItem"));
+    return new Sweeps(recentRcu, allRcu, rcuPerCheck, allCodes, recentEvery, allEvery, rcuPerNoted, deviceReadsPerCode,
+        measuredDeviceReads);
+  }
+
+  /**
+   * Read units of one event check: what the second daily sweep read on top of the first, over the
+   * GetItems it added (both sweeps make the same device reads; the checks are the added ones).
+   */
+  static double rcuPerCheck(double firstRcu, long firstGets, double secondRcu, long secondGets) {
+    long checks = secondGets - firstGets;
+    return checks <= 0 ? 0 : (secondRcu - firstRcu) / checks;
   }
 
   /** Codes added to the workspace (on another lock) to show that a create's reads do not grow with it. */

@@ -1,6 +1,7 @@
 package dev.keyrack.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,5 +49,39 @@ class AwsCallsTest {
     assertThat(Throughput.percentile(xs, 50)).isEqualTo(5.0);
     assertThat(Throughput.percentile(xs, 95)).isEqualTo(10.0);
     assertThat(Throughput.percentile(List.of(), 95)).isZero();
+  }
+
+  @Test
+  void anEventChecksReadUnitsAreDividedByTheGetItemsTheSecondSweepAdded() {
+    // The probe: the second daily sweep made 77 GetItems, 17 of them the first's too, and read 30 RCU more.
+    assertThat(AwsCalls.rcuPerCheck(10, 17, 40, 77)).isEqualTo(0.5);
+    assertThat(AwsCalls.rcuPerCheck(10, 17, 10, 17)).isZero();
+  }
+
+  @Test
+  void outboxChecksFollowWhatTheCodeWritesAndHowLongEachWriteLasts() {
+    java.time.Duration tenMinutes = java.time.Duration.ofMinutes(10), day = java.time.Duration.ofDays(1);
+    long minute = 60_000, hour = 60 * minute;
+    // A write that is never replaced: frequent sweeps from its writer's grace to 12 minutes (1.1 of a 10-minute
+    // sweep), daily ones up to 26 hours (26 h less a minute, over a day).
+    double[] forever = AwsCalls.Checks.checksOf(0, Long.MAX_VALUE / 4, tenMinutes, day);
+    assertThat(forever[0]).isCloseTo(1.1, within(1e-9));
+    assertThat(forever[1]).isCloseTo((26 * hour - minute) / (24.0 * hour), within(1e-9));
+    // Replaced at once (a set due at create): never checked. Written an hour after its code's create: past the
+    // frequent sweeps' window of recent codes, so only daily sweeps check it.
+    assertThat(AwsCalls.Checks.checksOf(0, 0, tenMinutes, day)).containsExactly(0, 0);
+    assertThat(AwsCalls.Checks.checksOf(hour, 7 * hour, tenMinutes, day)[0]).isZero();
+    assertThat(AwsCalls.Checks.checksOf(hour, 7 * hour, tenMinutes, day)[1]).isCloseTo((6 * hour - minute) / (24.0 * hour), within(1e-9));
+
+    var bookings = dev.keyrack.bench.sim.SimConfig.million(1);
+    var nativeChecks = AwsCalls.Checks.perCode(bookings, true, tenMinutes, day, 20_000);
+    var jitChecks = AwsCalls.Checks.perCode(bookings, false, tenMinutes, day, 20_000);
+    assertThat(nativeChecks.writes()).hasSize(4);
+    assertThat(jitChecks.writes()).hasSize(3);
+    // Each lifecycle's tombstone alone is checked once or twice by daily sweeps; no write more than a lasting one.
+    for (var c : List.of(nativeChecks, jitChecks)) {
+      assertThat(c.daily()).isGreaterThan(forever[1]).isLessThanOrEqualTo(c.writes().size() * forever[1]);
+      assertThat(c.recent()).isGreaterThanOrEqualTo(forever[0] * 0.5).isLessThanOrEqualTo(c.writes().size() * forever[0]);
+    }
   }
 }

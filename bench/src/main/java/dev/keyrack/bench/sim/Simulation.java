@@ -497,14 +497,14 @@ public final class Simulation {
   // ------------------------------------------------------------------------------------------- create
 
   /** How long before its stay a booking is made, for a uniform draw {@code u} (log-uniform: short leads are common). */
-  static long leadMs(SimConfig cfg, double u) {
+  public static long leadMs(SimConfig cfg, double u) {
     double lnMin = Math.log(Math.max(cfg.minLeadHours() * HOUR_MS, HOUR_MS));
     double lnMax = Math.log(cfg.maxLeadDays() * DAY_MS);
     return (long) Math.exp(lnMin + u * (lnMax - lnMin));
   }
 
   /** Nights of a stay for a uniform draw {@code u} (short stays are common). */
-  static int nights(SimConfig cfg, double u) {
+  public static int nights(SimConfig cfg, double u) {
     return 1 + (int) Math.min(cfg.maxNights() - 1, -Math.log(1 - u) * 2.5);
   }
 
