@@ -250,6 +250,29 @@ class ProgrammerEventsTest {
     assertThat(locks.memory(AUGUST).slots()).doesNotContainKey(c.accessCodeId());
   }
 
+  /**
+   * A removal fire of a code that never reached its lock reports the failure to set (so the events
+   * tell the whole story), once: a code the worker already reported as failed gets no second event.
+   */
+  @Test
+  void aRemovalOfACodeNeverSetReportsTheFailureOnce() throws Exception {
+    AccessCode unreported = timeBound(AUGUST, STARTS, ENDS, "fire-remove.json");
+    AccessCode stored = timeBound(AUGUST, STARTS, ENDS, "fire-remove.json");
+    AccessCode reported = stored.withNotices(List.of(new dev.keyrack.domain.Notice("failed_to_set_on_device",
+        "The device did not take the access code.", STARTS)), List.of()).withVersion(stored.version() + 1);
+    store.update(stored, reported, List.of());
+    clockAt(ENDS);
+    for (AccessCode c : List.of(unreported, reported)) {
+      assertThat(fire("fire-remove.json", c.accessCodeId())).isEqualTo("enqueued");
+    }
+    assertThat(eventTypes(unreported.accessCodeId())).filteredOn("access_code.failed_to_set_on_device"::equals).hasSize(1);
+    assertThat(eventTypes(reported.accessCodeId())).doesNotContain("access_code.failed_to_set_on_device");
+    AccessCode after = code(reported.accessCodeId());
+    if (after != null) { // (the stack's worker may have removed it already)
+      assertThat(after.errors()).extracting(dev.keyrack.domain.Notice::code).containsExactly("failed_to_set_on_device");
+    }
+  }
+
   @Test
   void aFireForADeletedCodeIsDropped() throws Exception {
     UUID gone = UUID.randomUUID();

@@ -136,14 +136,18 @@ public final class ProgrammingService {
           .withVersion(c.version() + 1);
       List<Event> events = new java.util.ArrayList<>();
       if (neverOnLock) {
-        // Its window ended before it ever reached the lock: say so, so its events tell the whole story.
+        // Its window ended before it ever reached the lock: say so, so its events tell the whole story
+        // (once: a code the worker already reported as failed has had its event).
+        boolean reported = c.errors().stream().anyMatch(n -> n.code().equals(DeviceWorker.SET_FAILED));
         List<Notice> errors = new java.util.ArrayList<>(c.errors().stream()
             .filter(n -> !n.code().equals(DeviceWorker.SET_FAILED)).toList());
         errors.add(new Notice(DeviceWorker.SET_FAILED,
             "The access code's window ended before it could be set on the device.", now));
         next = next.withNotices(errors, c.warnings());
-        events.add(Event.forCode(Ids.shared(), "access_code.failed_to_set_on_device", next, device.connectedAccountId(), now,
-            DeviceWorker.problems(next)));
+        if (!reported) {
+          events.add(Event.forCode(Ids.shared(), "access_code.failed_to_set_on_device", next, device.connectedAccountId(), now,
+              DeviceWorker.problems(next)));
+        }
       }
       store.update(c, next, events);
     }
