@@ -35,7 +35,7 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
   /** Calls that happen outside a happy-path lifecycle, per occurrence. */
   public enum Extra { retry, retry_removal, fresh_copy, fresh_copy_removal, delay_report, set_on_its_way, pool_check, backup_pull,
     backup_pool_empty, backup_fill, backup_remove, dropped_fire, worker_nothing_to_do, worker_nothing_to_do_removal,
-    activate_not_preloaded, remove_never_set, new_code_claim_read }
+    activate_not_preloaded, remove_never_set, remove_never_set_reported, new_code_claim_read }
 
   /**
    * One step: when it happens, for which lifecycle, and its calls by {@code Service.Operation}.
@@ -378,6 +378,8 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
     // ProgrammingService.remove of a code that never reached its lock: stored as removing with its
     // failed_to_set_on_device event (the code carrying it, then the event item) before its removal is sent.
     m.put(Extra.remove_never_set, cost(2, 0, "DynamoDb.PutItem", 2));
+    // The same for a code the worker already reported as failed to set: the code only, no second event.
+    m.put(Extra.remove_never_set_reported, cost(1, 0, "DynamoDb.PutItem", 1));
     // ProgrammingService.program's first set of a code created within the sweeps' window (Reconciler.RECENT_WINDOW):
     // its PIN claim read (Store.pinHolder, a consistent GetItem), on top of the fire's step.
     m.put(Extra.new_code_claim_read, cost(0, 1.0, "DynamoDb.GetItem", 1));

@@ -609,7 +609,10 @@ public final class Simulation {
       if (backup) extra(Extra.backup_remove);
       else step(c, at, false);
       // ProgrammingService.remove: a code that never reached its lock is stored as removing with its failure first.
-      if (!backup && s != REMOVING && (f & (ON_LOCK | SCHEDULED | PULLED)) == 0) extra(Extra.remove_never_set);
+      // (once reported as failed by the worker, without a second failed_to_set_on_device event)
+      if (!backup && s != REMOVING && (f & (ON_LOCK | SCHEDULED | PULLED)) == 0) {
+        extra((f & SET_FAILED) != 0 ? Extra.remove_never_set_reported : Extra.remove_never_set);
+      }
       if (s != REMOVING) {
         if ((f & (BACKUP | EVER_ON_LOCK)) == 0) {
           neverSet++;
