@@ -371,7 +371,10 @@ class HostileWorldTest {
   void whenASetFailsForGoodBeforeItsStartABackupIsPulledAutomatically() throws Exception {
     Device d = lock("schlage_lock");
     UUID opener = createTimeBound(d, clock.instant().plus(Duration.ofDays(5)), clock.instant().plus(Duration.ofDays(6)), true);
-    await("pool ready", () -> poolReady(opener));
+    // The whole pool on the lock before it starts failing: a backup still being set would fail too, and
+    // its retries, ahead in the lock's queue, would hold the code's set back (one operation at a time per lock).
+    await("pool full", () -> poolReady(opener) && readyBackups(d).size() >= 2
+        && readyBackups(d).stream().allMatch(b -> b.status() == CodeStatus.set));
     configure(d, "\"fail_set_rate\":1");
 
     Instant start = clock.instant().plus(Duration.ofMinutes(30));
