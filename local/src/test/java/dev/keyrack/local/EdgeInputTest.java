@@ -103,20 +103,27 @@ class EdgeInputTest {
   @Test
   void aNameIsCountedInCharactersAndRefusesControlCharacters() {
     int before = codesOnAugust();
-    for (String name : new String[] {"Guest\\u0000", "Line\\nbreak", "Esc\\u001b[2J", "Del\\u007f"}) {
+    for (String name : new String[] {"Guest\\u0000", "Back\\bspace", "Esc\\u001b[2J", "Del\\u007f", "C1\\u0085"}) {
       TestStack.Response r = TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
           + "\",\"name\":\"" + name + "\"}");
       assertRefused(r, name);
       assertThat(r.body().at("/error/validation_errors/name/_errors/0").asText()).as(name).contains("control characters");
     }
     String key = "\\ud83d\\udd11";
-    assertRefused(TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
-        + "\",\"name\":\"" + key.repeat(201) + "\"}"), "201 emoji");
+    TestStack.Response tooLong = TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
+        + "\",\"name\":\"" + key.repeat(201) + "\"}");
+    assertRefused(tooLong, "201 emoji");
+    assertThat(tooLong.body().at("/error/message").asText()).contains("at most 200 characters");
+    TestStack.Response longAscii = TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
+        + "\",\"name\":\"" + "x".repeat(450) + "\"}");
+    assertRefused(longAscii, "450 letters");
+    assertThat(longAscii.body().at("/error/message").asText()).contains("at most 200 characters");
     assertThat(codesOnAugust()).isEqualTo(before);
     TestStack.Response ok = TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
-        + "\",\"name\":\"" + key.repeat(200) + "\"}");
-    assertThat(ok.status()).as("200 emoji are 200 characters: " + ok.body()).isEqualTo(200);
-    assertThat(ok.body().at("/access_code/name").asText()).isEqualTo("\ud83d\udd11".repeat(200));
+        + "\",\"name\":\"" + key.repeat(199) + "\\t\"}");
+    assertThat(ok.status()).as("199 emoji and a tab are 200 characters (a tab, as a line break, is kept): " + ok.body())
+        .isEqualTo(200);
+    assertThat(ok.body().at("/access_code/name").asText()).isEqualTo("\ud83d\udd11".repeat(199) + "\t");
     String id = ok.body().at("/access_code/access_code_id").asText();
     assertThat(TestStack.post("/access_codes/delete", TestStack.KEY_1, "{\"access_code_id\":\"" + id + "\"}").status()).isEqualTo(200);
     TestStack.await("the code off the lock", java.time.Duration.ofSeconds(20), () -> codesOnAugust() == before);

@@ -40,17 +40,21 @@ class WorkerRaceTest {
 
   /** How many of the api's writes of a code the worker is to beat (each: the code stored as set on its lock, version + 1, as DeviceWorker stores it). */
   private final AtomicInteger workerWins = new AtomicInteger();
-  private final AtomicInteger admits = new AtomicInteger();
+  private final AtomicInteger admits = new AtomicInteger(), unadmits = new AtomicInteger();
+  /** What the racing write stores: the code as set (the worker), or as removing (a delete that won). */
+  private volatile CodeStatus racingStatus = CodeStatus.set;
 
   /** The store, with the worker's write of the code slipped in just before each write of the api it is to beat. */
   private final Store racing = (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class},
       (proxy, method, args) -> {
         if (method.getName().equals("admit")) admits.incrementAndGet();
+        if (method.getName().equals("unadmit")) unadmits.incrementAndGet();
         if (Set.of("update", "updateAll", "delete").contains(method.getName()) && workerWins.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
           AccessCode read = method.getName().equals("updateAll")
               ? ((List<Store.Change>) args[0]).get(0).previous() : (AccessCode) args[0];
           AccessCode now = real.accessCode(read.workspaceId(), read.accessCodeId()).orElseThrow();
-          real.update(now, now.withStatus(CodeStatus.set).withOnLock(true, false).withPendingMutations(List.of()).withVersion(now.version() + 1), List.of());
+          real.update(now, now.withStatus(racingStatus).withOnLock(true, false).withPendingMutations(List.of())
+              .withVersion(now.version() + 1), List.of());
         }
         try {
           return method.invoke(real, args);
@@ -108,6 +112,23 @@ class WorkerRaceTest {
     AccessCode stored = real.accessCode(ws, created.accessCodeId()).orElseThrow();
     assertThat(stored.name()).isEqualTo("Race lost");
     assertThat(stored.status()).isEqualTo(CodeStatus.set);
+    cleanUp(created);
+  }
+
+  /** Refused on its retry (a delete won meanwhile): the request's guardrail count is taken back. */
+  @Test
+  void anUpdateRefusedOnItsRetryGivesItsGuardrailCountBack() {
+    AccessCode created = newCode("Race refused");
+    racingStatus = CodeStatus.removing;
+    workerWins.set(1);
+    admits.set(0);
+    unadmits.set(0);
+    assertThatThrownBy(() -> service.update(ws, new UpdateRequest(created.accessCodeId(), "Too late", null, null, null, null,
+        null, null)))
+        .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.type()).isEqualTo("access_code_being_removed"));
+    assertThat(admits.get()).isEqualTo(1);
+    assertThat(unadmits.get()).as("taken back").isEqualTo(1);
+    racingStatus = CodeStatus.set;
     cleanUp(created);
   }
 

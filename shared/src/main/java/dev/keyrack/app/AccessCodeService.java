@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AccessCodeService {
   private static final Logger LOG = LoggerFactory.getLogger(AccessCodeService.class);
-  /** In characters (code points); a request's name may take up to twice as many UTF-16 units. */
+  /** In characters (code points, an emoji is one), not UTF-16 units. */
   public static final int MAX_NAME_LENGTH = 200;
 
   private final Store store;
@@ -190,7 +190,12 @@ public final class AccessCodeService {
     return tried(admission -> updateOnce(workspaceId, r, admission));
   }
 
-  /** Runs one try after another while a try loses its code's version, up to {@link #TRIES}; one admission for all. */
+  /**
+   * Runs one try after another while a try loses its code's version, up to {@link #TRIES}; one
+   * admission for all, taken back when the request ends refused (a 4xx: a duplicate PIN, a code
+   * removed or deleted meanwhile, a window no longer valid, a code that kept changing). A 503 after
+   * the change was stored keeps its count: the change was accepted.
+   */
   private ActionAttempt tried(java.util.function.Function<Admission, ActionAttempt> once) {
     Admission admission = new Admission();
     for (int attempt = 1; ; attempt++) {
@@ -198,6 +203,8 @@ public final class AccessCodeService {
         return once.apply(admission);
       } catch (Lost e) {
         if (attempt == TRIES) throw admission.refused(changedConcurrently());
+      } catch (ApiError e) {
+        throw e.status() < 500 ? admission.refused(e) : e;
       }
     }
   }
@@ -321,7 +328,7 @@ public final class AccessCodeService {
         store.updateAll(List.of(new Store.Change(current, next), new Store.Change(backup, backupNext)), events);
       }
     } catch (Conflict.DuplicatePin e) {
-      throw admission.refused(duplicate());
+      throw duplicate();
     } catch (Conflict.StaleVersion e) {
       throw new Lost();
     }
@@ -461,9 +468,10 @@ public final class AccessCodeService {
     // Characters as a reader counts them (an emoji is one), not UTF-16 units.
     int characters = name.codePointCount(0, name.length());
     if (characters > MAX_NAME_LENGTH) throw ApiError.invalidField("name", "name must be at most " + MAX_NAME_LENGTH + " characters.");
-    if (name.codePoints().anyMatch(Character::isISOControl)) {
-      // (a NUL, a line break or an escape sequence has no place on a lock's display or in a list)
-      throw ApiError.invalidField("name", "name must not contain control characters (such as NUL, tab or a line break).");
+    if (name.codePoints().anyMatch(c -> Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r')) {
+      // (a NUL, an escape sequence or a backspace has no place on a lock's display or in a list; tabs
+      // and line breaks, which names copied from other systems carry, are kept as they are)
+      throw ApiError.invalidField("name", "name must not contain control characters (such as NUL or an escape).");
     }
     if (characters < brand.nameMin()) {
       throw ApiError.invalidField("name", "name must be at least " + brand.nameMin() + " characters on a "

@@ -136,15 +136,15 @@ public final class ProgrammingService {
           .withVersion(c.version() + 1);
       List<Event> events = new java.util.ArrayList<>();
       if (neverOnLock) {
-        // Its window ended before it ever reached the lock: say so, so its events tell the whole story
-        // (once: a code the worker already reported as failed has had its event).
-        boolean reported = c.errors().stream().anyMatch(n -> n.code().equals(DeviceWorker.SET_FAILED));
-        List<Notice> errors = new java.util.ArrayList<>(c.errors().stream()
-            .filter(n -> !n.code().equals(DeviceWorker.SET_FAILED)).toList());
-        errors.add(new Notice(DeviceWorker.SET_FAILED,
-            "The access code's window ended before it could be set on the device.", now));
-        next = next.withNotices(errors, c.warnings());
+        // Its window ended before it ever reached the lock: say so, so its events tell the whole story;
+        // once: a code the worker already reported (failed for good, or refused by the lock) has had
+        // its failed_to_set_on_device event, and keeps the error that says why.
+        boolean reported = c.errors().stream().anyMatch(n -> DeviceWorker.setErrors().contains(n.code()));
         if (!reported) {
+          List<Notice> errors = new java.util.ArrayList<>(c.errors());
+          errors.add(new Notice(DeviceWorker.SET_FAILED,
+              "The access code's window ended before it could be set on the device.", now));
+          next = next.withNotices(errors, c.warnings());
           events.add(Event.forCode(Ids.shared(), "access_code.failed_to_set_on_device", next, device.connectedAccountId(), now,
               DeviceWorker.problems(next)));
         }

@@ -43,12 +43,25 @@ public final class Params {
   }
 
   public String string(String field, int maxLength) {
+    String s = textual(field);
+    if (s != null && s.length() > maxLength) throw ApiError.invalidField(field, field + " must be at most " + maxLength + " characters.");
+    return s;
+  }
+
+  /** {@link #string}, its length counted in characters as a reader counts them (code points: an emoji is one). */
+  public String text(String field, int maxCharacters) {
+    String s = textual(field);
+    if (s != null && s.length() > maxCharacters && s.codePointCount(0, s.length()) > maxCharacters) {
+      throw ApiError.invalidField(field, field + " must be at most " + maxCharacters + " characters.");
+    }
+    return s;
+  }
+
+  private String textual(String field) {
     JsonNode v = value(field);
     if (v == null) return null;
     if (!v.isTextual()) throw ApiError.invalidField(field, field + " must be a string.");
-    String s = v.textValue();
-    if (s.length() > maxLength) throw ApiError.invalidField(field, field + " must be at most " + maxLength + " characters.");
-    return s;
+    return v.textValue();
   }
 
   /** {@link #string}, refusing an empty one (a {@code minLength: 1} field). */

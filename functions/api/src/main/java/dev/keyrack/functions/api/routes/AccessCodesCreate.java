@@ -18,7 +18,7 @@ public final class AccessCodesCreate implements Route {
   static CreateRequest read(Params p) {
     CreateRequest r = new CreateRequest(
         p.requiredUuid("device_id"),
-        p.string("name", 2 * AccessCodeService.MAX_NAME_LENGTH + 1),
+        p.text("name", AccessCodeService.MAX_NAME_LENGTH),
         p.string("code", 64),
         p.instant("starts_at"),
         p.instant("ends_at"),

@@ -24,7 +24,7 @@ public final class AccessCodesUpdate implements Route {
     UUID id = p.requiredUuid("access_code_id");
     UUID deviceId = p.uuid("device_id");
     UpdateRequest r = new UpdateRequest(id,
-        p.string("name", 2 * AccessCodeService.MAX_NAME_LENGTH + 1),
+        p.text("name", AccessCodeService.MAX_NAME_LENGTH),
         p.string("code", 64),
         p.instant("starts_at"),
         p.instant("ends_at"),
