@@ -66,6 +66,23 @@ public final class Payloads {
     }
   }
 
+  /** What writes a JSON document on a generator. */
+  @FunctionalInterface
+  public interface JsonWriter {
+    void writeTo(JsonGenerator g) throws IOException;
+  }
+
+  /** The document {@code writer} writes, as bytes (an event as its sender hands it over). */
+  public static byte[] bytes(int sizeHint, JsonWriter writer) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(sizeHint);
+    try (JsonGenerator g = generator(out)) {
+      writer.writeTo(g);
+    } catch (IOException x) {
+      throw new java.io.UncheckedIOException(x);
+    }
+    return out.toByteArray();
+  }
+
   /** A generator on {@code out} that flushes, but does not close, the stream when it is closed. */
   public static JsonGenerator generator(OutputStream out) throws IOException {
     return Json.MAPPER.getFactory().createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);

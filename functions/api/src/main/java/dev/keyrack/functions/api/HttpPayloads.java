@@ -5,11 +5,9 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keyrack.adapters.lambda.Payloads;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 
 /**
  * The api function's payloads as Lambda hands them over: API Gateway's HTTP API event (payload
@@ -84,8 +82,7 @@ public final class HttpPayloads {
 
   /** The event as API Gateway sends it (the local gateway, SnapStart priming and tests). */
   public static byte[] eventBytes(APIGatewayV2HTTPEvent e) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-    try (JsonGenerator g = Payloads.generator(out)) {
+    return Payloads.bytes(512, g -> {
       g.writeStartObject();
       Payloads.writeText(g, "version", e.getVersion());
       Payloads.writeText(g, "routeKey", e.getRouteKey());
@@ -122,10 +119,7 @@ public final class HttpPayloads {
       Payloads.writeText(g, "body", e.getBody());
       g.writeBooleanField("isBase64Encoded", e.getIsBase64Encoded());
       g.writeEndObject();
-    } catch (IOException x) {
-      throw new UncheckedIOException(x);
-    }
-    return out.toByteArray();
+    });
   }
 
   /** A response as API Gateway reads it (the local gateway and tests). */

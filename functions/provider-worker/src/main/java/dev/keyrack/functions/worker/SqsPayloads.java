@@ -5,11 +5,9 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keyrack.adapters.lambda.Payloads;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,8 +79,7 @@ public final class SqsPayloads {
 
   /** The batch as the event source mapping sends it (the local stack's poller, priming and tests). */
   public static byte[] eventBytes(SQSEvent e) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-    try (JsonGenerator g = Payloads.generator(out)) {
+    return Payloads.bytes(1024, g -> {
       g.writeStartObject();
       g.writeArrayFieldStart("Records");
       for (SQSEvent.SQSMessage m : e.getRecords() == null ? List.<SQSEvent.SQSMessage>of() : e.getRecords()) {
@@ -111,10 +108,7 @@ public final class SqsPayloads {
       }
       g.writeEndArray();
       g.writeEndObject();
-    } catch (IOException x) {
-      throw new UncheckedIOException(x);
-    }
-    return out.toByteArray();
+    });
   }
 
   /** A partial batch response as the event source mapping reads it (the local stack and tests). */
