@@ -340,11 +340,23 @@ class HostileWorldTest {
     assertThat(d.profile().backupPool()).isTrue();
     Instant start = clock.instant().plus(Duration.ofDays(4));
     Instant end = start.plus(Duration.ofDays(2));
+    Instant created = clock.instant();
     UUID id = createTimeBound(d, start, end, true);
     await("pool ready", () -> poolReady(id));
 
     JsonNode listed = ok("/access_codes/list", "{\"device_id\":\"" + d.deviceId() + "\"}").path("access_codes");
     assertThat(listed.findValuesAsText("access_code_id")).containsExactly(id.toString());
+    // Hidden from get and list, and so from events: the pool's set_on_device events (with their PINs) are not the workspace's.
+    List<String> pool = readyBackups(d).stream().filter(b -> b.status() == CodeStatus.set).map(b -> b.accessCodeId().toString())
+        .toList();
+    assertThat(pool).as("the pool is on the lock").isNotEmpty();
+    JsonNode onDevice = ok("/events/list", "{\"device_id\":\"" + d.deviceId() + "\",\"since\":\"" + created.minusSeconds(1)
+        + "\"}").path("events");
+    assertThat(onDevice.findValuesAsText("access_code_id")).as("events of the lock").contains(id.toString())
+        .doesNotContainAnyElementsOf(pool);
+    for (String b : pool) {
+      assertThat(call("/access_codes/get", "{\"access_code_id\":\"" + b + "\"}").status()).isEqualTo(404);
+    }
 
     JsonNode first = ok("/access_codes/pull_backup_access_code", "{\"access_code_id\":\"" + id + "\"}");
     String backupId = first.at("/backup_access_code/access_code_id").asText();
@@ -365,6 +377,10 @@ class HostileWorldTest {
     clock.advance(Duration.ofDays(6).plusMinutes(1));
     await("backup removed at the original's end", () -> !locks.memory(d.deviceId()).slots().containsKey(backup)
         && code(backup) == null && code(id) == null);
+    // Pulled, it is the workspace's code: its removal is told as any code's.
+    TestStack.eventually(() -> assertThat(events(backup)).containsSubsequence("access_code.removed_from_device",
+        "access_code.deleted"));
+    assertThat(events(backup)).as("nothing of its time in the pool").doesNotContain("access_code.set_on_device");
   }
 
   @Test

@@ -152,7 +152,7 @@ public final class DeviceWorker {
       }
       AccessCode next = programmed(code, preload, preload || alreadyPreloaded);
       try {
-        store.update(code, next, List.of(programmedEvent(ids, next, device, preload, now)));
+        store.update(code, next, visible(code, List.of(programmedEvent(ids, next, device, preload, now))));
         LOG.info("access code {} id={} device={}", preload ? "preloaded" : "set", code.accessCodeId(), device.deviceId());
         // On the lock: no longer waiting for a slot, and any slot it was handed is taken (a handed
         // code was refused before: for want of a slot, maybe since for something else).
@@ -179,7 +179,7 @@ public final class DeviceWorker {
     if (code.onLock() || code.scheduledOnDevice()) return;
     AccessCode next = code.withOnLock(true, preload).withVersion(code.version() + 1);
     try {
-      store.update(code, next, List.of(programmedEvent(ids, next, device, preload, Clocks.now(clock))));
+      store.update(code, next, visible(code, List.of(programmedEvent(ids, next, device, preload, Clocks.now(clock)))));
     } catch (Conflict.StaleVersion e) {
       LOG.info("access code {} changed again while its set was being taken back; its events miss the set", code.accessCodeId());
     }
@@ -217,6 +217,15 @@ public final class DeviceWorker {
         device.connectedAccountId(), now, Map.of("code", next.code()));
   }
 
+  /**
+   * The events of a change to {@code code}, as the workspace sees them: none for a backup still in
+   * its device's pool, which is hidden from {@code get} and {@code list} (CONTRACT.md) and is
+   * nothing the workspace made or asked for; once pulled it is the workspace's, and so are its events.
+   */
+  static List<Event> visible(AccessCode code, List<Event> events) {
+    return code.backupRole() == AccessCode.BackupRole.READY ? List.of() : events;
+  }
+
   /** Whether a code sits on its lock preloaded, exactly as stored, waiting for its start. */
   static boolean preloaded(AccessCode code) {
     return code.onLock() && code.scheduledOnDevice() && code.pendingMutations().isEmpty();
@@ -248,8 +257,8 @@ public final class DeviceWorker {
       boolean frees = wasOnLock || held;
       held = owe(device, work, code.accessCodeId(), frees, held);
       try {
-        store.update(code, next, wasOnLock ? List.of(Event.forCode(ids, "access_code.removed_from_device", next,
-            device.connectedAccountId(), now, Map.of())) : List.of());
+        store.update(code, next, visible(code, wasOnLock ? List.of(Event.forCode(ids, "access_code.removed_from_device", next,
+            device.connectedAccountId(), now, Map.of())) : List.of()));
         if (held && !slotFreed(device, work.waitingForSpace(), code.accessCodeId())) return Outcome.RETRY; // hand it on next time
         return Outcome.DONE;
       } catch (Conflict.StaleVersion e) {
@@ -284,8 +293,8 @@ public final class DeviceWorker {
     errors.add(new Notice(errorCode, e.getMessage(), now));
     AccessCode next = onItsWay(code, device, now).withNotices(errors, code.warnings()).withVersion(code.version() + 1);
     try {
-      store.update(code, next, List.of(Event.forCode(ids, "access_code.failed_to_set_on_device", next,
-          device.connectedAccountId(), now, problems(next))));
+      store.update(code, next, visible(code, List.of(Event.forCode(ids, "access_code.failed_to_set_on_device", next,
+          device.connectedAccountId(), now, problems(next)))));
     } catch (Conflict.StaleVersion stale) {
       return Outcome.RETRY;
     }
@@ -329,7 +338,7 @@ public final class DeviceWorker {
       boolean held = work.holdingSlot().contains(code.accessCodeId());
       held = owe(device, work, code.accessCodeId(), code.onLock() || code.scheduledOnDevice() || held, held);
       try {
-        store.delete(code, events);
+        store.delete(code, visible(code, events));
         LOG.info("access code removed from device and deleted id={} device={}", code.accessCodeId(), device.deviceId());
         if (work.waitingForSpace().contains(code.accessCodeId())) {
           changeSlotsOrLog(device, new Store.SlotChange(null, code.accessCodeId(), null, null));
@@ -512,7 +521,7 @@ public final class DeviceWorker {
           problems(code.withNotices(errors, warnings))));
     }
     try {
-      store.update(code, shown.withNotices(errors, warnings).withVersion(code.version() + 1), events);
+      store.update(code, shown.withNotices(errors, warnings).withVersion(code.version() + 1), visible(code, events));
       if (warn) telemetry.count(setting ? "AccessCodesDelayed" : "AccessCodeRemovalsDelayed");
       if (fail) telemetry.count(setting ? "AccessCodesFailed" : "AccessCodeRemovalsFailed");
       if (fail && setting) onSetFailure.accept(code);

@@ -366,8 +366,10 @@ public record AwsCallModel(List<Step> steps, Map<Lifecycle, Double> usdPerMillio
     m.put(Extra.backup_pool_empty, cost(0, 2.0 + 2 * 1.0 + 2 * (1 + POOL_BACKUPS), "DynamoDb.GetItem", 3, "DynamoDb.Query", 2,
         "DynamoDb.BatchGetItem", 2));
     // BackupPools.fill, per backup made: its PIN claim, the code, the device's claims read back (consistent), its
-    // SET enqueued, the worker's set.
-    m.put(Extra.backup_fill, cost(2, 1.0, "DynamoDb.PutItem", 2, "DynamoDb.Query", 1, "Sqs.SendMessage", 1).plus(WORKER_SET));
+    // SET enqueued, the worker's set of a pool's backup: the code only, with no event (a backup in its pool is
+    // hidden, DeviceWorker.visible) and none carried by the item it replaces to check.
+    m.put(Extra.backup_fill, cost(2, 1.0, "DynamoDb.PutItem", 2, "DynamoDb.Query", 1, "Sqs.SendMessage", 1)
+        .plus(WORKER_SET).plus(cost(-1, -0.5, "DynamoDb.PutItem", -1, "DynamoDb.GetItem", -1)));
     // A pulled backup leaves at the original's ends_at: a removal fire (writes nothing) and the worker's removal.
     m.put(Extra.backup_remove, FIRE_AND_ENQUEUE.plus(WORKER_REMOVE));
     // ProgrammingService.fire dropping a fire (code deleted, or a duplicate): the two reads only.
