@@ -207,6 +207,42 @@ class SlotHandoffTest {
         + "sent: " + dedupIds).containsExactly(w1, w2);
   }
 
+  /**
+   * A code waiting for a slot is tried again (by the daily sweep, or an update reprogramming it) and
+   * refused again: its error's time is renewed (the sweep's next try is a day later), and the failure
+   * it already told is not told again, so a full lock does not send a failure a day. A refusal of
+   * another kind after it is news.
+   */
+  @Test
+  void aCodeRefusedAgainForWantOfASlotIsNotReportedFailedAgain() throws Exception {
+    Device d = env.stack.seedExtraLocks("schlage_lock", 18).get(17);
+    List<UUID> codes = fullLockWithWaiting(d, 1, 1, "93");
+    UUID waiting = codes.get(1);
+    String failed = "access_code.failed_to_set_on_device";
+    TestStack.eventually(() -> assertThat(env.events(waiting)).filteredOn(failed::equals).hasSize(1));
+    java.time.Instant firstRefusal = env.code(waiting).errors().get(0).createdAt();
+
+    env.clock.advance(Duration.ofSeconds(5));
+    DeviceWorker worker = new DeviceWorker(env.store, env.locks, env.clock, Ids.shared());
+    AccessCode before = env.code(waiting);
+    assertThat(worker.process(new DeviceOperation(DeviceOperation.Kind.SET, env.ws, d.deviceId(), waiting, before.version())))
+        .isEqualTo(DeviceWorker.Outcome.FAILED_PERMANENTLY);
+    AccessCode after = env.code(waiting);
+    assertThat(after.errors()).singleElement().satisfies(n -> {
+      assertThat(n.code()).isEqualTo("no_space_for_access_code_on_device");
+      assertThat(n.createdAt()).as("renewed: the next daily try is a day from now").isAfter(firstRefusal);
+    });
+    assertThat(env.events(waiting)).filteredOn(failed::equals).as("told once").hasSize(1);
+
+    // Now the lock refuses it for its PIN: that is news.
+    ok("/sandbox/locks/configure", "{\"device_id\":\"" + d.deviceId() + "\",\"slot_limit\":5,\"external_codes\":[\""
+        + after.code() + "\"]}");
+    assertThat(worker.process(new DeviceOperation(DeviceOperation.Kind.SET, env.ws, d.deviceId(), waiting, after.version())))
+        .isEqualTo(DeviceWorker.Outcome.FAILED_PERMANENTLY);
+    assertThat(env.code(waiting).errors()).extracting(Notice::code).containsExactly("duplicate_code_on_device");
+    assertThat(env.events(waiting)).filteredOn(failed::equals).hasSize(2);
+  }
+
   static List<UUID> setsSent() {
     return sent.stream().filter(op -> op.kind() == DeviceOperation.Kind.SET).map(DeviceOperation::accessCodeId).toList();
   }

@@ -292,9 +292,14 @@ public final class DeviceWorker {
     List<Notice> errors = new ArrayList<>(withoutCodes(code.errors(), REFUSALS));
     errors.add(new Notice(errorCode, e.getMessage(), now));
     AccessCode next = onItsWay(code, device, now).withNotices(errors, code.warnings()).withVersion(code.version() + 1);
+    // Still waiting for a slot (tried again by the daily sweep, or reprogrammed by an update while the
+    // lock is full): the error's time is renewed, and the failure it already told is not told again
+    // each day. Any other refusal, or a refusal for want of a slot after another, is news.
+    boolean stillWaiting = errorCode.equals(NO_SPACE_REFUSED)
+        && code.errors().stream().anyMatch(n -> n.code().equals(NO_SPACE_REFUSED));
     try {
-      store.update(code, next, visible(code, List.of(Event.forCode(ids, "access_code.failed_to_set_on_device", next,
-          device.connectedAccountId(), now, problems(next)))));
+      store.update(code, next, stillWaiting ? List.of() : visible(code, List.of(Event.forCode(ids,
+          "access_code.failed_to_set_on_device", next, device.connectedAccountId(), now, problems(next)))));
     } catch (Conflict.StaleVersion stale) {
       return Outcome.RETRY;
     }
