@@ -3,6 +3,7 @@ package dev.keyrack.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.keyrack.adapters.dynamodb.DynamoStore;
 import dev.keyrack.app.Reconciler;
 import dev.keyrack.domain.AccessCode;
 import dev.keyrack.domain.CodeStatus;
@@ -15,6 +16,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The periodic sweep as template.yaml deploys it ({@code ReconcilerFunction} on a rate schedule):
@@ -63,6 +65,56 @@ class ReconcilerTest {
       assertThat(sch.every()).isLessThanOrEqualTo(Duration.ofDays(1));
       assertThat(sch.input()).isEqualTo(input("daily-sweep.json")).containsEntry("scope", "LOST_SENDS");
     });
+  }
+
+  /**
+   * PIN claims a stopped writer left behind (a delete that stopped before releasing its claim, a
+   * claim naming a code that holds another PIN) count as used slots of their lock until the daily
+   * sweep releases them; the claim of a code created within the grace (a create under way) and the
+   * claims codes hold are kept.
+   */
+  @Test
+  void theDailySweepReleasesPinClaimsLeftBehind() {
+    Device lock = s.stack.seedExtraLocks("kwikset_lock", 1).get(0);
+    var wiring = s.stack.wiring("ReconcilerFunction");
+    var ddb = wiring.dynamo();
+    String table = wiring.require("TABLE_NAME");
+    java.time.Instant old = s.clock.instant().minus(Reconciler.CLAIM_GRACE).minusSeconds(60);
+    AccessCode kept = Codes.ongoingCreatedAt(s.ws, lock.deviceId(), Codes.randomPin(), CodeStatus.set, old);
+    AccessCode gone = Codes.ongoingCreatedAt(s.ws, lock.deviceId(), Codes.randomPin(), CodeStatus.set, old);
+    AccessCode young = Codes.ongoingCreatedAt(s.ws, lock.deviceId(), Codes.randomPin(), CodeStatus.setting, s.clock.instant());
+    AccessCode moved = Codes.ongoingCreatedAt(s.ws, lock.deviceId(), Codes.randomPin(), CodeStatus.set, old);
+    List.of(kept, gone, young, moved).forEach(c -> s.store.create(c, List.of()));
+    // What stopped writers leave: codes gone with their claims still there, and a claim of a PIN `moved` does not hold.
+    for (AccessCode c : List.of(gone, young)) {
+      ddb.deleteItem(b -> b.tableName(table).key(Map.of("pk", AttributeValue.fromS("WS#" + s.ws),
+          "sk", AttributeValue.fromS("CODE#" + c.accessCodeId()))));
+    }
+    String stray = DynamoStore.pinKey(moved.withCode(Codes.randomPin()));
+    ddb.putItem(b -> b.tableName(table).item(Map.of("pk", AttributeValue.fromS("WS#" + s.ws), "sk", AttributeValue.fromS(stray),
+        "access_code_id", AttributeValue.fromS(moved.accessCodeId().toString()),
+        "created_ms", AttributeValue.fromN(String.valueOf(old.toEpochMilli())))));
+    assertThat(claims(ddb, table, lock)).hasSize(5);
+    assertThat(s.store.slots(s.ws, lock.deviceId()).used()).as("the gone code still counts").isEqualTo(4);
+
+    sweep("daily-sweep.json");
+
+    assertThat(claims(ddb, table, lock)).containsOnly(
+        Map.entry(DynamoStore.pinKey(kept), kept.accessCodeId().toString()),
+        Map.entry(DynamoStore.pinKey(young), young.accessCodeId().toString()),
+        Map.entry(DynamoStore.pinKey(moved), moved.accessCodeId().toString()));
+    assertThat(s.store.slots(s.ws, lock.deviceId()).used()).isEqualTo(3);
+    for (AccessCode c : List.of(kept, moved)) s.store.delete(s.code(c.accessCodeId()), List.of());
+  }
+
+  /** The lock's PIN claims, read consistently: claim key to the code it names. */
+  private static Map<String, String> claims(software.amazon.awssdk.services.dynamodb.DynamoDbClient ddb, String table, Device lock) {
+    Map<String, String> out = new java.util.HashMap<>();
+    ddb.query(b -> b.tableName(table).consistentRead(true).keyConditionExpression("pk = :pk AND begins_with(sk, :p)")
+        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("WS#" + s.ws), ":p",
+            AttributeValue.fromS("PIN#" + lock.deviceId() + "#")))).items()
+        .forEach(i -> out.put(i.get("sk").s(), i.get("access_code_id").s()));
+    return out;
   }
 
   @Test

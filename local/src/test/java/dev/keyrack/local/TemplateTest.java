@@ -151,9 +151,10 @@ class TemplateTest {
     assertThat(allowedActions("ProviderWorkerFunction")).isEqualTo(worker);
 
     // the sweep reads codes (Query), the devices of the codes it re-sends and the last event of a recent
-    // change (GetItem), writes events a stopped writer left in a code's outbox (PutItem), and sends jobs
-    assertThat(allowedActions("ReconcilerFunction"))
-        .isEqualTo(Set.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "sqs:SendMessage"));
+    // change (GetItem), writes events a stopped writer left in a code's outbox (PutItem), and sends jobs;
+    // the daily sweep releases an abandoned PIN claim (a Delete with a ConditionCheck on its code, in a transaction)
+    assertThat(allowedActions("ReconcilerFunction")).isEqualTo(Set.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem",
+        "dynamodb:TransactWriteItems", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "sqs:SendMessage"));
   }
 
   @Test

@@ -58,6 +58,12 @@ public final class Reconciler {
   /** The daily sweep does so for the last day (and a bit). */
   public static final Duration DAILY_REPAIR = Duration.ofHours(26);
 
+  /**
+   * How old a code must be before the daily sweep may release a claim naming it that it does not
+   * hold: a create writes its claim a moment before its code (DynamoStore), and may be retried.
+   */
+  public static final Duration CLAIM_GRACE = Duration.ofHours(1);
+
   private final Store store;
   private final JobQueue queue;
   private final Clock clock;
@@ -147,6 +153,15 @@ public final class Reconciler {
       }
       queue.enqueue(new DeviceOperation(kind, workspaceId, c.deviceId(), c.accessCodeId(), c.version()));
       sent++;
+    }
+    if (scope != Scope.RECENT) {
+      try {
+        int released = store.releaseAbandonedClaims(workspaceId, codes, now.minus(CLAIM_GRACE));
+        if (released > 0) LOG.info("released {} abandoned PIN claims of workspace {}", released, workspaceId);
+      } catch (RuntimeException e) {
+        LOG.error("could not release abandoned PIN claims of workspace {}: {}; the next daily sweep tries again", workspaceId,
+            e.getClass().getSimpleName());
+      }
     }
     if (sent > 0) LOG.info("re-sent {} pending device operations for workspace {} ({} sweep)", sent, workspaceId, scope);
     return sent;

@@ -117,6 +117,19 @@ public interface Store {
   Optional<UUID> pinHolder(AccessCode code);
 
   /**
+   * Releases the PIN claims of the workspace left behind by a writer that stopped: a claim naming a
+   * code that is gone (a delete, or a create's withdrawal, that stopped before releasing it) or
+   * that holds another PIN now. Until then such a claim counts as a used slot of its device. The
+   * daily sweep calls it with the codes it read ({@code stored}: the claims they hold cost no
+   * further read); every other claim made for a code created before {@code createdBefore} (so not
+   * one of a create still under way) is checked against its code, read consistently, and released
+   * on condition that neither has changed.
+   *
+   * @return claims released
+   */
+  int releaseAbandonedClaims(UUID workspaceId, List<AccessCode> stored, java.time.Instant createdBefore);
+
+  /**
    * A managed code as a sweep reads it: eventually consistent, for half the read units (a code
    * changed a moment ago may be read as it was; the next sweep reads it again).
    */

@@ -303,7 +303,8 @@ public final class DynamoStore implements Store {
 
   /**
    * From the device's claims alone (small items, a key range): the codes holding a slot (a claim
-   * left behind by a delete that stopped counts until the PIN is claimed again) and the PINs taken.
+   * left behind by a delete that stopped counts until the PIN is claimed again or the daily sweep
+   * releases it, {@link #releaseAbandonedClaims}) and the PINs taken.
    */
   @Override
   public Slots slots(UUID workspaceId, UUID deviceId) {
@@ -812,6 +813,46 @@ public final class DynamoStore implements Store {
       }
     }
     throw new Conflict.DuplicatePin();
+  }
+
+  @Override
+  public int releaseAbandonedClaims(UUID workspaceId, List<AccessCode> stored, Instant createdBefore) {
+    java.util.Set<String> held = new java.util.HashSet<>();
+    for (AccessCode c : stored) held.add(pinKey(c) + "|" + c.accessCodeId());
+    int released = 0;
+    // Claims are small items, read eventually consistent: what one read here finds is checked below.
+    for (Map<String, AttributeValue> claim : withPrefix(workspaceId, "PIN#", false)) {
+      String sk = claim.get(SK).s();
+      AttributeValue owner = claim.get("access_code_id");
+      if (owner == null || held.contains(sk + "|" + owner.s())) continue;
+      if (!claim.containsKey(CREATED) || Long.parseLong(claim.get(CREATED).n()) >= createdBefore.toEpochMilli()) continue;
+      Map<String, AttributeValue> codeKey = Map.of(PK, s(ws(workspaceId)), SK, s("CODE#" + owner.s()));
+      GetItemResponse o = ddb.getItem(b -> b.tableName(table).key(codeKey).consistentRead(true));
+      var check = software.amazon.awssdk.services.dynamodb.model.ConditionCheck.builder().tableName(table).key(codeKey);
+      if (!o.hasItem() || o.item().isEmpty() || !o.item().containsKey(DOC)) {
+        check.conditionExpression("attribute_not_exists(#doc)").expressionAttributeNames(Map.of("#doc", DOC));
+      } else {
+        AccessCode holder = Json.read(PackedDoc.unpack(o.item().get(DOC)), AccessCode.class);
+        if (pinKey(holder).equals(sk)) continue; // it holds it (changed since the sweep read it)
+        check.conditionExpression("version = :v").expressionAttributeValues(Map.of(":v", o.item().get(VERSION)));
+      }
+      try {
+        ddb.transactWriteItems(b -> b.transactItems(TransactWriteItem.builder().conditionCheck(check.build()).build(),
+            TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(Map.of(PK, s(ws(workspaceId)), SK, s(sk)))
+                .conditionExpression("access_code_id = :id").expressionAttributeValues(Map.of(":id", owner)).build()).build()));
+        released++;
+        LOG.info("released a PIN claim on device {} left behind by access code {}", claimDevice(sk), owner.s());
+      } catch (TransactionCanceledException e) {
+        // its code or the claim changed meanwhile: the next daily sweep looks again
+      }
+    }
+    return released;
+  }
+
+  /** The device of a claim key ({@code PIN#<device>#...}). */
+  private static String claimDevice(String sk) {
+    int end = sk.indexOf('#', 4);
+    return end < 0 ? "?" : sk.substring(4, end);
   }
 
   /**
