@@ -1008,6 +1008,67 @@ abstract class AbstractDynamoStoreTest {
     assertThat(store.events(w.workspaceId(), all(1000))).hasSize(41);
   }
 
+  /**
+   * A code's events come after its creation, which its id (UUIDv7) carries: listing them reads the
+   * workspace's events from then on, not those of the whole window asked for (here: 30 earlier
+   * events of another code, none read), and DynamoDB returns only the items that name the code or
+   * device asked for.
+   */
+  @Test
+  void aCodesEventsAreReadFromItsCreationAndOnlyTheirsComeBack() {
+    Workspace w = workspace();
+    Device d = device(w), elsewhere = device(w);
+    AccessCode noise = code(elsewhere, "2468");
+    store.create(noise, List.of());
+    AccessCode prev = noise;
+    for (int i = 0; i < 30; i++) { // a day of another code's events before ours is created
+      AccessCode next = prev.withVersion(prev.version() + 1);
+      store.update(prev, next, List.of(event(noise, "access_code.changed", T0.plus(Duration.ofMinutes(10 + i)))));
+      prev = next;
+    }
+    Instant created = T0.plus(Duration.ofDays(1));
+    AccessCode base = code(d, "1357", created);
+    AccessCode mine = new AccessCode(new Ids().timeOrdered(created), base.workspaceId(), base.deviceId(), base.name(),
+        base.code(), null, base.type(), base.status(), base.startsAt(), base.endsAt(), created, base.errors(), base.warnings(),
+        base.pendingMutations(), false, false, false, false, true, false, 1);
+    Event made = event(mine, "access_code.created", created);
+    store.create(mine, List.of(made));
+    AccessCode later = prev.withVersion(prev.version() + 1);
+    store.update(prev, later, List.of(event(noise, "access_code.changed", created.plusSeconds(30)))); // after it, elsewhere
+    AccessCode set = mine.withStatus(CodeStatus.set).withVersion(2);
+    Event setEvent = event(mine, "access_code.set_on_device", created.plusSeconds(60));
+    store.update(mine, set, List.of(setEvent));
+
+    List<Integer> scanned = new java.util.ArrayList<>(), returned = new java.util.ArrayList<>();
+    software.amazon.awssdk.services.dynamodb.DynamoDbClient real = backend.dynamo();
+    var counting = new software.amazon.awssdk.services.dynamodb.DynamoDbClient() {
+      @Override public String serviceName() { return real.serviceName(); }
+      @Override public void close() { }
+      @Override public software.amazon.awssdk.services.dynamodb.model.QueryResponse query(
+          software.amazon.awssdk.services.dynamodb.model.QueryRequest r) {
+        var out = real.query(r);
+        scanned.add(out.scannedCount());
+        returned.add(out.count());
+        return out;
+      }
+    };
+    DynamoStore counted = new DynamoStore(counting, table, java.time.Clock.fixed(T0.plusSeconds(60), java.time.ZoneOffset.UTC));
+
+    assertThat(counted.events(w.workspaceId(), new EventQuery(null, mine.accessCodeId(), null, T0.minus(Duration.ofDays(7)),
+        null, 100))).containsExactly(setEvent, made);
+    assertThat(scanned).as("event items read: ours and the one after its creation").containsExactly(3);
+    assertThat(returned).as("event items returned: ours").containsExactly(2);
+
+    scanned.clear();
+    returned.clear();
+    assertThat(counted.events(w.workspaceId(), new EventQuery(elsewhere.deviceId(), null, null, null, null, 100)))
+        .hasSize(31).allMatch(e -> e.accessCodeId().equals(noise.accessCodeId()));
+    assertThat(scanned.stream().mapToInt(Integer::intValue).sum()).isEqualTo(33);
+    assertThat(returned.stream().mapToInt(Integer::intValue).sum()).as("only the device's").isEqualTo(31);
+    assertThat(counted.events(w.workspaceId(), new EventQuery(elsewhere.deviceId(), mine.accessCodeId(), null, null, null, 100)))
+        .isEmpty();
+  }
+
   @Test
   void eventsAreScopedToTheirWorkspace() {
     Workspace w = workspace(), other = workspace();

@@ -1041,12 +1041,32 @@ public final class DynamoStore implements Store {
     // Event ids are UUIDv7, so the sort key orders by time and a time range is a key range.
     // Ids are made monotonic per container, so an id can run ahead of its event's time: widen the
     // lower key bound by a second and let the exact time filter below decide.
-    String lo = "EVENT#" + (q.since() == null ? "" : boundary(q.since().minusSeconds(1), false));
+    Instant from = q.since();
+    // A code's events come after its creation, and a code's id (UUIDv7) carries that moment: the
+    // range starts there (less a minute, for ids that ran ahead), not at the beginning of the window.
+    if (q.accessCodeId() != null && q.accessCodeId().version() == 7) {
+      Instant created = Instant.ofEpochMilli(q.accessCodeId().getMostSignificantBits() >>> 16).minus(Duration.ofMinutes(1));
+      if (from == null || created.isAfter(from)) from = created;
+    }
+    String lo = "EVENT#" + (from == null ? "" : boundary(from.minusSeconds(1), false));
     String hi = "EVENT#" + (q.until() == null ? "~" : boundary(q.until().plusSeconds(1), true));
     if (lo.compareTo(hi) > 0) return List.of(); // a range that ends before it starts holds nothing
+    Map<String, AttributeValue> values = new HashMap<>(Map.of(":pk", s(ws(workspaceId)), ":lo", s(lo), ":hi", s(hi)));
     QueryRequest.Builder b = QueryRequest.builder().tableName(table).consistentRead(true).scanIndexForward(false)
-        .keyConditionExpression("pk = :pk AND sk BETWEEN :lo AND :hi")
-        .expressionAttributeValues(Map.of(":pk", s(ws(workspaceId)), ":lo", s(lo), ":hi", s(hi)));
+        .keyConditionExpression("pk = :pk AND sk BETWEEN :lo AND :hi");
+    // Filtered by code or device: DynamoDB leaves out the items that do not name it (read units are
+    // those of the range all the same, but what comes back, and is parsed here, is what was asked for).
+    List<String> filters = new ArrayList<>();
+    if (q.accessCodeId() != null) {
+      values.put(":code", s(q.accessCodeId().toString()));
+      filters.add("contains(#doc, :code)");
+    }
+    if (q.deviceId() != null) {
+      values.put(":device", s(q.deviceId().toString()));
+      filters.add("contains(#doc, :device)");
+    }
+    if (!filters.isEmpty()) b.filterExpression(String.join(" AND ", filters)).expressionAttributeNames(Map.of("#doc", DOC));
+    b.expressionAttributeValues(values);
     List<Event> out = new ArrayList<>();
     Map<String, AttributeValue> start = null;
     do {
