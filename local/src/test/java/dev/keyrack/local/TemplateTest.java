@@ -71,6 +71,8 @@ class TemplateTest {
         Map.entry("/access_codes/list", Set.of("GET", "POST")),
         Map.entry("/access_codes/update", Set.of("POST", "PUT", "PATCH")),
         Map.entry("/access_codes/delete", Set.of("POST", "DELETE")),
+        Map.entry("/access_codes/create_multiple", Set.of("POST", "PUT")),
+        Map.entry("/access_codes/update_multiple", Set.of("POST", "PATCH")),
         Map.entry("/locks/list", Set.of("GET", "POST")),
         Map.entry("/locks/get", Set.of("GET", "POST")),
         Map.entry("/devices/list", Set.of("GET", "POST")),

@@ -80,6 +80,11 @@ public final class AccessCodeService {
 
   private final Guardrails guardrails;
 
+  /** The PIN generator (secure, unless a test seeded one). */
+  RandomGenerator pinRandom() {
+    return pinRandom;
+  }
+
   public BackupPools pools() {
     return pools;
   }
@@ -120,6 +125,14 @@ public final class AccessCodeService {
   public record Created(AccessCode accessCode, ActionAttempt actionAttempt) {}
 
   public Created create(UUID workspaceId, CreateRequest r) {
+    return commit(workspaceId, check(workspaceId, r));
+  }
+
+  /** A create request checked against its device's rules, not stored yet. */
+  record Checked(CreateRequest request, Device device, CodeType type, boolean usePool, Store.Slots slots, Instant now) {}
+
+  /** Everything a create checks before it writes: its device, name, window, pool, PIN, slots and guardrail. */
+  Checked check(UUID workspaceId, CreateRequest r) {
     Device device = device(workspaceId, r.deviceId());
     BrandProfile brand = device.profile();
     Instant now = Clocks.now(clock);
@@ -142,7 +155,19 @@ public final class AccessCodeService {
     Store.Slots slots = store.slots(workspaceId, device.deviceId());
     if (slots.used() >= brand.usableSlots()) throw noSpace(brand);
     if (slots.createdLastMinute() >= guardrails.createsPerMinute()) throw tooMany("created", guardrails.createsPerMinute());
-    if (pin == null) pin = generateUnique(brand, r.preferredCodeLength(), slots.pinTaken());
+    return new Checked(r, device, type, usePool, slots, now);
+  }
+
+  /** Stores a checked create: its schedules, the code with its event, its first job. */
+  Created commit(UUID workspaceId, Checked checked) {
+    CreateRequest r = checked.request();
+    Device device = checked.device();
+    BrandProfile brand = device.profile();
+    Instant now = checked.now();
+    CodeType type = checked.type();
+    boolean usePool = checked.usePool();
+    String pin = r.code();
+    if (pin == null) pin = generateUnique(brand, r.preferredCodeLength(), checked.slots().pinTaken());
     boolean preferNative = r.preferNativeScheduling() == null || r.preferNativeScheduling();
     // Time-ordered: the sweep of recently created codes (Reconciler, Scope.RECENT) reads them as a key range.
     UUID id = ids.timeOrdered(now);
@@ -156,6 +181,9 @@ public final class AccessCodeService {
         : new PendingMutation("deferring_creation", "Keyrack will program the access code closer to its start.", now,
             plan.firstAt(), null, null);
     AccessCode code = draft.withStatus(Planner.initialStatus(draft, brand, now)).withPendingMutations(List.of(mutation));
+    // Its group first (a code with a common_code_key, found by update_multiple): a create that then
+    // fails leaves an id in the group that names no code, which update_multiple passes over.
+    if (r.commonCodeKey() != null) store.addToGroup(workspaceId, r.commonCodeKey(), id);
     // Schedules first: if storing then fails, their fires find no code and are dropped; the
     // other way round, a stored code could miss its schedules.
     plan.later().forEach(scheduler::schedule);
@@ -206,6 +234,23 @@ public final class AccessCodeService {
       } catch (ApiError e) {
         throw e.status() < 500 ? admission.refused(e) : e;
       }
+    }
+  }
+
+  /**
+   * What an update of name and window would refuse on this code, checked without changing anything
+   * (update_multiple checks every code of a group before it changes the first).
+   */
+  void checkUpdate(UUID workspaceId, AccessCode current, UpdateRequest r) {
+    if (current.status() == CodeStatus.removing) {
+      throw new ApiError(409, "access_code_being_removed", "The access code is being removed and can no longer be changed.");
+    }
+    BrandProfile brand = device(workspaceId, current.deviceId()).profile();
+    if (r.name() != null && !r.name().equals(current.name())) validateName(brand, r.name());
+    Instant start = r.startsAt() != null ? r.startsAt() : current.startsAt();
+    Instant end = r.endsAt() != null ? r.endsAt() : current.endsAt();
+    if (!Objects.equals(start, current.startsAt()) || !Objects.equals(end, current.endsAt())) {
+      validateWindow(brand, start, end, Clocks.now(clock), !Objects.equals(start, current.startsAt()));
     }
   }
 
@@ -383,7 +428,7 @@ public final class AccessCodeService {
     return generateUnique(d.profile(), preferredLength, store.slots(workspaceId, deviceId).pinTaken());
   }
 
-  private String generateUnique(BrandProfile brand, Integer preferredLength, java.util.function.Predicate<String> taken) {
+  String generateUnique(BrandProfile brand, Integer preferredLength, java.util.function.Predicate<String> taken) {
     for (int i = 0; i < 1000; i++) {
       String pin = PinRules.generate(brand, preferredLength, pinRandom);
       if (!taken.test(pin)) return pin;
@@ -454,7 +499,7 @@ public final class AccessCodeService {
         + " on one device per minute; try again in a minute.");
   }
 
-  private static ApiError duplicate() {
+  static ApiError duplicate() {
     return new ApiError(409, "duplicate_code_on_device",
         "Another access code on this device already uses this code; choose a different code.");
   }

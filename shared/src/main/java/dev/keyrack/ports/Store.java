@@ -117,6 +117,16 @@ public interface Store {
   Optional<UUID> pinHolder(AccessCode code);
 
   /**
+   * Adds a code to the group of its {@code common_code_key} (one small item per key, a set of code
+   * ids), before the code is stored: {@link #group} then finds it. An id whose code was never
+   * stored, or is gone, stays in the group; its readers pass over it.
+   */
+  void addToGroup(UUID workspaceId, String commonCodeKey, UUID accessCodeId);
+
+  /** The ids of the codes created with this {@code common_code_key} (read consistently), oldest first; empty if none. */
+  List<UUID> group(UUID workspaceId, String commonCodeKey);
+
+  /**
    * Releases the PIN claims of the workspace left behind by a writer that stopped: a claim naming a
    * code that is gone (a delete, or a create's withdrawal, that stopped before releasing it) or
    * that holds another PIN now. Until then such a claim counts as a used slot of its device. The

@@ -815,6 +815,31 @@ public final class DynamoStore implements Store {
     throw new Conflict.DuplicatePin();
   }
 
+  /** The key of a common_code_key's group: a hash, so any text the caller chose fits a sort key. */
+  static String groupKey(String commonCodeKey) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      return "GROUP#" + HexFormat.of().formatHex(md.digest(commonCodeKey.getBytes(StandardCharsets.UTF_8)), 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void addToGroup(UUID workspaceId, String commonCodeKey, UUID accessCodeId) {
+    ddb.updateItem(b -> b.tableName(table).key(Map.of(PK, s(ws(workspaceId)), SK, s(groupKey(commonCodeKey))))
+        .updateExpression("ADD ids :id").expressionAttributeValues(Map.of(":id", AttributeValue.fromSs(List.of(accessCodeId.toString())))));
+  }
+
+  @Override
+  public List<UUID> group(UUID workspaceId, String commonCodeKey) {
+    GetItemResponse r = ddb.getItem(b -> b.tableName(table).key(Map.of(PK, s(ws(workspaceId)), SK, s(groupKey(commonCodeKey))))
+        .consistentRead(true));
+    if (!r.hasItem() || !r.item().containsKey("ids")) return List.of();
+    // Code ids are time-ordered (UUIDv7): their text sorts by creation.
+    return r.item().get("ids").ss().stream().sorted().map(UUID::fromString).toList();
+  }
+
   @Override
   public int releaseAbandonedClaims(UUID workspaceId, List<AccessCode> stored, Instant createdBefore) {
     java.util.Set<String> held = new java.util.HashSet<>();

@@ -10,6 +10,8 @@ import dev.keyrack.app.ApiError;
 import dev.keyrack.domain.ApiKeys;
 import dev.keyrack.domain.Workspace;
 import dev.keyrack.functions.api.routes.AccessCodesCreate;
+import dev.keyrack.functions.api.routes.AccessCodesCreateMultiple;
+import dev.keyrack.functions.api.routes.AccessCodesUpdateMultiple;
 import dev.keyrack.functions.api.routes.AccessCodesDelete;
 import dev.keyrack.functions.api.routes.AccessCodesGenerateCode;
 import dev.keyrack.functions.api.routes.AccessCodesGet;
@@ -57,6 +59,7 @@ public final class Api {
   public static final List<Route> ROUTES = List.of(
       new AccessCodesCreate(), new AccessCodesGet(), new AccessCodesList(), new AccessCodesUpdate(),
       new AccessCodesDelete(), new AccessCodesGenerateCode(), new AccessCodesPullBackupAccessCode(),
+      new AccessCodesCreateMultiple(), new AccessCodesUpdateMultiple(),
       new LocksList(), new LocksGet(), new DevicesList(), new DevicesGet(),
       new EventsList(), new EventsGet(), new ActionAttemptsGet(), new ActionAttemptsList(),
       new DevicesSimulateConnect(), new DevicesSimulateDisconnect(), new SandboxLocksConfigure());

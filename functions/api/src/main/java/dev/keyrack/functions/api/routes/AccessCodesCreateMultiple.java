@@ -1,0 +1,59 @@
+package dev.keyrack.functions.api.routes;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keyrack.app.AccessCodeService;
+import dev.keyrack.app.ApiError;
+import dev.keyrack.app.CreateRequest;
+import dev.keyrack.app.LinkedCodes;
+import dev.keyrack.domain.AccessCode;
+import dev.keyrack.functions.api.Params;
+import dev.keyrack.functions.api.Request;
+import dev.keyrack.functions.api.Route;
+import dev.keyrack.functions.api.Wire;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/** POST|PUT /access_codes/create_multiple: one code per device, the same PIN where the locks allow, linked by a common_code_key. */
+public final class AccessCodesCreateMultiple implements Route {
+  @Override public String path() { return "/access_codes/create_multiple"; }
+
+  @Override public Set<String> methods() { return Set.of("POST", "PUT"); }
+
+  @Override
+  public ObjectNode handle(Request req) {
+    Params p = req.params();
+    List<UUID> deviceIds = p.uuids("device_ids", LinkedCodes.MAX_DEVICES);
+    if (deviceIds == null) throw ApiError.invalidField("device_ids", "device_ids is required.");
+    String behavior = p.oneOf("behavior_when_code_cannot_be_shared", "throw", "create_random_code");
+    CreateRequest template = new CreateRequest(null,
+        p.text("name", AccessCodeService.MAX_NAME_LENGTH),
+        p.string("code", 64),
+        p.instant("starts_at"),
+        p.instant("ends_at"),
+        p.integer("preferred_code_length", 1, 32),
+        p.bool("prefer_native_scheduling"),
+        p.bool("allow_external_modification") != null ? p.bool("allow_external_modification")
+            : p.bool("is_external_modification_allowed"),
+        p.bool("is_one_time_use"),
+        p.bool("is_offline_access_code") != null ? p.bool("is_offline_access_code") : p.bool("use_offline_access_code"),
+        null,
+        p.bool("use_backup_access_code_pool"));
+    p.oneOf("max_time_rounding", "1hour", "1day", "1h", "1d");
+    p.bool("attempt_for_offline_device");
+    p.rejectUnknown();
+    List<AccessCode> made = new LinkedCodes(req.services().accessCodes(), req.services().store()).create(req.workspaceId(),
+        deviceIds, "create_random_code".equals(behavior) ? LinkedCodes.WhenNotShared.CREATE_RANDOM_CODE
+            : LinkedCodes.WhenNotShared.THROW, template);
+    made.forEach(c -> req.services().telemetry().count("AccessCodesCreated"));
+    var available = new java.util.HashMap<UUID, Boolean>();
+    ObjectNode body = Request.body();
+    ArrayNode codes = body.putArray("access_codes");
+    for (AccessCode c : made) {
+      codes.add(Wire.accessCode(c, available.computeIfAbsent(c.deviceId(),
+          d -> req.services().accessCodes().backupAvailable(req.workspaceId(), d))));
+    }
+    return body;
+  }
+}
