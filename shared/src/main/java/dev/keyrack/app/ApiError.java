@@ -40,6 +40,11 @@ public final class ApiError extends RuntimeException {
     return new ApiError(404, "access_code_not_found", "Access code not found.");
   }
 
+  /** The same error with words before its message (which lock of several it is about, say); its field errors kept. */
+  public ApiError prefixed(String prefix) {
+    return new ApiError(status, type, prefix + getMessage(), validationErrors);
+  }
+
   public int status() {
     return status;
   }

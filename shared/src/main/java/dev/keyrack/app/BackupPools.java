@@ -224,9 +224,12 @@ public final class BackupPools {
           .withWindow(CodeType.time_bound, b.createdAt(), original.endsAt()).withVersion(b.version() + 1);
       AccessCode linked = original.withBackup(original.backupRole(), b.accessCodeId()).withVersion(original.version() + 1);
       try {
+        // A backup in its pool writes no events (DeviceWorker.visible): pulled, it is the workspace's
+        // code, already on the lock, and its story starts here.
         store.updateAll(List.of(new Store.Change(b, pulled), new Store.Change(original, linked)),
             List.of(Event.forCode(ids, "access_code.backup_access_code_pulled", linked, device.connectedAccountId(), now,
-                Map.of("backup_access_code_id", b.accessCodeId().toString()))));
+                Map.of("backup_access_code_id", b.accessCodeId().toString())),
+                DeviceWorker.programmedEvent(ids, pulled, device, false, now)));
       } catch (Conflict.StaleVersion e) {
         continue; // pulled concurrently, or the backup was taken by someone else: look again
       }

@@ -145,7 +145,7 @@ public final class LinkedCodes {
 
   /** The error of one device's code, saying which device. */
   private static ApiError onDevice(Device d, ApiError e) {
-    return new ApiError(e.status(), e.type(), "Device " + d.deviceId() + ": " + e.getMessage());
+    return e.prefixed("Device " + d.deviceId() + ": ");
   }
 
   private void withdraw(UUID workspaceId, List<AccessCode> made) {
@@ -193,8 +193,8 @@ public final class LinkedCodes {
         changed++;
       } catch (ApiError e) {
         if (e.status() == 404) continue; // deleted meanwhile
-        throw changed == 0 ? e : new ApiError(e.status(), e.type(), changed + " of " + members.size()
-            + " linked access codes were changed before this one failed: " + e.getMessage() + " Retry the same request.");
+        throw changed == 0 ? e : e.prefixed(changed + " of " + members.size() + " linked access codes were changed before "
+            + "this one failed (send the same request again): ");
       }
     }
     LOG.info("linked access codes updated: {}", changed);
