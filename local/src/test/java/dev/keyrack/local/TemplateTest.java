@@ -77,6 +77,7 @@ class TemplateTest {
         Map.entry("/locks/get", Set.of("GET", "POST")),
         Map.entry("/devices/list", Set.of("GET", "POST")),
         Map.entry("/devices/get", Set.of("GET", "POST")),
+        Map.entry("/devices/update", Set.of("POST", "PATCH")),
         Map.entry("/events/list", Set.of("GET", "POST")),
         Map.entry("/events/get", Set.of("GET", "POST")),
         Map.entry("/action_attempts/get", Set.of("GET", "POST")));

@@ -21,6 +21,7 @@ import dev.keyrack.functions.api.routes.AccessCodesUpdate;
 import dev.keyrack.functions.api.routes.ActionAttemptsGet;
 import dev.keyrack.functions.api.routes.ActionAttemptsList;
 import dev.keyrack.functions.api.routes.DevicesGet;
+import dev.keyrack.functions.api.routes.DevicesUpdate;
 import dev.keyrack.functions.api.routes.DevicesList;
 import dev.keyrack.functions.api.routes.DevicesSimulateConnect;
 import dev.keyrack.functions.api.routes.DevicesSimulateDisconnect;
@@ -60,7 +61,7 @@ public final class Api {
       new AccessCodesCreate(), new AccessCodesGet(), new AccessCodesList(), new AccessCodesUpdate(),
       new AccessCodesDelete(), new AccessCodesGenerateCode(), new AccessCodesPullBackupAccessCode(),
       new AccessCodesCreateMultiple(), new AccessCodesUpdateMultiple(),
-      new LocksList(), new LocksGet(), new DevicesList(), new DevicesGet(),
+      new LocksList(), new LocksGet(), new DevicesList(), new DevicesGet(), new DevicesUpdate(),
       new EventsList(), new EventsGet(), new ActionAttemptsGet(), new ActionAttemptsList(),
       new DevicesSimulateConnect(), new DevicesSimulateDisconnect(), new SandboxLocksConfigure());
 

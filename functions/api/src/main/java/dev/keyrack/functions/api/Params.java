@@ -203,6 +203,14 @@ public final class Params {
     throw ApiError.invalidField(field, field + " must be one of " + String.join(", ", allowed) + ".");
   }
 
+  /** A nested object's parameters, read with the same checks (the caller refuses its unknown fields); null if absent. */
+  public Params object(String field) {
+    JsonNode v = value(field);
+    if (v == null) return null;
+    if (!v.isObject()) throw ApiError.invalidField(field, field + " must be an object.");
+    return new Params((ObjectNode) v);
+  }
+
   /** Marks fields the API accepts but ignores (documented no-ops in Seam's contract). */
   public void accept(String... fields) {
     for (String f : fields) read.add(f);
