@@ -1039,19 +1039,8 @@ abstract class AbstractDynamoStoreTest {
     Event setEvent = event(mine, "access_code.set_on_device", created.plusSeconds(60));
     store.update(mine, set, List.of(setEvent));
 
-    List<Integer> scanned = new java.util.ArrayList<>(), returned = new java.util.ArrayList<>();
-    software.amazon.awssdk.services.dynamodb.DynamoDbClient real = backend.dynamo();
-    var counting = new software.amazon.awssdk.services.dynamodb.DynamoDbClient() {
-      @Override public String serviceName() { return real.serviceName(); }
-      @Override public void close() { }
-      @Override public software.amazon.awssdk.services.dynamodb.model.QueryResponse query(
-          software.amazon.awssdk.services.dynamodb.model.QueryRequest r) {
-        var out = real.query(r);
-        scanned.add(out.scannedCount());
-        returned.add(out.count());
-        return out;
-      }
-    };
+    Counting counting = new Counting(backend.dynamo());
+    List<Integer> scanned = counting.scanned, returned = counting.returned;
     DynamoStore counted = new DynamoStore(counting, table, java.time.Clock.fixed(T0.plusSeconds(60), java.time.ZoneOffset.UTC));
 
     assertThat(counted.events(w.workspaceId(), new EventQuery(null, mine.accessCodeId(), null, T0.minus(Duration.ofDays(7)),
@@ -1112,23 +1101,8 @@ abstract class AbstractDynamoStoreTest {
     AccessCode a = code(mine, "1111"), b = code(mine, "2222"), gone = code(mine, "3333");
     for (AccessCode c : List.of(a, b, gone)) store.create(c, List.of());
     store.delete(gone, List.of());
-    List<Integer> scanned = new java.util.ArrayList<>(), fetched = new java.util.ArrayList<>();
-    software.amazon.awssdk.services.dynamodb.DynamoDbClient real = backend.dynamo();
-    var counting = new software.amazon.awssdk.services.dynamodb.DynamoDbClient() {
-      @Override public String serviceName() { return real.serviceName(); }
-      @Override public void close() { }
-      @Override public software.amazon.awssdk.services.dynamodb.model.QueryResponse query(
-          software.amazon.awssdk.services.dynamodb.model.QueryRequest r) {
-        var out = real.query(r);
-        scanned.add(out.scannedCount());
-        return out;
-      }
-      @Override public software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse batchGetItem(
-          software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest r) {
-        fetched.add(r.requestItems().values().stream().mapToInt(k -> k.keys().size()).sum());
-        return real.batchGetItem(r);
-      }
-    };
+    Counting counting = new Counting(backend.dynamo());
+    List<Integer> scanned = counting.scanned, fetched = counting.fetched;
 
     List<AccessCode> found = new DynamoStore(counting, table, java.time.Clock.fixed(T0.plusSeconds(60), java.time.ZoneOffset.UTC))
         .accessCodes(w.workspaceId(), mine.deviceId());
@@ -1148,5 +1122,33 @@ abstract class AbstractDynamoStoreTest {
     assertThat(slots.pinTaken()).accepts("1111", "2222").rejects("3333", "5000");
     assertThat(scanned).containsExactly(2);
     assertThat(fetched).as("no code read by id").isEmpty();
+  }
+
+  /** A DynamoDB client that notes, per call, the items a Query read and returned and the keys a BatchGetItem asked for. */
+  static final class Counting implements software.amazon.awssdk.services.dynamodb.DynamoDbClient {
+    final List<Integer> scanned = new ArrayList<>(), returned = new ArrayList<>(), fetched = new ArrayList<>();
+    private final software.amazon.awssdk.services.dynamodb.DynamoDbClient real;
+
+    Counting(software.amazon.awssdk.services.dynamodb.DynamoDbClient real) {
+      this.real = real;
+    }
+
+    @Override public String serviceName() { return real.serviceName(); }
+
+    @Override public void close() { }
+
+    @Override public software.amazon.awssdk.services.dynamodb.model.QueryResponse query(
+        software.amazon.awssdk.services.dynamodb.model.QueryRequest r) {
+      var out = real.query(r);
+      scanned.add(out.scannedCount());
+      returned.add(out.count());
+      return out;
+    }
+
+    @Override public software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse batchGetItem(
+        software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest r) {
+      fetched.add(r.requestItems().values().stream().mapToInt(k -> k.keys().size()).sum());
+      return real.batchGetItem(r);
+    }
   }
 }

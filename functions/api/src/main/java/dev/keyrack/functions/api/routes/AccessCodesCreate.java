@@ -16,8 +16,18 @@ public final class AccessCodesCreate implements Route {
   @Override public Set<String> methods() { return Set.of("POST"); }
 
   static CreateRequest read(Params p) {
+    CreateRequest r = fields(p, p.requiredUuid("device_id"), p.string("common_code_key", 200));
+    p.rejectUnknown();
+    return r;
+  }
+
+  /**
+   * The fields of a new code other than its device and key, read from {@code p} (create_multiple
+   * shares them): the accepted no-ops read too; the caller refuses what is left.
+   */
+  static CreateRequest fields(Params p, java.util.UUID deviceId, String commonCodeKey) {
     CreateRequest r = new CreateRequest(
-        p.requiredUuid("device_id"),
+        deviceId,
         p.text("name", AccessCodeService.MAX_NAME_LENGTH),
         p.string("code", 64),
         p.instant("starts_at"),
@@ -27,12 +37,11 @@ public final class AccessCodesCreate implements Route {
         firstNonNull(p.bool("allow_external_modification"), p.bool("is_external_modification_allowed")),
         p.bool("is_one_time_use"),
         firstNonNull(p.bool("is_offline_access_code"), p.bool("use_offline_access_code")),
-        p.string("common_code_key", 200),
+        commonCodeKey,
         p.bool("use_backup_access_code_pool"));
     p.oneOf("max_time_rounding", "1hour", "1day", "1h", "1d");
     p.bool("attempt_for_offline_device");
     p.bool("sync");
-    p.rejectUnknown();
     return r;
   }
 

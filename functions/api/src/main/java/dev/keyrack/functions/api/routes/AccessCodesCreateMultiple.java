@@ -2,7 +2,6 @@ package dev.keyrack.functions.api.routes;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.keyrack.app.AccessCodeService;
 import dev.keyrack.app.ApiError;
 import dev.keyrack.app.CreateRequest;
 import dev.keyrack.app.LinkedCodes;
@@ -27,21 +26,7 @@ public final class AccessCodesCreateMultiple implements Route {
     List<UUID> deviceIds = p.uuids("device_ids", LinkedCodes.MAX_DEVICES);
     if (deviceIds == null) throw ApiError.invalidField("device_ids", "device_ids is required.");
     String behavior = p.oneOf("behavior_when_code_cannot_be_shared", "throw", "create_random_code");
-    CreateRequest template = new CreateRequest(null,
-        p.text("name", AccessCodeService.MAX_NAME_LENGTH),
-        p.string("code", 64),
-        p.instant("starts_at"),
-        p.instant("ends_at"),
-        p.integer("preferred_code_length", 1, 32),
-        p.bool("prefer_native_scheduling"),
-        p.bool("allow_external_modification") != null ? p.bool("allow_external_modification")
-            : p.bool("is_external_modification_allowed"),
-        p.bool("is_one_time_use"),
-        p.bool("is_offline_access_code") != null ? p.bool("is_offline_access_code") : p.bool("use_offline_access_code"),
-        null,
-        p.bool("use_backup_access_code_pool"));
-    p.oneOf("max_time_rounding", "1hour", "1day", "1h", "1d");
-    p.bool("attempt_for_offline_device");
+    CreateRequest template = AccessCodesCreate.fields(p, null, null);
     p.rejectUnknown();
     List<AccessCode> made = new LinkedCodes(req.services().accessCodes(), req.services().store()).create(req.workspaceId(),
         deviceIds, "create_random_code".equals(behavior) ? LinkedCodes.WhenNotShared.CREATE_RANDOM_CODE
