@@ -409,6 +409,100 @@ class HostileWorldTest {
     configure(d, "\"fail_set_rate\":0");
   }
 
+  /** A code that failed near its start, with its backup pulled, and the lock working again. @return {code, backup} */
+  static UUID[] failedWithBackup(Device d) throws Exception {
+    UUID opener = createTimeBound(d, clock.instant().plus(Duration.ofDays(5)), clock.instant().plus(Duration.ofDays(6)), true);
+    await("pool full", () -> poolReady(opener) && readyBackups(d).size() >= 2
+        && readyBackups(d).stream().allMatch(b -> b.status() == CodeStatus.set));
+    configure(d, "\"fail_set_rate\":1");
+    Instant start = clock.instant().plus(Duration.ofMinutes(30));
+    UUID id = createTimeBound(d, start, start.plus(Duration.ofHours(3)), false);
+    await("failed for good and a backup pulled", () -> codes(code(id), true).contains("failed_to_set_on_device")
+        && code(id).pulledBackupAccessCodeId() != null);
+    UUID backup = code(id).pulledBackupAccessCodeId();
+    await("the backup on the lock", () -> locks.memory(d.deviceId()).slots().containsKey(backup));
+    return new UUID[] {id, backup};
+  }
+
+  /**
+   * Two fills at the same moment (two pulls) each top the pool up: a pool found over its size keeps
+   * its oldest backups and retires the rest, off the lock, so no hidden PIN is left to open the door.
+   * (The race itself is rare and timing-bound; here the pool is over-filled by hand.)
+   */
+  @Test
+  void aPoolOverItsSizeIsTrimmedBackToIt() throws Exception {
+    Device d = extraLock("yale_lock", 6);
+    UUID id = createTimeBound(d, clock.instant().plus(Duration.ofDays(4)), clock.instant().plus(Duration.ofDays(5)), true);
+    await("pool full", () -> readyBackups(d).stream().filter(b -> b.status() == CodeStatus.set).count() == 2);
+    List<UUID> pool = readyBackups(d).stream().map(AccessCode::accessCodeId).toList();
+    clock.advance(Duration.ofSeconds(1)); // the extra backups are newer
+    UUID extra1 = storeAndSend(d, "418265", AccessCode.BackupRole.READY), extra2 = storeAndSend(d, "418266", AccessCode.BackupRole.READY);
+    await("over-filled", () -> locks.memory(d.deviceId()).slots().keySet().containsAll(List.of(extra1, extra2)));
+
+    ok("/access_codes/pull_backup_access_code", "{\"access_code_id\":\"" + id + "\"}"); // takes one, then fills
+    await("trimmed to its size, the extra backups off the lock", () -> readyBackups(d).stream()
+        .filter(b -> b.status() != CodeStatus.removing).count() == 2
+        && readyBackups(d).stream().noneMatch(b -> b.status() == CodeStatus.removing)
+        && locks.memory(d.deviceId()).slots().size() == 3); // two in the pool, one pulled
+    List<UUID> kept = readyBackups(d).stream().map(AccessCode::accessCodeId).toList();
+    assertThat(kept).as("the pool's own backup left after the pull is kept, and one extra: the newer is retired")
+        .containsAnyElementsOf(pool).hasSize(2);
+    assertThat(kept.stream().filter(k -> k.equals(extra1) || k.equals(extra2))).hasSize(1);
+  }
+
+  /** A cancelled booking takes its pulled backup with it: the backup was its guest's way in. */
+  @Test
+  void aPulledBackupLeavesTheLockWhenItsCodeIsDeleted() throws Exception {
+    Device d = extraLock("schlage_lock", 3);
+    UUID[] pair = failedWithBackup(d);
+    configure(d, "\"fail_set_rate\":0");
+    ok("/access_codes/delete", "{\"access_code_id\":\"" + pair[0] + "\"}");
+    await("the code and its backup gone, both off the lock", () -> code(pair[0]) == null && code(pair[1]) == null
+        && !locks.memory(d.deviceId()).slots().containsKey(pair[1]));
+    TestStack.eventually(() -> assertThat(events(pair[1])).endsWith("access_code.removed_from_device", "access_code.deleted"));
+  }
+
+  /**
+   * A code moved to a later start is programmed again at its new moment: the backup pulled for its
+   * old window leaves the lock (it would let its guest in before the new start), and the set's
+   * failure error and delay warning, which nothing retries any more, are gone.
+   */
+  @Test
+  void aCodeMovedToALaterStartLetsItsBackupGoAndDropsItsSetFailure() throws Exception {
+    Device d = extraLock("schlage_lock", 4);
+    UUID[] pair = failedWithBackup(d);
+    Instant later = clock.instant().plus(Duration.ofDays(4)); // past Schlage's 72-hour preload: nothing due now
+    ok("/access_codes/update", "{\"access_code_id\":\"" + pair[0] + "\",\"starts_at\":\"" + later + "\",\"ends_at\":\""
+        + later.plus(Duration.ofHours(1)) + "\"}");
+    configure(d, "\"fail_set_rate\":0");
+    AccessCode moved = code(pair[0]);
+    assertThat(moved.status()).isEqualTo(CodeStatus.unset);
+    assertThat(moved.pulledBackupAccessCodeId()).as("unlinked").isNull();
+    assertThat(codes(moved, true)).doesNotContain("failed_to_set_on_device");
+    assertThat(codes(moved, false)).doesNotContain("delay_in_setting_on_device");
+    await("the backup gone, off the lock", () -> code(pair[1]) == null && !locks.memory(d.deviceId()).slots().containsKey(pair[1]));
+    assertThat(locks.memory(d.deviceId()).slots()).as("the code waits for its new moment").doesNotContainKey(pair[0]);
+  }
+
+  /** A code whose removal was failing, given a later end, is the lock's again: the removal's warning and error go. */
+  @Test
+  void aCodeExtendedWhileItsRemovalFailsDropsTheRemovalsNotices() throws Exception {
+    Device d = extraLock("yale_lock", 5);
+    Instant start = clock.instant().minus(Duration.ofMinutes(1)), end = clock.instant().plus(Duration.ofMinutes(2));
+    UUID id = createTimeBound(d, start, end, false);
+    await("set", () -> code(id).status() == CodeStatus.set);
+    configure(d, "\"fail_remove_rate\":1");
+    clock.advance(Duration.ofMinutes(3));
+    await("the removal failing", () -> codes(code(id), true).contains("failed_to_remove_from_device"));
+    ok("/access_codes/update", "{\"access_code_id\":\"" + id + "\",\"ends_at\":\"" + clock.instant().plus(Duration.ofHours(2))
+        + "\"}");
+    configure(d, "\"fail_remove_rate\":0");
+    AccessCode extended = code(id);
+    assertThat(codes(extended, true)).doesNotContain("failed_to_remove_from_device");
+    assertThat(codes(extended, false)).doesNotContain("delay_in_removing_from_device");
+    await("set again", () -> code(id).status() == CodeStatus.set && locks.memory(d.deviceId()).slots().containsKey(id));
+  }
+
   @Test
   void aPreloadFailingDaysAheadKeepsThePoolUntilTheStartIsNear() throws Exception {
     Device d = lock("august_lock");

@@ -27,6 +27,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
@@ -354,9 +355,26 @@ public final class AccessCodeService {
       mutations.removeIf(m -> !m.mutationCode().equals("deferring_creation"));
     }
     next = next.withPendingMutations(mutations).withVersion(current.version() + 1);
+    // What the worker was retrying it no longer does (its job finds nothing to do): a window moved
+    // out of its lead time leaves no set to retry until its new moment, and a window extended past
+    // now no removal; their delay warnings and failure errors go with them.
+    if (planChanged && !plan.programNow()) next = withoutNotices(next, DeviceWorker.SET_DELAYED, DeviceWorker.SET_FAILED);
+    if (current.windowEnded(now) && !next.windowEnded(now)) {
+      next = withoutNotices(next, DeviceWorker.REMOVE_DELAYED, DeviceWorker.REMOVE_FAILED);
+    }
+    // A pulled backup stood in for a code that could not be set in its window. Moved to a later
+    // start, the code is programmed again at its new moment (and a backup pulled again should that
+    // fail): the backup leaves the lock now, or it would let its guest in before the new start.
+    UUID retiredBackup = null;
+    if (current.pulledBackupAccessCodeId() != null && start != null && start.isAfter(now)
+        && !Objects.equals(start, current.startsAt())) {
+      retiredBackup = current.pulledBackupAccessCodeId();
+      next = next.withBackup(next.backupRole(), null);
+    }
     // A pulled backup lasts as long as its code: a new ends_at moves the backup's end too, in the same write.
     AccessCode backup = null, backupNext = null;
-    if (current.pulledBackupAccessCodeId() != null && end != null && !Objects.equals(end, current.endsAt())) {
+    if (retiredBackup == null && current.pulledBackupAccessCodeId() != null && end != null
+        && !Objects.equals(end, current.endsAt())) {
       backup = store.accessCode(workspaceId, current.pulledBackupAccessCodeId())
           .filter(b -> b.backupRole() == AccessCode.BackupRole.PULLED && b.status() != CodeStatus.removing).orElse(null);
       if (backup != null) backupNext = backup.withWindow(CodeType.time_bound, backup.startsAt(), end).withVersion(backup.version() + 1);
@@ -384,6 +402,7 @@ public final class AccessCodeService {
     // The backup's removal moves with it (its schedule, named by code and transition, is replaced;
     // a fire of the old one would find its plan changed and be dropped).
     if (backupNext != null) pools.scheduleRemoval(device, backupNext);
+    if (retiredBackup != null) retireBackup(workspaceId, device, retiredBackup, now);
     boolean program = op != null;
     if (program) enqueueOrFail(new DeviceOperation(op, workspaceId, next.deviceId(), next.accessCodeId(), next.version()));
     LOG.info("access code updated id={} reprogram={}", next.accessCodeId(), program);
@@ -418,8 +437,42 @@ public final class AccessCodeService {
     // Only a time-bound code has schedules (a change to ongoing cancels them, and a fire left over
     // from a failed cancel finds its plan changed and is dropped).
     if (current.type() == CodeType.time_bound) scheduler.cancelAll(accessCodeId);
+    // A booking cancelled takes its backup with it: the backup was its guest's way in.
+    if (current.pulledBackupAccessCodeId() != null) retireBackup(workspaceId, device, current.pulledBackupAccessCodeId(), now);
     LOG.info("access code delete requested id={} onLock={}", accessCodeId, removal != null);
     return actionAttempt(workspaceId, "DELETE_ACCESS_CODE");
+  }
+
+  /**
+   * Takes a pulled backup off its lock and deletes it, as a delete would (its removal schedule
+   * cancelled), once the code it stood in for no longer needs it. The code's own change is stored
+   * already; should this fail, the backup still leaves at its ends_at (its schedule, cancelled
+   * last) and the failure is logged.
+   */
+  private void retireBackup(UUID workspaceId, Device device, UUID backupId, Instant now) {
+    for (int round = 0; round < TRIES; round++) {
+      Optional<AccessCode> found = store.accessCode(workspaceId, backupId)
+          .filter(b -> b.backupRole() == AccessCode.BackupRole.PULLED && b.status() != CodeStatus.removing);
+      if (found.isEmpty()) return;
+      try {
+        DeviceOperation removal = Deletion.store(store, ids, found.get(), device, now);
+        if (removal != null) enqueue(removal); // a failed send is noted: the frequent sweep sends it
+        scheduler.cancelAll(backupId);
+        LOG.info("pulled backup {} retired with its code", backupId);
+        return;
+      } catch (Conflict.StaleVersion e) {
+        // changed meanwhile (the worker stored it): look again
+      } catch (RuntimeException e) {
+        LOG.error("could not retire pulled backup {}: {}; it leaves its lock at its ends_at", backupId, e.getClass().getSimpleName());
+        return;
+      }
+    }
+    LOG.error("pulled backup {} kept changing and was not retired; it leaves its lock at its ends_at", backupId);
+  }
+
+  private static AccessCode withoutNotices(AccessCode c, String... codes) {
+    List<String> gone = List.of(codes);
+    return c.withNotices(DeviceWorker.withoutCodes(c.errors(), gone), DeviceWorker.withoutCodes(c.warnings(), gone));
   }
 
   /** A PIN that fits the brand and is not held by another code on the device. */

@@ -87,7 +87,8 @@ public final class BackupPools {
         retired++;
       }
     }
-    long ready = all.stream().filter(BackupPools::live).count();
+    retired += trim(device, all);
+    long ready = Math.min(size, all.stream().filter(BackupPools::live).count());
     Set<String> taken = new HashSet<>();
     all.forEach(c -> taken.add(c.code()));
     BrandProfile brand = device.profile();
@@ -117,7 +118,12 @@ public final class BackupPools {
         LOG.error("could not enqueue the set of backup {} on device {}: {}", id, device.deviceId(), e.getClass().getSimpleName());
       }
     }
-    if (made > 0) LOG.info("backup pool of device {} refilled with {} codes", device.deviceId(), made);
+    if (made > 0) {
+      LOG.info("backup pool of device {} refilled with {} codes", device.deviceId(), made);
+      // Two fills at the same moment (two pulls) each see the pool short and each top it up: read it
+      // again, and keep its oldest codes only. Both fills keep the same ones, so they agree.
+      trim(device, store.accessCodes(device.workspaceId(), device.deviceId()));
+    }
     return made;
   }
 
@@ -136,13 +142,33 @@ public final class BackupPools {
   }
 
   /**
-   * Takes a refused backup out of its pool: marked removing (so it no longer counts) and sent to
+   * Retires the live backups beyond the pool's size, the newest first to go: what fills that ran
+   * at the same moment made too many. Every fill orders them alike (creation, then id), so fills
+   * that race keep the same ones. @return backups retired
+   */
+  private int trim(Device device, List<AccessCode> codesOfDevice) {
+    List<AccessCode> live = codesOfDevice.stream().filter(BackupPools::live)
+        .sorted(Comparator.comparing(AccessCode::createdAt).thenComparing(c -> c.accessCodeId().toString())).toList();
+    int retired = 0;
+    for (AccessCode extra : live.subList(Math.min(size, live.size()), live.size())) {
+      if (retire(device, extra, "beyond the pool's " + size)) retired++;
+    }
+    return retired;
+  }
+
+  private boolean retire(Device device, AccessCode backup) {
+    return retire(device, backup, backup.errors().stream().map(n -> n.code()).filter(DeviceWorker.REFUSALS::contains).findFirst()
+        .map(code -> "refused by the device: " + code).orElse("refused by the device"));
+  }
+
+  /**
+   * Takes a backup out of its pool (refused by the lock, or one too many): marked removing (so it no longer counts) and sent to
    * the worker, which makes sure it is off the lock and deletes it. False if it changed meanwhile.
    */
-  private boolean retire(Device device, AccessCode backup) {
+  private boolean retire(Device device, AccessCode backup, String why) {
     Instant now = Clocks.now(clock);
     AccessCode next = backup.withStatus(CodeStatus.removing)
-        .withPendingMutations(List.of(PendingMutation.of("deleting", "Keyrack is removing the refused backup code.", now)))
+        .withPendingMutations(List.of(PendingMutation.of("deleting", "Keyrack is removing the backup code from its pool.", now)))
         .withVersion(backup.version() + 1);
     // Noted before it is stored, as an update's send is: a lost removal is re-sent by the frequent sweep.
     store.noteSending(device.workspaceId(), backup.accessCodeId(), now);
@@ -151,8 +177,7 @@ public final class BackupPools {
     } catch (Conflict.StaleVersion e) {
       return false;
     }
-    LOG.info("backup {} refused by device {} ({}); retired", backup.accessCodeId(), device.deviceId(),
-        backup.errors().stream().map(n -> n.code()).filter(DeviceWorker.REFUSALS::contains).findFirst().orElse("?"));
+    LOG.info("backup {} of device {} retired ({})", backup.accessCodeId(), device.deviceId(), why);
     try {
       queue.enqueue(new DeviceOperation(DeviceOperation.Kind.REMOVE, device.workspaceId(), device.deviceId(),
           backup.accessCodeId(), next.version()));

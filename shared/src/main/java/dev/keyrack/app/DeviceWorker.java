@@ -582,7 +582,7 @@ public final class DeviceWorker {
     return code.errors().stream().anyMatch(n -> REFUSALS.contains(n.code()));
   }
 
-  private static List<Notice> withoutCodes(List<Notice> notices, List<String> codes) {
+  static List<Notice> withoutCodes(List<Notice> notices, List<String> codes) {
     return notices.stream().filter(n -> !codes.contains(n.code())).toList();
   }
 }
