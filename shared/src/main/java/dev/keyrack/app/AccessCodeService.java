@@ -188,19 +188,29 @@ public final class AccessCodeService {
     // Schedules first: if storing then fails, their fires find no code and are dropped; the
     // other way round, a stored code could miss its schedules.
     plan.later().forEach(scheduler::schedule);
-    try {
-      // The pool is turned on in the same write as the code: nothing after this write may fail the request.
-      store.create(code, List.of(Event.forCode(ids, "access_code.created", code, device.connectedAccountId(), now, null)),
-          usePool, new Store.Limits(brand.usableSlots(), guardrails.createsPerMinute()));
-    } catch (Conflict.DuplicatePin e) {
-      scheduler.cancelAll(id);
-      throw duplicate();
-    } catch (Conflict.NoSpace e) {
-      scheduler.cancelAll(id);
-      throw noSpace(brand);
-    } catch (Conflict.TooManyCreates e) {
-      scheduler.cancelAll(id);
-      throw tooMany("created", guardrails.createsPerMinute());
+    for (int attempt = 1; ; attempt++) {
+      try {
+        // The pool is turned on in the same write as the code: nothing after this write may fail the request.
+        store.create(code, List.of(Event.forCode(ids, "access_code.created", code, device.connectedAccountId(), now, null)),
+            usePool, new Store.Limits(brand.usableSlots(), guardrails.createsPerMinute()));
+        break;
+      } catch (Conflict.NoSpace e) {
+        // Creates racing for a lock's last slots each withdraw when they see it over (the last to
+        // store sees all of them), so all may withdraw. One that finds a slot free again once it has
+        // withdrawn tries again, after a moment of its own, rather than refuse with room on the lock.
+        if (attempt < NO_SPACE_TRIES && store.slots(workspaceId, device.deviceId()).used() < brand.usableSlots()) {
+          pause(java.util.concurrent.ThreadLocalRandom.current().nextLong(5, 40L * attempt));
+          continue;
+        }
+        scheduler.cancelAll(id);
+        throw noSpace(brand);
+      } catch (Conflict.DuplicatePin e) {
+        scheduler.cancelAll(id);
+        throw duplicate();
+      } catch (Conflict.TooManyCreates e) {
+        scheduler.cancelAll(id);
+        throw tooMany("created", guardrails.createsPerMinute());
+      }
     }
     if (plan.programNow()) enqueue(new DeviceOperation(DeviceOperation.Kind.SET, workspaceId, device.deviceId(), id, code.version()));
     if (usePool) pools.fillQuietly(device); // a failure is logged; the next create with the pool or a pull fills it
@@ -493,6 +503,18 @@ public final class AccessCodeService {
     Map<String, Object> m = new java.util.HashMap<>();
     m.put(k, v);
     return m;
+  }
+
+  /** How many times a create that withdrew from a lock's last slots, and finds one free again, stores itself. */
+  static final int NO_SPACE_TRIES = 5;
+
+  private static void pause(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
   }
 
   /** How many times an update or a delete is applied to a code that changed under it before it answers 409. */

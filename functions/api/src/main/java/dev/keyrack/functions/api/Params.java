@@ -166,14 +166,20 @@ public final class Params {
     JsonNode v = value(field);
     if (v == null) return null;
     long n;
-    if (v.isIntegralNumber() && v.canConvertToLong()) {
+    ApiError outOfRange = ApiError.invalidField(field, field + " must be between " + min + " and " + max + ".");
+    if (v.isIntegralNumber()) {
+      if (!v.canConvertToLong()) throw outOfRange;
       n = v.longValue();
+    } else if (v.isFloatingPointNumber() && Double.isFinite(v.doubleValue()) && v.doubleValue() == Math.rint(v.doubleValue())) {
+      // a whole number written as a float (5.0, 1e2): the OpenAPI document types some of these as numbers
+      if (Math.abs(v.doubleValue()) > 1e15) throw outOfRange;
+      n = (long) v.doubleValue();
     } else if (v.isTextual() && v.textValue().matches("-?\\d{1,10}")) {
       n = Long.parseLong(v.textValue());
     } else {
       throw ApiError.invalidField(field, field + " must be a whole number.");
     }
-    if (n < min || n > max) throw ApiError.invalidField(field, field + " must be between " + min + " and " + max + ".");
+    if (n < min || n > max) throw outOfRange;
     return (int) n;
   }
 

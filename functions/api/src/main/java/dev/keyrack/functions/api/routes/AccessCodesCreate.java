@@ -22,6 +22,20 @@ public final class AccessCodesCreate implements Route {
   }
 
   /**
+   * {@code attempt_for_offline_device: false}: a device that is offline now gets no code (by default
+   * one is accepted and waits for the device to come back).
+   */
+  static void refuseIfOffline(Request req, Boolean attemptForOfflineDevice, java.util.List<java.util.UUID> deviceIds) {
+    if (!Boolean.FALSE.equals(attemptForOfflineDevice)) return;
+    for (java.util.UUID id : deviceIds) {
+      if (!req.services().accessCodes().device(req.workspaceId(), id).online()) {
+        throw new dev.keyrack.app.ApiError(400, "device_offline", "Device " + id + " is offline, and attempt_for_offline_device "
+            + "is false; leave it out to have the code set once the device is back.");
+      }
+    }
+  }
+
+  /**
    * The fields of a new code other than its device and key, read from {@code p} (create_multiple
    * shares them): the accepted no-ops read too; the caller refuses what is left.
    */
@@ -40,7 +54,6 @@ public final class AccessCodesCreate implements Route {
         commonCodeKey,
         p.bool("use_backup_access_code_pool"));
     p.oneOf("max_time_rounding", "1hour", "1day", "1h", "1d");
-    p.bool("attempt_for_offline_device");
     p.bool("sync");
     return r;
   }
@@ -51,7 +64,10 @@ public final class AccessCodesCreate implements Route {
 
   @Override
   public ObjectNode handle(Request req) {
-    AccessCodeService.Created created = req.services().accessCodes().create(req.workspaceId(), read(req.params()));
+    Boolean attemptForOffline = req.params().bool("attempt_for_offline_device");
+    CreateRequest r = read(req.params());
+    refuseIfOffline(req, attemptForOffline, java.util.List.of(r.deviceId()));
+    AccessCodeService.Created created = req.services().accessCodes().create(req.workspaceId(), r);
     req.services().telemetry().count("AccessCodesCreated");
     ObjectNode body = Request.body();
     body.set("access_code", Wire.accessCode(created.accessCode(),

@@ -27,7 +27,9 @@ public final class AccessCodesCreateMultiple implements Route {
     if (deviceIds == null) throw ApiError.invalidField("device_ids", "device_ids is required.");
     String behavior = p.oneOf("behavior_when_code_cannot_be_shared", "throw", "create_random_code");
     CreateRequest template = AccessCodesCreate.fields(p, null, null);
+    Boolean attemptForOffline = p.bool("attempt_for_offline_device");
     p.rejectUnknown();
+    AccessCodesCreate.refuseIfOffline(req, attemptForOffline, deviceIds);
     List<AccessCode> made = new LinkedCodes(req.services().accessCodes(), req.services().store()).create(req.workspaceId(),
         deviceIds, "create_random_code".equals(behavior) ? LinkedCodes.WhenNotShared.CREATE_RANDOM_CODE
             : LinkedCodes.WhenNotShared.THROW, template);

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
-/** GET|POST /events/list: newest first, by device, access code, type and time. */
+/** GET|POST /events/list: newest first, by device, access code, type and time; {@code unstable_offset} skips that many. */
 public final class EventsList implements Route {
   public static final int DEFAULT_LIMIT = 500;
 
@@ -35,7 +35,8 @@ public final class EventsList implements Route {
     Instant since = p.instant("since");
     List<Instant> between = p.instants("between", 2);
     Integer limit = p.integer("limit", 1, 10_000);
-    p.accept("unstable_offset");
+    Double offsetGiven = p.number("unstable_offset", 0, 100_000);
+    int offset = offsetGiven == null ? 0 : (int) Math.floor(offsetGiven);
     p.rejectUnknown();
     Instant until = null;
     if (between != null) {
@@ -48,14 +49,14 @@ public final class EventsList implements Route {
     int max = limit == null ? DEFAULT_LIMIT : limit;
     boolean extraFilters = accessCodeIds != null || deviceIds != null || eventIds != null || connectedAccountId != null;
     List<Event> events = req.services().store().events(req.workspaceId(), new Store.EventQuery(deviceId, accessCodeId,
-        allTypes, since, until, extraFilters ? Integer.MAX_VALUE : max));
+        allTypes, since, until, extraFilters ? Integer.MAX_VALUE : max + offset));
     var s = events.stream();
     if (accessCodeIds != null) s = s.filter(e -> accessCodeIds.contains(e.accessCodeId()));
     if (deviceIds != null) s = s.filter(e -> deviceIds.contains(e.deviceId()));
     if (eventIds != null) s = s.filter(e -> eventIds.contains(e.eventId()));
     if (connectedAccountId != null) s = s.filter(e -> connectedAccountId.equals(e.connectedAccountId()));
     ObjectNode body = Request.body();
-    body.set("events", Wire.array(s.limit(max).map(Wire::event).toList()));
+    body.set("events", Wire.array(s.skip(offset).limit(max).map(Wire::event).toList()));
     return body;
   }
 }
