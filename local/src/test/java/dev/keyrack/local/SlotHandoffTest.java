@@ -243,6 +243,24 @@ class SlotHandoffTest {
     assertThat(env.events(waiting)).filteredOn(failed::equals).hasSize(2);
   }
 
+  /**
+   * The lock takes a newer code while an older one waits for a slot: it had room after all (here its
+   * slot limit was raised; at a keypad, a code deleted there), which Keyrack does not see. The
+   * waiting code is sent again, and set, rather than passed over until the daily sweep.
+   */
+  @Test
+  void aWaitingCodeIsSentAgainWhenTheLockTakesANewerOne() throws Exception {
+    Device d = env.stack.seedExtraLocks("schlage_lock", 19).get(18);
+    List<UUID> codes = fullLockWithWaiting(d, 1, 1, "94");
+    UUID waiting = codes.get(1);
+    ok("/sandbox/locks/configure", "{\"device_id\":\"" + d.deviceId() + "\",\"slot_limit\":5}");
+    UUID newer = create(d, "9431");
+    await("the newer code set, and the waiting one after it", () -> env.code(newer).status() == CodeStatus.set
+        && env.code(waiting).status() == CodeStatus.set);
+    assertThat(env.code(waiting).errors()).isEmpty();
+    assertThat(listed(d)).doesNotContain(waiting);
+  }
+
   static List<UUID> setsSent() {
     return sent.stream().filter(op -> op.kind() == DeviceOperation.Kind.SET).map(DeviceOperation::accessCodeId).toList();
   }
