@@ -58,6 +58,17 @@ class EdgeInputTest {
     assertThat(codesOnAugust()).isEqualTo(before);
   }
 
+  /** A field given twice is ambiguous (which lock?): refused, nothing created, the PIN not quoted. */
+  @Test
+  void aFieldGivenTwiceIsRefused() {
+    int before = codesOnAugust();
+    TestStack.Response r = TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
+        + "\",\"name\":\"Twice\",\"code\":\"8642\",\"code\":\"9753\"}");
+    assertRefused(r, "code twice");
+    assertThat(r.body().at("/error/message").asText()).contains("twice").doesNotContain("8642").doesNotContain("9753");
+    assertThat(codesOnAugust()).isEqualTo(before);
+  }
+
   @Test
   void aMalformedPercentEscapeInTheQueryIsRefusedNotAServerError() throws Exception {
     // java.net.http refuses to send such a URL, so this one goes over a plain socket.

@@ -51,7 +51,9 @@ import org.slf4j.MDC;
  */
 public final class Api {
   private static final com.fasterxml.jackson.databind.ObjectReader STRICT =
-      Json.MAPPER.reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+      Json.MAPPER.reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          // a field given twice is ambiguous (which device?): refused rather than the last one winning
+          .with(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private static final Logger LOG = LoggerFactory.getLogger(Api.class);
   public static final int MAX_BODY_BYTES = 64 * 1024;
@@ -181,6 +183,10 @@ public final class Api {
     try {
       node = STRICT.readTree(bytes); // trailing content after the JSON value is malformed too
     } catch (java.io.IOException e) {
+      // (the parser's message would quote the input, which may hold a PIN: never passed on)
+      if (e.getMessage() != null && e.getMessage().startsWith("Duplicate field")) {
+        throw new ApiError(400, "invalid_input", "The request body gives a field twice; give each field once.");
+      }
       throw new ApiError(400, "invalid_json", "The request body is not valid JSON.");
     }
     if (node == null || node.isMissingNode()) return JsonNodeFactory.instance.objectNode();
