@@ -171,6 +171,11 @@ class LinkedCodesTest {
       assertThat(now.endsAt()).isEqualTo(later);
       assertThat(now.startsAt()).isEqualTo(start);
     }
+    // a deleted code leaves its group: a key reused booking after booking holds its live codes only
+    ok("/access_codes/delete", "{\"access_code_id\":\"" + joinedId + "\"}");
+    TestStack.await("the deleted code out of its group", Duration.ofSeconds(20), () -> env.code(joinedId) == null
+        && !env.store.group(env.ws, key).contains(joinedId));
+    assertThat(env.store.group(env.ws, key)).containsExactlyInAnyOrder(linked.get(0).accessCodeId(), linked.get(1).accessCodeId());
     assertThat(env.call("/access_codes/update_multiple", "{\"common_code_key\":\"no such key\",\"name\":\"x\"}").status())
         .isEqualTo(404);
     assertThat(env.call("/access_codes/update_multiple", "{\"name\":\"x\"}").status()).isEqualTo(400);

@@ -143,7 +143,8 @@ class TemplateTest {
     assertThat(allowedActions("ApiFunction")).isEqualTo(api);
 
     Set<String> programmer = new TreeSet<>(dynamo);
-    programmer.addAll(Set.of("sqs:SendMessage", "sqs:GetQueueAttributes"));
+    // a withdrawn duplicate deleted outright leaves its common_code_key's group (UpdateItem)
+    programmer.addAll(Set.of("dynamodb:UpdateItem", "sqs:SendMessage", "sqs:GetQueueAttributes"));
     assertThat(allowedActions("ProgrammerFunction")).isEqualTo(programmer);
 
     Set<String> worker = new TreeSet<>(dynamo);
@@ -157,7 +158,7 @@ class TemplateTest {
     // change (GetItem), writes events a stopped writer left in a code's outbox (PutItem), and sends jobs;
     // the daily sweep releases an abandoned PIN claim (a Delete with a ConditionCheck on its code, in a transaction)
     assertThat(allowedActions("ReconcilerFunction")).isEqualTo(Set.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem",
-        "dynamodb:TransactWriteItems", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "sqs:SendMessage"));
+        "dynamodb:TransactWriteItems", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem", "sqs:SendMessage"));
   }
 
   @Test

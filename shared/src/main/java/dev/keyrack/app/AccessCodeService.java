@@ -368,7 +368,12 @@ public final class AccessCodeService {
     // What the worker was retrying it no longer does (its job finds nothing to do): a window moved
     // out of its lead time leaves no set to retry until its new moment, and a window extended past
     // now no removal; their delay warnings and failure errors go with them.
-    if (planChanged && !plan.programNow()) next = withoutNotices(next, DeviceWorker.SET_DELAYED, DeviceWorker.SET_FAILED);
+    if (planChanged && !plan.programNow()) {
+      // (the lock's refusals too: the set at the new moment is a new try, and a refusal then is news)
+      List<String> setNotices = new ArrayList<>(DeviceWorker.setErrors());
+      setNotices.add(DeviceWorker.SET_DELAYED);
+      next = withoutNotices(next, setNotices.toArray(String[]::new));
+    }
     if (current.windowEnded(now) && !next.windowEnded(now)) {
       next = withoutNotices(next, DeviceWorker.REMOVE_DELAYED, DeviceWorker.REMOVE_FAILED);
     }
@@ -432,6 +437,8 @@ public final class AccessCodeService {
     if (current.status() == CodeStatus.removing) {
       // A repeated delete sends the removal again: a client retrying after an error heals a send that
       // failed the first time (the queue drops a copy within its deduplication window; removal is idempotent).
+      // Its backup too: the first try may have stopped before it (a backup gone or going is passed over).
+      if (current.pulledBackupAccessCodeId() != null) retireBackup(workspaceId, device, current.pulledBackupAccessCodeId(), now);
       store.noteSending(workspaceId, accessCodeId, now);
       enqueueOrFail(new DeviceOperation(DeviceOperation.Kind.REMOVE, workspaceId, current.deviceId(), accessCodeId, current.version()));
       return actionAttempt(workspaceId, "DELETE_ACCESS_CODE");
@@ -440,15 +447,16 @@ public final class AccessCodeService {
     DeviceOperation removal;
     try {
       removal = Deletion.store(store, ids, current, device, now);
-      if (removal != null) enqueueOrFail(removal);
     } catch (Conflict.StaleVersion e) {
       throw new Lost();
     }
+    // A booking cancelled takes its backup with it: the backup was its guest's way in. Before the
+    // code's own send, which may answer 503 (a retried delete retires it too).
+    if (current.pulledBackupAccessCodeId() != null) retireBackup(workspaceId, device, current.pulledBackupAccessCodeId(), now);
+    if (removal != null) enqueueOrFail(removal);
     // Only a time-bound code has schedules (a change to ongoing cancels them, and a fire left over
     // from a failed cancel finds its plan changed and is dropped).
     if (current.type() == CodeType.time_bound) scheduler.cancelAll(accessCodeId);
-    // A booking cancelled takes its backup with it: the backup was its guest's way in.
-    if (current.pulledBackupAccessCodeId() != null) retireBackup(workspaceId, device, current.pulledBackupAccessCodeId(), now);
     LOG.info("access code delete requested id={} onLock={}", accessCodeId, removal != null);
     return actionAttempt(workspaceId, "DELETE_ACCESS_CODE");
   }

@@ -168,11 +168,18 @@ public final class LinkedCodes {
   public int update(UUID workspaceId, String commonCodeKey, String name, java.time.Instant startsAt, java.time.Instant endsAt) {
     List<UUID> ids = store.group(workspaceId, commonCodeKey);
     List<AccessCode> members = new ArrayList<>();
+    List<UUID> gone = new ArrayList<>();
     for (UUID id : ids) {
-      store.accessCode(workspaceId, id).filter(c -> commonCodeKey.equals(c.commonCodeKey())
-          && c.backupRole() != AccessCode.BackupRole.READY && c.status() != dev.keyrack.domain.CodeStatus.removing)
-          .ifPresent(members::add);
+      Optional<AccessCode> c = store.accessCode(workspaceId, id);
+      if (c.isEmpty() || !commonCodeKey.equals(c.get().commonCodeKey())) {
+        gone.add(id); // deleted (its delete's leaving failed), or a create that failed after joining
+        continue;
+      }
+      if (c.get().backupRole() != AccessCode.BackupRole.READY && c.get().status() != dev.keyrack.domain.CodeStatus.removing) {
+        members.add(c.get());
+      }
     }
+    store.leaveGroup(workspaceId, commonCodeKey, gone);
     if (members.isEmpty()) {
       throw new ApiError(404, "access_code_not_found", "No access code has this common_code_key.");
     }

@@ -126,6 +126,9 @@ public interface Store {
   /** The ids of the codes created with this {@code common_code_key} (read consistently), oldest first; empty if none. */
   List<UUID> group(UUID workspaceId, String commonCodeKey);
 
+  /** Takes ids whose codes are gone out of the group (a deleted code leaves its group by itself, {@link #delete}). */
+  void leaveGroup(UUID workspaceId, String commonCodeKey, java.util.Collection<UUID> accessCodeIds);
+
   /**
    * Releases the PIN claims of the workspace left behind by a writer that stopped: a claim naming a
    * code that is gone (a delete, or a create's withdrawal, that stopped before releasing it) or

@@ -1014,7 +1014,28 @@ public final class DynamoStore implements Store {
         .build()).build());
     write(items, List.of());
     releaseClaim(code); // so a device's claims are its codes (codesOfDevice)
+    if (code.commonCodeKey() != null) leaveGroupQuietly(code.workspaceId(), code.commonCodeKey(), List.of(code.accessCodeId()));
     putEvents(events);
+  }
+
+  /**
+   * Takes codes that are gone out of their common_code_key's group, so a key reused booking after
+   * booking holds its live codes, not every code it ever had. A failure is logged: update_multiple
+   * passes over, and prunes, an id whose code is gone.
+   */
+  private void leaveGroupQuietly(UUID workspaceId, String commonCodeKey, List<UUID> accessCodeIds) {
+    try {
+      ddb.updateItem(b -> b.tableName(table).key(Map.of(PK, s(ws(workspaceId)), SK, s(groupKey(commonCodeKey))))
+          .updateExpression("DELETE ids :ids")
+          .expressionAttributeValues(Map.of(":ids", AttributeValue.fromSs(accessCodeIds.stream().map(UUID::toString).toList()))));
+    } catch (RuntimeException e) {
+      LOG.warn("could not take {} access code(s) out of their group: {}", accessCodeIds.size(), e.getClass().getSimpleName());
+    }
+  }
+
+  @Override
+  public void leaveGroup(UUID workspaceId, String commonCodeKey, java.util.Collection<UUID> accessCodeIds) {
+    if (!accessCodeIds.isEmpty()) leaveGroupQuietly(workspaceId, commonCodeKey, List.copyOf(accessCodeIds));
   }
 
   /**

@@ -54,22 +54,23 @@ public final class DevicesUpdate implements Route {
       throw ApiError.invalidField("backup_access_code_pool_enabled", "Turning a backup access code pool off is not supported yet.");
     }
     Device d = req.services().accessCodes().device(req.workspaceId(), id);
-    if (name != null) {
-      String n = name.strip();
-      if (n.isEmpty()) throw ApiError.invalidField("name", "name must not be blank.");
-      if (n.codePoints().anyMatch(Character::isISOControl)) {
-        throw ApiError.invalidField("name", "name must not contain control characters.");
-      }
+    // Everything checked before anything is written: a refused request changes nothing.
+    if (Boolean.TRUE.equals(pool) && !d.profile().backupPool()) {
+      throw new ApiError(400, "backup_access_code_pool_not_supported",
+          d.profile().manufacturerDisplayName() + " locks do not support backup access code pools.");
+    }
+    String n = name == null ? null : name.strip();
+    if (n != null && n.isEmpty()) throw ApiError.invalidField("name", "name must not be blank.");
+    if (n != null && n.codePoints().anyMatch(Character::isISOControl)) {
+      throw ApiError.invalidField("name", "name must not contain control characters.");
+    }
+    if (n != null) {
       if (!n.equals(d.displayName())) {
         req.services().store().putDevice(new Device(d.deviceId(), d.workspaceId(), d.connectedAccountId(), d.deviceType(), n,
             d.createdAt(), d.online(), d.offlineSince()));
       }
     }
     if (Boolean.TRUE.equals(pool)) {
-      if (!d.profile().backupPool()) {
-        throw new ApiError(400, "backup_access_code_pool_not_supported",
-            d.profile().manufacturerDisplayName() + " locks do not support backup access code pools.");
-      }
       req.services().store().enableBackupPool(req.workspaceId(), d.deviceId());
       req.services().accessCodes().pools().fillQuietly(d);
     }

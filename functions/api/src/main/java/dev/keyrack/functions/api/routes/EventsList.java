@@ -35,7 +35,7 @@ public final class EventsList implements Route {
     Instant since = p.instant("since");
     List<Instant> between = p.instants("between", 2);
     Integer limit = p.integer("limit", 1, 10_000);
-    Double offsetGiven = p.number("unstable_offset", 0, 100_000);
+    Double offsetGiven = p.number("unstable_offset", 0, 10_000); // (one request reads at most limit + offset events)
     int offset = offsetGiven == null ? 0 : (int) Math.floor(offsetGiven);
     p.rejectUnknown();
     Instant until = null;
