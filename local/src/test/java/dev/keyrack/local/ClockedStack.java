@@ -59,6 +59,14 @@ final class ClockedStack implements AutoCloseable {
     return new Answer(r.statusCode(), Json.MAPPER.readTree(r.body()));
   }
 
+  private int seeded;
+
+  /** A sandbox lock of workspace 1 that no other test of this stack uses (a new one each call). */
+  synchronized Device freshLock(String type) {
+    seeded++;
+    return stack.seedExtraLocks(type, seeded).get(seeded - 1);
+  }
+
   AccessCode code(UUID id) {
     return store.accessCode(ws, id).orElse(null);
   }

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
  */
 class DevicesUpdateTest {
   static ClockedStack env;
-  static int seeded;
 
   @BeforeAll
   static void start() throws Exception {
@@ -31,9 +30,6 @@ class DevicesUpdateTest {
     env.close();
   }
 
-  static Device fresh(String type) {
-    return env.stack.seedExtraLocks(type, ++seeded).get(seeded - 1);
-  }
 
   static JsonNode device(Device d) throws Exception {
     ClockedStack.Answer a = env.call("/devices/get", "{\"device_id\":\"" + d.deviceId() + "\"}");
@@ -47,7 +43,7 @@ class DevicesUpdateTest {
 
   @Test
   void aRenamedLockIsShownByItsNewName() throws Exception {
-    Device d = fresh("august_lock");
+    Device d = env.freshLock("august_lock");
     assertThat(update(d, "\"name\":\"Unit 4B front door\"")).isEqualTo(200);
     JsonNode shown = device(d);
     assertThat(shown.at("/properties/name").asText()).isEqualTo("Unit 4B front door");
@@ -64,7 +60,7 @@ class DevicesUpdateTest {
 
   @Test
   void whatCannotBeDoneIsA400ThatChangesNothing() throws Exception {
-    Device d = fresh("yale_lock");
+    Device d = env.freshLock("yale_lock");
     String before = device(d).at("/properties/name").asText();
     for (String fields : new String[] {"\"name\":null", "\"name\":\"   \"", "\"name\":\"a\\u0000b\"", "\"name\":7",
         "\"is_managed\":false", "\"custom_metadata\":{\"unit\":\"4B\"}", "\"backup_access_code_pool_enabled\":false",
@@ -86,11 +82,11 @@ class DevicesUpdateTest {
 
   @Test
   void aBackupPoolTurnedOnFills() throws Exception {
-    Device yale = fresh("yale_lock");
+    Device yale = env.freshLock("yale_lock");
     assertThat(update(yale, "\"backup_access_code_pool_enabled\":true")).isEqualTo(200);
     TestStack.await("the pool filled", Duration.ofSeconds(30), () -> env.store.accessCodes(env.ws, yale.deviceId()).stream()
         .anyMatch(c -> c.backupRole() == AccessCode.BackupRole.READY && c.status() == CodeStatus.set));
-    Device wyze = fresh("wyze_lock");
+    Device wyze = env.freshLock("wyze_lock");
     assertThat(update(wyze, "\"backup_access_code_pool_enabled\":true")).as("a brand without pools").isEqualTo(400);
   }
 }

@@ -385,17 +385,7 @@ class HostileWorldTest {
   @Test
   void whenASetFailsForGoodBeforeItsStartABackupIsPulledAutomatically() throws Exception {
     Device d = lock("schlage_lock");
-    UUID opener = createTimeBound(d, clock.instant().plus(Duration.ofDays(5)), clock.instant().plus(Duration.ofDays(6)), true);
-    // The whole pool on the lock before it starts failing: a backup still being set would fail too, and
-    // its retries, ahead in the lock's queue, would hold the code's set back (one operation at a time per lock).
-    await("pool full", () -> poolReady(opener) && readyBackups(d).size() >= 2
-        && readyBackups(d).stream().allMatch(b -> b.status() == CodeStatus.set));
-    configure(d, "\"fail_set_rate\":1");
-
-    Instant start = clock.instant().plus(Duration.ofMinutes(30));
-    UUID id = createTimeBound(d, start, start.plus(Duration.ofHours(3)), false);
-    await("failed for good and a backup pulled", () -> codes(code(id), true).contains("failed_to_set_on_device")
-        && code(id).pulledBackupAccessCodeId() != null);
+    UUID id = failedWithBackup(d)[0];
     AccessCode c = code(id);
     AccessCode backup = code(c.pulledBackupAccessCodeId());
     assertThat(backup.isBackup()).isTrue();
@@ -409,9 +399,14 @@ class HostileWorldTest {
     configure(d, "\"fail_set_rate\":0");
   }
 
-  /** A code that failed near its start, with its backup pulled, and the lock working again. @return {code, backup} */
+  /**
+   * A code set to start in 30 minutes on a lock that fails every set (left failing), refused for good
+   * and given a backup by the worker. @return {code, backup}
+   */
   static UUID[] failedWithBackup(Device d) throws Exception {
     UUID opener = createTimeBound(d, clock.instant().plus(Duration.ofDays(5)), clock.instant().plus(Duration.ofDays(6)), true);
+    // The whole pool on the lock before it starts failing: a backup still being set would fail too, and
+    // its retries, ahead in the lock's queue, would hold the code's set back (one operation at a time per lock).
     await("pool full", () -> poolReady(opener) && readyBackups(d).size() >= 2
         && readyBackups(d).stream().allMatch(b -> b.status() == CodeStatus.set));
     configure(d, "\"fail_set_rate\":1");

@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Test;
  */
 class LinkedCodesTest {
   static ClockedStack env;
-  static int seeded;
 
   @BeforeAll
   static void start() throws Exception {
@@ -36,10 +35,6 @@ class LinkedCodesTest {
     env.close();
   }
 
-  /** A lock of its own for one test. */
-  static Device fresh(String type) {
-    return env.stack.seedExtraLocks(type, ++seeded).get(seeded - 1);
-  }
 
   static JsonNode ok(String path, String body) throws Exception {
     ClockedStack.Answer a = env.call(path, body);
@@ -70,7 +65,7 @@ class LinkedCodesTest {
 
   @Test
   void onePinIsSetOnLocksOfDifferentBrandsUnderOneKey() throws Exception {
-    Device august = fresh("august_lock"), nuki = fresh("nuki_lock"), lockly = fresh("lockly_lock");
+    Device august = env.freshLock("august_lock"), nuki = env.freshLock("nuki_lock"), lockly = env.freshLock("lockly_lock");
     JsonNode body = ok("/access_codes/create_multiple", "{\"device_ids\":" + ids(august, nuki, lockly)
         + ",\"name\":\"Flat 4\"}");
     List<AccessCode> codes = created(body);
@@ -91,7 +86,7 @@ class LinkedCodesTest {
 
   @Test
   void aPinOneLockHoldsAlreadyFailsTheWholeRequestOrThatLockGetsItsOwn() throws Exception {
-    Device a = fresh("schlage_lock"), b = fresh("yale_lock");
+    Device a = env.freshLock("schlage_lock"), b = env.freshLock("yale_lock");
     ok("/access_codes/create", "{\"device_id\":\"" + b.deviceId() + "\",\"name\":\"Resident\",\"code\":\"482915\"}");
 
     ClockedStack.Answer refused = env.call("/access_codes/create_multiple", "{\"device_ids\":" + ids(a, b)
@@ -113,7 +108,7 @@ class LinkedCodesTest {
 
   @Test
   void aLockThatMakesItsOwnPinsCannotShareOne() throws Exception {
-    Device august = fresh("august_lock"), salto = fresh("salto_lock");
+    Device august = env.freshLock("august_lock"), salto = env.freshLock("salto_lock");
     ClockedStack.Answer refused = env.call("/access_codes/create_multiple", "{\"device_ids\":" + ids(august, salto) + "}");
     assertThat(refused.status()).isEqualTo(400);
     assertThat(refused.body().at("/error/type").asText()).isEqualTo("code_cannot_be_shared");
@@ -128,7 +123,7 @@ class LinkedCodesTest {
 
   @Test
   void badInputForAnyLockStoresNothing() throws Exception {
-    Device august = fresh("august_lock"), kwikset = fresh("kwikset_lock");
+    Device august = env.freshLock("august_lock"), kwikset = env.freshLock("kwikset_lock");
     Instant end = env.clock.instant().plus(Duration.ofDays(2));
     // Kwikset needs starts_at on a time-bound code
     ClockedStack.Answer noStart = env.call("/access_codes/create_multiple", "{\"device_ids\":" + ids(august, kwikset)
@@ -148,7 +143,7 @@ class LinkedCodesTest {
 
   @Test
   void updateMultipleChangesEveryCodeOfTheKeyOrNone() throws Exception {
-    Device a = fresh("august_lock"), b = fresh("yale_lock"), c = fresh("schlage_lock");
+    Device a = env.freshLock("august_lock"), b = env.freshLock("yale_lock"), c = env.freshLock("schlage_lock");
     Instant start = env.clock.instant().plus(Duration.ofDays(5)), end = start.plus(Duration.ofDays(2));
     List<AccessCode> linked = created(ok("/access_codes/create_multiple", "{\"device_ids\":" + ids(a, b) + ",\"name\":\"Stay\","
         + "\"starts_at\":\"" + start + "\",\"ends_at\":\"" + end + "\"}"));

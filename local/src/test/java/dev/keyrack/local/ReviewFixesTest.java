@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
  */
 class ReviewFixesTest {
   static ClockedStack env;
-  static int seeded;
 
   @BeforeAll
   static void start() throws Exception {
@@ -30,13 +29,10 @@ class ReviewFixesTest {
     env.close();
   }
 
-  static Device fresh(String type) {
-    return env.stack.seedExtraLocks(type, ++seeded).get(seeded - 1);
-  }
 
   @Test
   void wholeNumbersWrittenAsFloatsAreWholeNumbers() throws Exception {
-    Device d = fresh("august_lock");
+    Device d = env.freshLock("august_lock");
     ClockedStack.Answer made = env.call("/access_codes/create", "{\"device_id\":\"" + d.deviceId()
         + "\",\"name\":\"Float\",\"preferred_code_length\":6.0}");
     assertThat(made.status()).isEqualTo(200);
@@ -52,7 +48,7 @@ class ReviewFixesTest {
 
   @Test
   void unstableOffsetSkipsThatManyEvents() throws Exception {
-    Device d = fresh("yale_lock");
+    Device d = env.freshLock("yale_lock");
     Instant since = env.clock.instant().minusSeconds(1);
     for (int i = 0; i < 4; i++) {
       assertThat(env.call("/access_codes/create", "{\"device_id\":\"" + d.deviceId() + "\",\"name\":\"Offset " + i + "\"}").status())
@@ -75,7 +71,7 @@ class ReviewFixesTest {
 
   @Test
   void attemptForOfflineDeviceFalseRefusesAnOfflineDevice() throws Exception {
-    Device d = fresh("kwikset_lock"), online = fresh("kwikset_lock");
+    Device d = env.freshLock("kwikset_lock"), online = env.freshLock("kwikset_lock");
     assertThat(env.call("/devices/simulate/disconnect", "{\"device_id\":\"" + d.deviceId() + "\"}").status()).isEqualTo(200);
     ClockedStack.Answer refused = env.call("/access_codes/create", "{\"device_id\":\"" + d.deviceId()
         + "\",\"name\":\"Guest\",\"attempt_for_offline_device\":false}");

@@ -29,7 +29,6 @@ import org.junit.jupiter.api.Test;
  */
 class ReviewProbeTest {
   static ClockedStack env;
-  static int seeded;
 
   @BeforeAll
   static void start() throws Exception {
@@ -41,14 +40,11 @@ class ReviewProbeTest {
     env.close();
   }
 
-  static Device fresh(String type) {
-    return env.stack.seedExtraLocks(type, ++seeded).get(seeded - 1);
-  }
 
   /** devices/update: a rename given with a pool the brand cannot have answers 400 and renames nothing. */
   @Test
   void aRefusedPoolRequestDoesNotRenameTheLock() throws Exception {
-    Device wyze = fresh("wyze_lock");
+    Device wyze = env.freshLock("wyze_lock");
     String before = env.store.device(env.ws, wyze.deviceId()).orElseThrow().displayName();
     ClockedStack.Answer a = env.call("/devices/update", "{\"device_id\":\"" + wyze.deviceId()
         + "\",\"name\":\"Renamed though refused\",\"backup_access_code_pool_enabled\":true}");
@@ -70,7 +66,7 @@ class ReviewProbeTest {
   /** A delete whose send fails (503), retried by the client as told: the pulled backup is retired all the same. */
   @Test
   void aDeleteRetriedAfterA503RetiresThePulledBackup() {
-    Device d = fresh("schlage_lock");
+    Device d = env.freshLock("schlage_lock");
     AwsWiring wiring = env.stack.wiring("ApiFunction");
     LostSendTest.FlakyQueue queue = new LostSendTest.FlakyQueue();
     AccessCodeService service = new AccessCodeService(wiring.store(), queue, wiring.scheduler(), wiring.backupPools(), env.clock);
@@ -94,7 +90,7 @@ class ReviewProbeTest {
    */
   @Test
   void aRefusedCodeMovedLaterLosesItsRefusal() {
-    Device d = fresh("schlage_lock");
+    Device d = env.freshLock("schlage_lock");
     AwsWiring wiring = env.stack.wiring("ApiFunction");
     LostSendTest.FlakyQueue queue = new LostSendTest.FlakyQueue();
     queue.down = false;
