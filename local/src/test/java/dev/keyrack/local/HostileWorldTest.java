@@ -445,6 +445,24 @@ class HostileWorldTest {
     assertThat(kept.stream().filter(k -> k.equals(extra1) || k.equals(extra2))).hasSize(1);
   }
 
+  /**
+   * A pulled backup that no code links (its code moved later, and the backup's retirement then
+   * failed) is retired by the daily sweep, off the lock: it would let its guest in until its old end.
+   */
+  @Test
+  void theDailySweepRetiresAPulledBackupNoCodeLinks() throws Exception {
+    Device d = extraLock("schlage_lock", 5);
+    UUID[] pair = failedWithBackup(d);
+    configure(d, "\"fail_set_rate\":0");
+    AccessCode original = code(pair[0]);
+    store.update(original, original.withBackup(original.backupRole(), null).withVersion(original.version() + 1), List.of());
+    var sweep = env.stack.mapHandler("ReconcilerFunction");
+    sweep.handleRequest(Map.of("scope", "LOST_SENDS"), new LocalContext("keyrack-ReconcilerFunction", 512, 300));
+    await("the unlinked backup off the lock and gone", () -> code(pair[1]) == null
+        && !locks.memory(d.deviceId()).slots().containsKey(pair[1]));
+    assertThat(code(pair[0])).as("its code stays").isNotNull();
+  }
+
   /** A cancelled booking takes its pulled backup with it: the backup was its guest's way in. */
   @Test
   void aPulledBackupLeavesTheLockWhenItsCodeIsDeleted() throws Exception {

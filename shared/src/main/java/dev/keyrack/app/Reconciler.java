@@ -154,6 +154,7 @@ public final class Reconciler {
       queue.enqueue(new DeviceOperation(kind, workspaceId, c.deviceId(), c.accessCodeId(), c.version()));
       sent++;
     }
+    if (scope != Scope.RECENT) sent += retireOrphanedBackups(workspaceId, codes, devices, now);
     if (scope != Scope.RECENT) {
       try {
         int released = store.releaseAbandonedClaims(workspaceId, codes, now.minus(CLAIM_GRACE));
@@ -234,6 +235,47 @@ public final class Reconciler {
       return 1;
     }
     return 0;
+  }
+
+  /**
+   * Retires the pulled backups that no code links any more: the code they stood in for is gone, or
+   * was moved to a later start, and the backup's own retirement then failed (AccessCodeService
+   * logs it). Left alone, such a backup would let its guest in until its old ends_at. A candidate
+   * (read eventually consistent) is checked against its device's codes, read consistently, first.
+   *
+   * @return removals sent
+   */
+  private int retireOrphanedBackups(UUID workspaceId, List<AccessCode> codes, Map<UUID, Optional<Device>> devices, Instant now) {
+    java.util.Set<UUID> linked = new java.util.HashSet<>();
+    codes.forEach(c -> {
+      if (c.pulledBackupAccessCodeId() != null) linked.add(c.pulledBackupAccessCodeId());
+    });
+    int sent = 0;
+    for (AccessCode c : codes) {
+      if (c.backupRole() != AccessCode.BackupRole.PULLED || c.status() == CodeStatus.removing || linked.contains(c.accessCodeId())) {
+        continue;
+      }
+      try {
+        List<AccessCode> ofDevice = store.accessCodes(workspaceId, c.deviceId());
+        if (ofDevice.stream().anyMatch(o -> c.accessCodeId().equals(o.pulledBackupAccessCodeId()))) continue;
+        Optional<AccessCode> backup = ofDevice.stream().filter(o -> o.accessCodeId().equals(c.accessCodeId())).findFirst()
+            .filter(b -> b.backupRole() == AccessCode.BackupRole.PULLED && b.status() != CodeStatus.removing);
+        Optional<Device> device = devices.computeIfAbsent(c.deviceId(), id -> store.device(workspaceId, id));
+        if (backup.isEmpty() || device.isEmpty()) continue;
+        DeviceOperation removal = Deletion.store(store, dev.keyrack.domain.Ids.shared(), backup.get(), device.get(), now);
+        LOG.warn("pulled backup {} on device {} was linked from no code: retired", c.accessCodeId(), c.deviceId());
+        if (removal != null) {
+          queue.enqueue(removal);
+          sent++;
+        }
+      } catch (dev.keyrack.ports.Conflict.StaleVersion e) {
+        LOG.info("pulled backup {} changed meanwhile; the next daily sweep looks again", c.accessCodeId());
+      } catch (RuntimeException e) {
+        LOG.error("could not retire pulled backup {}: {}; the next daily sweep tries again", c.accessCodeId(),
+            e.getClass().getSimpleName());
+      }
+    }
+    return sent;
   }
 
   /** A code that has never been on its lock (nor is scheduled there): its first set is pending. */
