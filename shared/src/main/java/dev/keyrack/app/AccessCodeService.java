@@ -372,10 +372,10 @@ public final class AccessCodeService {
       // (the lock's refusals too: the set at the new moment is a new try, and a refusal then is news)
       List<String> setNotices = new ArrayList<>(DeviceWorker.setErrors());
       setNotices.add(DeviceWorker.SET_DELAYED);
-      next = withoutNotices(next, setNotices.toArray(String[]::new));
+      next = withoutNotices(next, setNotices);
     }
     if (current.windowEnded(now) && !next.windowEnded(now)) {
-      next = withoutNotices(next, DeviceWorker.REMOVE_DELAYED, DeviceWorker.REMOVE_FAILED);
+      next = withoutNotices(next, List.of(DeviceWorker.REMOVE_DELAYED, DeviceWorker.REMOVE_FAILED));
     }
     // A pulled backup stood in for a code that could not be set in its window. Moved to a later
     // start, the code is programmed again at its new moment (and a backup pulled again should that
@@ -391,7 +391,7 @@ public final class AccessCodeService {
     if (retiredBackup == null && current.pulledBackupAccessCodeId() != null && end != null
         && !Objects.equals(end, current.endsAt())) {
       backup = store.accessCode(workspaceId, current.pulledBackupAccessCodeId())
-          .filter(b -> b.backupRole() == AccessCode.BackupRole.PULLED && b.status() != CodeStatus.removing).orElse(null);
+          .filter(BackupPools::pulledInUse).orElse(null);
       if (backup != null) backupNext = backup.withWindow(CodeType.time_bound, backup.startsAt(), end).withVersion(backup.version() + 1);
     }
     // Noted before it is stored: if this function stops between storing and sending, the frequent
@@ -469,8 +469,7 @@ public final class AccessCodeService {
    */
   private void retireBackup(UUID workspaceId, Device device, UUID backupId, Instant now) {
     for (int round = 0; round < TRIES; round++) {
-      Optional<AccessCode> found = store.accessCode(workspaceId, backupId)
-          .filter(b -> b.backupRole() == AccessCode.BackupRole.PULLED && b.status() != CodeStatus.removing);
+      Optional<AccessCode> found = store.accessCode(workspaceId, backupId).filter(BackupPools::pulledInUse);
       if (found.isEmpty()) return;
       try {
         DeviceOperation removal = Deletion.store(store, ids, found.get(), device, now);
@@ -488,9 +487,8 @@ public final class AccessCodeService {
     LOG.error("pulled backup {} kept changing and was not retired; it leaves its lock at its ends_at", backupId);
   }
 
-  private static AccessCode withoutNotices(AccessCode c, String... codes) {
-    List<String> gone = List.of(codes);
-    return c.withNotices(DeviceWorker.withoutCodes(c.errors(), gone), DeviceWorker.withoutCodes(c.warnings(), gone));
+  private static AccessCode withoutNotices(AccessCode c, List<String> codes) {
+    return c.withNotices(DeviceWorker.withoutCodes(c.errors(), codes), DeviceWorker.withoutCodes(c.warnings(), codes));
   }
 
   /** A PIN that fits the brand and is not held by another code on the device. */

@@ -63,6 +63,11 @@ public final class BackupPools {
     this(store, queue, scheduler, clock, Ids.shared(), new SecureRandom(), size);
   }
 
+  /** A backup pulled for a code and still with it: not on its way off the lock. */
+  static boolean pulledInUse(AccessCode c) {
+    return c.backupRole() == BackupRole.PULLED && c.status() != CodeStatus.removing;
+  }
+
   /**
    * Whether a backup counts in its pool: programmed on the lock, or still being set without a
    * refusal. A backup the lock refused for good ({@link DeviceWorker#REFUSALS}) never will be, and

@@ -387,31 +387,6 @@ public final class DeviceWorker {
    * @return false when the slot could not be handed on (a read, send or write failed): the
    *     operation that freed it is then retried, and its next delivery hands it on
    */
-  /**
-   * The lock took a code that was not waiting for a slot, while others are: it had room after all
-   * (a slot freed at the keypad, which Keyrack does not see, or a lock that holds more than it
-   * did). The oldest code waiting is sent again, so it is not passed over by newer codes until the
-   * daily sweep; refused again, it keeps waiting (no new failure event). One send per such set.
-   */
-  private void nudgeWaiting(Device device, List<UUID> waiting) {
-    if (resend == null) return;
-    Instant now = Clocks.now(clock);
-    try {
-      for (UUID id : waiting) {
-        Optional<AccessCode> c = store.accessCode(device.workspaceId(), id);
-        if (c.isEmpty() || !refusedForSpace(c.get()) || Planner.pending(c.get(), device.profile(), now) != DeviceOperation.Kind.SET) {
-          continue;
-        }
-        resend.enqueue(new DeviceOperation(DeviceOperation.Kind.SET, device.workspaceId(), device.deviceId(), id, c.get().version()));
-        LOG.info("access code {} waits for a slot and device {} just took another code: set again", id, device.deviceId());
-        return;
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("could not send a waiting code of device {} again: {}; the daily sweep tries it", device.deviceId(),
-          e.getClass().getSimpleName());
-    }
-  }
-
   private boolean slotFreed(Device device, List<UUID> waiting, UUID leaving) {
     if (resend == null) return true;
     Instant now = Clocks.now(clock);
@@ -421,9 +396,7 @@ public final class DeviceWorker {
       for (UUID id : waiting) {
         if (id.equals(leaving)) continue;
         Optional<AccessCode> c = store.accessCode(device.workspaceId(), id);
-        boolean waits = c.isPresent() && refusedForSpace(c.get())
-            && Planner.pending(c.get(), device.profile(), now) == DeviceOperation.Kind.SET;
-        if (!waits) {
+        if (!waitsForSlot(c, device, now)) {
           store.changeSlots(device.workspaceId(), device.deviceId(), new Store.SlotChange(null, id, null, null));
           continue;
         }
@@ -452,6 +425,35 @@ public final class DeviceWorker {
       return false;
     }
   }
+
+  /** Whether a code of the waiting list still waits: refused for want of a slot, its set still pending. */
+  private static boolean waitsForSlot(Optional<AccessCode> c, Device device, Instant now) {
+    return c.isPresent() && refusedForSpace(c.get()) && Planner.pending(c.get(), device.profile(), now) == DeviceOperation.Kind.SET;
+  }
+
+  /**
+   * The lock took a code that was not waiting for a slot, while others are: it had room after all
+   * (a slot freed at the keypad, which Keyrack does not see, or a lock that holds more than it
+   * did). The oldest code waiting is sent again, so it is not passed over by newer codes until the
+   * daily sweep; refused again, it keeps waiting (no new failure event). One send per such set.
+   */
+  private void nudgeWaiting(Device device, List<UUID> waiting) {
+    if (resend == null) return;
+    Instant now = Clocks.now(clock);
+    try {
+      for (UUID id : waiting) {
+        Optional<AccessCode> c = store.accessCode(device.workspaceId(), id);
+        if (!waitsForSlot(c, device, now)) continue;
+        resend.enqueue(new DeviceOperation(DeviceOperation.Kind.SET, device.workspaceId(), device.deviceId(), id, c.get().version()));
+        LOG.info("access code {} waits for a slot and device {} just took another code: set again", id, device.deviceId());
+        return;
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("could not send a waiting code of device {} again: {}; the daily sweep tries it", device.deviceId(),
+          e.getClass().getSimpleName());
+    }
+  }
+
 
   /**
    * An operation with nothing else to do for code {@code id}: a slot the code holds is handed on.

@@ -154,8 +154,8 @@ public final class Reconciler {
       queue.enqueue(new DeviceOperation(kind, workspaceId, c.deviceId(), c.accessCodeId(), c.version()));
       sent++;
     }
-    if (scope != Scope.RECENT) sent += retireOrphanedBackups(workspaceId, codes, devices, now);
     if (scope != Scope.RECENT) {
+      sent += retireOrphanedBackups(workspaceId, codes, devices, now);
       try {
         int released = store.releaseAbandonedClaims(workspaceId, codes, now.minus(CLAIM_GRACE));
         if (released > 0) LOG.info("released {} abandoned PIN claims of workspace {}", released, workspaceId);
@@ -252,14 +252,12 @@ public final class Reconciler {
     });
     int sent = 0;
     for (AccessCode c : codes) {
-      if (c.backupRole() != AccessCode.BackupRole.PULLED || c.status() == CodeStatus.removing || linked.contains(c.accessCodeId())) {
-        continue;
-      }
+      if (!BackupPools.pulledInUse(c) || linked.contains(c.accessCodeId())) continue;
       try {
         List<AccessCode> ofDevice = store.accessCodes(workspaceId, c.deviceId());
         if (ofDevice.stream().anyMatch(o -> c.accessCodeId().equals(o.pulledBackupAccessCodeId()))) continue;
         Optional<AccessCode> backup = ofDevice.stream().filter(o -> o.accessCodeId().equals(c.accessCodeId())).findFirst()
-            .filter(b -> b.backupRole() == AccessCode.BackupRole.PULLED && b.status() != CodeStatus.removing);
+            .filter(BackupPools::pulledInUse);
         Optional<Device> device = devices.computeIfAbsent(c.deviceId(), id -> store.device(workspaceId, id));
         if (backup.isEmpty() || device.isEmpty()) continue;
         DeviceOperation removal = Deletion.store(store, dev.keyrack.domain.Ids.shared(), backup.get(), device.get(), now);

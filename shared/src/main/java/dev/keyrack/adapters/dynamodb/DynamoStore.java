@@ -471,10 +471,13 @@ public final class DynamoStore implements Store {
 
   /** The claim key of a PIN on a device. */
   static String pinKey(UUID workspaceId, UUID deviceId, String pin) {
+    return "PIN#" + deviceId + "#" + hashed(workspaceId + "|" + deviceId + "|" + pin);
+  }
+
+  /** The first 16 bytes of the text's SHA-256, in hex: a key part that neither shows nor limits what it was made from. */
+  private static String hashed(String text) {
     try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update((workspaceId + "|" + deviceId + "|" + pin).getBytes(StandardCharsets.UTF_8));
-      return "PIN#" + deviceId + "#" + HexFormat.of().formatHex(md.digest(), 0, 16);
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)), 0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
@@ -817,12 +820,7 @@ public final class DynamoStore implements Store {
 
   /** The key of a common_code_key's group: a hash, so any text the caller chose fits a sort key. */
   static String groupKey(String commonCodeKey) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      return "GROUP#" + HexFormat.of().formatHex(md.digest(commonCodeKey.getBytes(StandardCharsets.UTF_8)), 0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return "GROUP#" + hashed(commonCodeKey);
   }
 
   @Override
@@ -851,18 +849,10 @@ public final class DynamoStore implements Store {
       AttributeValue owner = claim.get("access_code_id");
       if (owner == null || held.contains(sk + "|" + owner.s())) continue;
       if (!claim.containsKey(CREATED) || Long.parseLong(claim.get(CREATED).n()) >= createdBefore.toEpochMilli()) continue;
-      Map<String, AttributeValue> codeKey = Map.of(PK, s(ws(workspaceId)), SK, s("CODE#" + owner.s()));
-      GetItemResponse o = ddb.getItem(b -> b.tableName(table).key(codeKey).consistentRead(true));
-      var check = software.amazon.awssdk.services.dynamodb.model.ConditionCheck.builder().tableName(table).key(codeKey);
-      if (!o.hasItem() || o.item().isEmpty() || !o.item().containsKey(DOC)) {
-        check.conditionExpression("attribute_not_exists(#doc)").expressionAttributeNames(Map.of("#doc", DOC));
-      } else {
-        AccessCode holder = Json.read(PackedDoc.unpack(o.item().get(DOC)), AccessCode.class);
-        if (pinKey(holder).equals(sk)) continue; // it holds it (changed since the sweep read it)
-        check.conditionExpression("version = :v").expressionAttributeValues(Map.of(":v", o.item().get(VERSION)));
-      }
+      var check = abandoned(ws(workspaceId), sk, owner.s());
+      if (check.isEmpty()) continue; // its code holds it (changed since the sweep read it)
       try {
-        ddb.transactWriteItems(b -> b.transactItems(TransactWriteItem.builder().conditionCheck(check.build()).build(),
+        ddb.transactWriteItems(b -> b.transactItems(TransactWriteItem.builder().conditionCheck(check.get()).build(),
             TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(Map.of(PK, s(ws(workspaceId)), SK, s(sk)))
                 .conditionExpression("access_code_id = :id").expressionAttributeValues(Map.of(":id", owner)).build()).build()));
         released++;
@@ -891,18 +881,30 @@ public final class DynamoStore implements Store {
     GetItemResponse r = ddb.getItem(b -> b.tableName(table).key(Map.of(PK, s(pk), SK, s(sk))).consistentRead(true));
     if (!r.hasItem() || r.item().isEmpty()) return Optional.of(List.of(TransactWriteItem.builder().put(claim).build()));
     String owner = r.item().get("access_code_id").s();
+    var check = abandoned(pk, sk, owner);
+    if (check.isEmpty()) return Optional.empty();
+    beforeTakeOver.run();
+    return Optional.of(List.of(TransactWriteItem.builder().conditionCheck(check.get()).build(), takeOver(claim, owner)));
+  }
+
+  /**
+   * Whether the claim {@code sk} of partition {@code pk} is abandoned by {@code owner}, its code read
+   * consistently: the condition that keeps it so in the write that takes the claim over or releases
+   * it (the code has no document: deleted, or never stored; or it is at the version read here,
+   * holding another PIN). Empty when the owner holds the claim.
+   */
+  private Optional<software.amazon.awssdk.services.dynamodb.model.ConditionCheck> abandoned(String pk, String sk, String owner) {
     Map<String, AttributeValue> key = Map.of(PK, s(pk), SK, s("CODE#" + owner));
     GetItemResponse o = ddb.getItem(b -> b.tableName(table).key(key).consistentRead(true));
     var check = software.amazon.awssdk.services.dynamodb.model.ConditionCheck.builder().tableName(table).key(key);
     if (!o.hasItem() || o.item().isEmpty() || !o.item().containsKey(DOC)) {
       check.conditionExpression("attribute_not_exists(#doc)").expressionAttributeNames(Map.of("#doc", DOC));
     } else {
-      AccessCode holder = Json.read(PackedDoc.unpack(o.item().get(DOC)), AccessCode.class);
-      if (holder.code() != null && pinKey(holder).equals(sk)) return Optional.empty();
+      // (a code without a PIN has an entry of its own, never a PIN's claim: pinKey tells them apart)
+      if (pinKey(Json.read(PackedDoc.unpack(o.item().get(DOC)), AccessCode.class)).equals(sk)) return Optional.empty();
       check.conditionExpression("version = :v").expressionAttributeValues(Map.of(":v", o.item().get(VERSION)));
     }
-    beforeTakeOver.run();
-    return Optional.of(List.of(TransactWriteItem.builder().conditionCheck(check.build()).build(), takeOver(claim, owner)));
+    return Optional.of(check.build());
   }
 
   @Override
@@ -1014,7 +1016,7 @@ public final class DynamoStore implements Store {
         .build()).build());
     write(items, List.of());
     releaseClaim(code); // so a device's claims are its codes (codesOfDevice)
-    if (code.commonCodeKey() != null) leaveGroupQuietly(code.workspaceId(), code.commonCodeKey(), List.of(code.accessCodeId()));
+    if (code.commonCodeKey() != null) leaveGroup(code.workspaceId(), code.commonCodeKey(), List.of(code.accessCodeId()));
     putEvents(events);
   }
 
@@ -1023,7 +1025,9 @@ public final class DynamoStore implements Store {
    * booking holds its live codes, not every code it ever had. A failure is logged: update_multiple
    * passes over, and prunes, an id whose code is gone.
    */
-  private void leaveGroupQuietly(UUID workspaceId, String commonCodeKey, List<UUID> accessCodeIds) {
+  @Override
+  public void leaveGroup(UUID workspaceId, String commonCodeKey, java.util.Collection<UUID> accessCodeIds) {
+    if (accessCodeIds.isEmpty()) return;
     try {
       ddb.updateItem(b -> b.tableName(table).key(Map.of(PK, s(ws(workspaceId)), SK, s(groupKey(commonCodeKey))))
           .updateExpression("DELETE ids :ids")
@@ -1033,10 +1037,6 @@ public final class DynamoStore implements Store {
     }
   }
 
-  @Override
-  public void leaveGroup(UUID workspaceId, String commonCodeKey, java.util.Collection<UUID> accessCodeIds) {
-    if (!accessCodeIds.isEmpty()) leaveGroupQuietly(workspaceId, commonCodeKey, List.copyOf(accessCodeIds));
-  }
 
   /**
    * Releases the PIN claim of a code that is gone (deleted, or withdrawn by its create), if it still
