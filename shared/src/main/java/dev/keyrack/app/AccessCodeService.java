@@ -159,8 +159,30 @@ public final class AccessCodeService {
     return new Checked(r, device, type, usePool, slots, now);
   }
 
-  /** Stores a checked create: its schedules, the code with its event, its first job. */
+  /**
+   * Stores a checked create: its schedules, the code with its event, its first job. Near its
+   * device's last free slots (or once it has withdrawn for want of one) it holds the device's slot
+   * lease while it stores, so that creates racing for those slots store one at a time and as many
+   * win as there are slots: without it, each could see the others over the limit and all withdraw.
+   */
   Created commit(UUID workspaceId, Checked checked) {
+    try (SlotLease lease = new SlotLease(workspaceId, checked.device().deviceId())) {
+      if (checked.device().profile().usableSlots() - checked.slots().used() <= LEASE_FREE_SLOTS && lease.take()) {
+        checked = recheck(workspaceId, checked);
+      }
+      return commit(workspaceId, checked, lease);
+    }
+  }
+
+  /** The create's slots read again under the lease: those before it may have taken the last one, and PINs. */
+  private Checked recheck(UUID workspaceId, Checked c) {
+    Store.Slots slots = store.slots(workspaceId, c.device().deviceId());
+    if (slots.used() >= c.device().profile().usableSlots()) throw noSpace(c.device().profile());
+    if (slots.createdLastMinute() >= guardrails.createsPerMinute()) throw tooMany("created", guardrails.createsPerMinute());
+    return new Checked(c.request(), c.device(), c.type(), c.usePool(), slots, c.now());
+  }
+
+  private Created commit(UUID workspaceId, Checked checked, SlotLease lease) {
     CreateRequest r = checked.request();
     Device device = checked.device();
     BrandProfile brand = device.profile();
@@ -198,9 +220,12 @@ public final class AccessCodeService {
         // Creates racing for a lock's last slots each withdraw when they see it over (the last to
         // store sees all of them), so all may withdraw. One that finds a slot free again once it has
         // withdrawn tries again, after a moment of its own, rather than refuse with room on the lock.
-        if (attempt < NO_SPACE_TRIES && store.slots(workspaceId, device.deviceId()).used() < brand.usableSlots()) {
+        // It takes the device's lease for its next try, and pauses first so that the others'
+        // withdrawals are done before it looks for a free slot.
+        if (attempt < NO_SPACE_TRIES) {
+          lease.take();
           pause(java.util.concurrent.ThreadLocalRandom.current().nextLong(5, 40L * attempt));
-          continue;
+          if (store.slots(workspaceId, device.deviceId()).used() < brand.usableSlots()) continue;
         }
         scheduler.cancelAll(id);
         throw noSpace(brand);
@@ -212,6 +237,7 @@ public final class AccessCodeService {
         throw tooMany("created", guardrails.createsPerMinute());
       }
     }
+    lease.close(); // stored: the next create may go
     if (plan.programNow()) enqueue(new DeviceOperation(DeviceOperation.Kind.SET, workspaceId, device.deviceId(), id, code.version()));
     if (usePool) pools.fillQuietly(device); // a failure is logged; the next create with the pool or a pull fills it
     LOG.info("access code created id={} device={} type={} status={} scheduled={}", id, device.deviceId(), type,
@@ -513,6 +539,41 @@ public final class AccessCodeService {
 
   /** How many times a create that withdrew from a lock's last slots, and finds one free again, stores itself. */
   static final int NO_SPACE_TRIES = 5;
+  /** A create that finds this few free slots on its device, or fewer, stores under the device's slot lease. */
+  static final int LEASE_FREE_SLOTS = 5;
+  /** How long a slot lease lasts should its holder stop, and how long a create waits for one before going on without. */
+  static final java.time.Duration LEASE_HOLD = java.time.Duration.ofSeconds(3), LEASE_WAIT = java.time.Duration.ofSeconds(3);
+
+  /** The device's slot lease, taken at most once by a create; a failure to take it is logged and the create goes on without. */
+  private final class SlotLease implements AutoCloseable {
+    private final UUID workspaceId, deviceId;
+    private Optional<Store.Lease> held = Optional.empty();
+    private boolean tried;
+
+    SlotLease(UUID workspaceId, UUID deviceId) {
+      this.workspaceId = workspaceId;
+      this.deviceId = deviceId;
+    }
+
+    /** @return whether the lease is held */
+    boolean take() {
+      if (tried) return held.isPresent();
+      tried = true;
+      try {
+        held = store.leaseSlots(workspaceId, deviceId, LEASE_HOLD, LEASE_WAIT);
+        if (held.isEmpty()) LOG.warn("slot lease of device {} not got within {}; creating without it", deviceId, LEASE_WAIT);
+      } catch (RuntimeException e) {
+        LOG.warn("could not take the slot lease of device {}: {}; creating without it", deviceId, e.toString());
+      }
+      return held.isPresent();
+    }
+
+    @Override
+    public void close() {
+      held.ifPresent(Store.Lease::close);
+      held = Optional.empty();
+    }
+  }
 
   private static void pause(long ms) {
     try {

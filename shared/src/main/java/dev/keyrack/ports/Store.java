@@ -207,6 +207,26 @@ public interface Store {
   /** Takes back one count {@link #admit} made at {@code now}, for a request that was then refused (never below zero). */
   void unadmit(UUID workspaceId, UUID deviceId, String operation, java.time.Instant now);
 
+  /**
+   * A short lease on a device's slots, taken by creates near its last free slots so that they
+   * store one at a time: a create that stores, reads its device's claims and finds it over its
+   * limit withdraws itself (see {@link #create}), so creates that race for the last slots can all
+   * withdraw; under the lease each sees those before it. The lease lapses by itself after {@code
+   * hold}, should its holder stop. Two writes (the lease and its release); waiting costs a
+   * conditional write a try.
+   *
+   * @return the lease, to close when the create is stored or refused; empty when another holder
+   *     kept it for {@code wait} (the create then goes on without it: the check after its store
+   *     still keeps the device within its limit)
+   */
+  Optional<Lease> leaseSlots(UUID workspaceId, UUID deviceId, java.time.Duration hold, java.time.Duration wait);
+
+  /** A lease from {@link #leaseSlots}; closing releases it (a failure to is logged: it lapses). */
+  interface Lease extends AutoCloseable {
+    @Override
+    void close();
+  }
+
   /** Whether the device's backup access code pool is on (it stays on once turned on). */
   boolean backupPoolEnabled(UUID workspaceId, UUID deviceId);
 

@@ -424,6 +424,52 @@ abstract class AbstractDynamoStoreTest {
     assertThat(store.accessCodes(w.workspaceId(), d.deviceId())).hasSize(4);
   }
 
+  /**
+   * A device's slot lease has one holder at a time; another device's is its own; a release frees it
+   * for the next taker, and a waiter gets it once it is released.
+   */
+  @Test
+  void aSlotLeaseHasOneHolderAtATime() throws Exception {
+    Workspace w = workspace();
+    Device d = device(w), other = device(w);
+    Duration hold = Duration.ofSeconds(30);
+    Store.Lease first = store.leaseSlots(w.workspaceId(), d.deviceId(), hold, Duration.ZERO).orElseThrow();
+    assertThat(store.leaseSlots(w.workspaceId(), d.deviceId(), hold, Duration.ofMillis(100))).as("held").isEmpty();
+    Store.Lease elsewhere = store.leaseSlots(w.workspaceId(), other.deviceId(), hold, Duration.ZERO).orElseThrow();
+    assertThat(store.slots(w.workspaceId(), d.deviceId()).used()).as("a lease takes no slot").isZero();
+
+    Thread releaser = Thread.ofVirtual().start(() -> {
+      try {
+        Thread.sleep(300);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      first.close();
+    });
+    Store.Lease next = store.leaseSlots(w.workspaceId(), d.deviceId(), hold, Duration.ofSeconds(20)).orElse(null);
+    releaser.join();
+    assertThat(next).as("the waiter takes it once it is released").isNotNull();
+    assertThat(store.leaseSlots(w.workspaceId(), d.deviceId(), hold, Duration.ZERO)).as("the waiter holds it").isEmpty();
+    next.close();
+    elsewhere.close();
+    assertThat(sortKeys(w.workspaceId())).as("released leases leave no item").noneMatch(k -> k.startsWith("LEASE#"));
+  }
+
+  /** A lease whose holder stopped lapses after its hold; the stopped holder's late release leaves the new holder's lease. */
+  @Test
+  void aLapsedSlotLeaseIsTakenOverAndALateReleaseLeavesTheNewHolders() {
+    Workspace w = workspace();
+    Device d = device(w);
+    Store.Lease stopped = store.leaseSlots(w.workspaceId(), d.deviceId(), Duration.ofSeconds(2), Duration.ZERO).orElseThrow();
+    DynamoStore later = new DynamoStore(backend.dynamo(), table, java.time.Clock.fixed(T0.plusSeconds(63), java.time.ZoneOffset.UTC));
+    Store.Lease taker = later.leaseSlots(w.workspaceId(), d.deviceId(), Duration.ofSeconds(30), Duration.ZERO).orElseThrow();
+    stopped.close();
+    assertThat(later.leaseSlots(w.workspaceId(), d.deviceId(), Duration.ofSeconds(30), Duration.ZERO))
+        .as("still the taker's").isEmpty();
+    taker.close();
+    assertThat(later.leaseSlots(w.workspaceId(), d.deviceId(), Duration.ofSeconds(30), Duration.ZERO)).isPresent();
+  }
+
   /** The guardrails' counter: so many a minute per device and operation, counted again the next minute. */
   @Test
   void admitCountsUpToTheLimitPerDeviceOperationAndMinute() {

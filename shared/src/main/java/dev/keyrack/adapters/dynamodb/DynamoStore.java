@@ -993,6 +993,50 @@ public final class DynamoStore implements Store {
     return Map.of(PK, s(ws(workspaceId)), SK, s("RATE#" + deviceId + "#" + operation + "#" + now.getEpochSecond() / 60));
   }
 
+  /**
+   * One item per device ({@code LEASE#<device>}) naming its holder and when it lapses, put on
+   * condition that there is none or it has lapsed, and deleted on condition that it is still
+   * ours. Waiters try again every 10 to 30 ms.
+   */
+  @Override
+  public Optional<Lease> leaseSlots(UUID workspaceId, UUID deviceId, Duration hold, Duration wait) {
+    Map<String, AttributeValue> key = Map.of(PK, s(ws(workspaceId)), SK, s("LEASE#" + deviceId));
+    String holder = UUID.randomUUID().toString();
+    long giveUp = System.nanoTime() + wait.toNanos();
+    while (true) {
+      long now = clock.instant().toEpochMilli();
+      Map<String, AttributeValue> item = new HashMap<>(key);
+      item.put("holder", s(holder));
+      item.put("lapses_ms", n(now + hold.toMillis()));
+      item.put(EXPIRES, n((now + hold.toMillis()) / 1000 + 3600)); // DynamoDB's TTL tidies a lease left by a stopped holder
+      try {
+        ddb.putItem(b -> b.tableName(table).item(item)
+            .conditionExpression("attribute_not_exists(pk) OR #lapses < :now")
+            .expressionAttributeNames(Map.of("#lapses", "lapses_ms")).expressionAttributeValues(Map.of(":now", n(now))));
+        return Optional.of(() -> releaseLease(key, holder));
+      } catch (ConditionalCheckFailedException e) {
+        if (System.nanoTime() - giveUp > 0) return Optional.empty();
+        try {
+          Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(10, 31));
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return Optional.empty();
+        }
+      }
+    }
+  }
+
+  private void releaseLease(Map<String, AttributeValue> key, String holder) {
+    try {
+      ddb.deleteItem(b -> b.tableName(table).key(key).conditionExpression("#holder = :me")
+          .expressionAttributeNames(Map.of("#holder", "holder")).expressionAttributeValues(Map.of(":me", s(holder))));
+    } catch (ConditionalCheckFailedException e) {
+      // it lapsed and another holder took it: theirs now
+    } catch (RuntimeException e) {
+      LOG.warn("could not release the slot lease {}: {}; it lapses by itself", key.get(SK).s(), e.toString());
+    }
+  }
+
   /** Eventually consistent: a pool once on stays on. */
   @Override
   public boolean backupPoolEnabled(UUID workspaceId, UUID deviceId) {
