@@ -46,7 +46,8 @@ public final class HttpGateway implements AutoCloseable {
       }
     }
     this.server = HttpServer.create(new InetSocketAddress(host, port), 256);
-    this.pool = Executors.newFixedThreadPool(Math.max(8, Runtime.getRuntime().availableProcessors() * 4));
+    // As many requests at once as a burst from a client brings (Lambda scales out per request), not one per core.
+    this.pool = Executors.newFixedThreadPool(Math.max(32, Runtime.getRuntime().availableProcessors() * 4));
     server.setExecutor(pool);
     server.createContext("/", exchange -> {
       try (exchange) {

@@ -166,12 +166,34 @@ public final class AccessCodeService {
    * win as there are slots: without it, each could see the others over the limit and all withdraw.
    */
   Created commit(UUID workspaceId, Checked checked) {
-    try (SlotLease lease = new SlotLease(workspaceId, checked.device().deviceId())) {
+    return commit(workspaceId, checked, System.nanoTime() + LEASE_WAIT.toNanos());
+  }
+
+  /**
+   * {@link #commit(UUID, Checked)}, waiting for the device's slot lease until {@code
+   * leaseWaitUntilNanos} at most ({@link System#nanoTime}): a request that stores several codes
+   * shares one wait among them, so that it ends well within the API's timeout.
+   */
+  Created commit(UUID workspaceId, Checked checked, long leaseWaitUntilNanos) {
+    try (SlotLease lease = new SlotLease(workspaceId, checked.device().deviceId(), leaseWaitUntilNanos)) {
       if (checked.device().profile().usableSlots() - checked.slots().used() <= LEASE_FREE_SLOTS && lease.take()) {
         checked = recheck(workspaceId, checked);
       }
       return commit(workspaceId, checked, lease);
     }
+  }
+
+  /**
+   * Whether the device has a free slot once others racing for it are done: read after a moment of
+   * this create's own, and, if the lock looks full, again after a store's time (a racer that
+   * stored without the lease may still be withdrawing).
+   */
+  private boolean slotFreeAfterAMoment(UUID workspaceId, Device device, int attempt) {
+    var random = java.util.concurrent.ThreadLocalRandom.current();
+    pause(random.nextLong(5, 40L * attempt));
+    if (store.slots(workspaceId, device.deviceId()).used() < device.profile().usableSlots()) return true;
+    pause(random.nextLong(50, 100));
+    return store.slots(workspaceId, device.deviceId()).used() < device.profile().usableSlots();
   }
 
   /** The create's slots read again under the lease: those before it may have taken the last one, and PINs. */
@@ -224,8 +246,7 @@ public final class AccessCodeService {
         // withdrawals are done before it looks for a free slot.
         if (attempt < NO_SPACE_TRIES) {
           lease.take();
-          pause(java.util.concurrent.ThreadLocalRandom.current().nextLong(5, 40L * attempt));
-          if (store.slots(workspaceId, device.deviceId()).used() < brand.usableSlots()) continue;
+          if (slotFreeAfterAMoment(workspaceId, device, attempt)) continue;
         }
         scheduler.cancelAll(id);
         throw noSpace(brand);
@@ -542,17 +563,19 @@ public final class AccessCodeService {
   /** A create that finds this few free slots on its device, or fewer, stores under the device's slot lease. */
   static final int LEASE_FREE_SLOTS = 5;
   /** How long a slot lease lasts should its holder stop, and how long a create waits for one before going on without. */
-  static final java.time.Duration LEASE_HOLD = java.time.Duration.ofSeconds(3), LEASE_WAIT = java.time.Duration.ofSeconds(3);
+  static final java.time.Duration LEASE_HOLD = java.time.Duration.ofSeconds(3), LEASE_WAIT = java.time.Duration.ofSeconds(5);
 
   /** The device's slot lease, taken at most once by a create; a failure to take it is logged and the create goes on without. */
   private final class SlotLease implements AutoCloseable {
     private final UUID workspaceId, deviceId;
+    private final long waitUntilNanos;
     private Optional<Store.Lease> held = Optional.empty();
     private boolean tried;
 
-    SlotLease(UUID workspaceId, UUID deviceId) {
+    SlotLease(UUID workspaceId, UUID deviceId, long waitUntilNanos) {
       this.workspaceId = workspaceId;
       this.deviceId = deviceId;
+      this.waitUntilNanos = waitUntilNanos;
     }
 
     /** @return whether the lease is held */
@@ -560,8 +583,9 @@ public final class AccessCodeService {
       if (tried) return held.isPresent();
       tried = true;
       try {
-        held = store.leaseSlots(workspaceId, deviceId, LEASE_HOLD, LEASE_WAIT);
-        if (held.isEmpty()) LOG.warn("slot lease of device {} not got within {}; creating without it", deviceId, LEASE_WAIT);
+        java.time.Duration wait = java.time.Duration.ofNanos(Math.max(0, waitUntilNanos - System.nanoTime()));
+        held = store.leaseSlots(workspaceId, deviceId, LEASE_HOLD, wait);
+        if (held.isEmpty()) LOG.warn("slot lease of device {} not got within {} ms; creating without it", deviceId, wait.toMillis());
       } catch (RuntimeException e) {
         LOG.warn("could not take the slot lease of device {}: {}; creating without it", deviceId, e.toString());
       }
@@ -575,12 +599,12 @@ public final class AccessCodeService {
     }
   }
 
+  /** Sleeps; an interrupt ends the pause early (and is kept), the request goes on. */
   private static void pause(long ms) {
     try {
       Thread.sleep(ms);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
     }
   }
 

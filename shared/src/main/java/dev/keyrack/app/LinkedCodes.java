@@ -68,9 +68,11 @@ public final class LinkedCodes {
       checked.add(onDevice(devices.get(i), () -> codes.check(workspaceId, r)));
     }
     List<AccessCode> made = new ArrayList<>(devices.size());
+    // One wait for slot leases (locks near full) for the whole request, not one per lock: well within the API's timeout.
+    long leaseWaitUntil = System.nanoTime() + LEASE_WAIT.toNanos();
     for (AccessCodeService.Checked c : checked) {
       try {
-        made.add(codes.commit(workspaceId, c).accessCode());
+        made.add(codes.commit(workspaceId, c, leaseWaitUntil).accessCode());
       } catch (RuntimeException e) {
         withdraw(workspaceId, made);
         throw e instanceof ApiError api ? onDevice(c.device(), api) : e;
@@ -147,6 +149,9 @@ public final class LinkedCodes {
   private static ApiError onDevice(Device d, ApiError e) {
     return e.prefixed("Device " + d.deviceId() + ": ");
   }
+
+  /** How long one create_multiple waits in all for the slot leases of its locks. */
+  static final java.time.Duration LEASE_WAIT = java.time.Duration.ofSeconds(8);
 
   private void withdraw(UUID workspaceId, List<AccessCode> made) {
     for (AccessCode c : made) {

@@ -996,13 +996,15 @@ public final class DynamoStore implements Store {
   /**
    * One item per device ({@code LEASE#<device>}) naming its holder and when it lapses, put on
    * condition that there is none or it has lapsed, and deleted on condition that it is still
-   * ours. Waiters try again every 10 to 30 ms.
+   * ours. A waiter watches it with eventually consistent reads (half a read unit each), 10 ms
+   * apart and then up to 80 ms, and puts again once it is gone or lapsed: a wait costs reads,
+   * not a write unit a try.
    */
   @Override
   public Optional<Lease> leaseSlots(UUID workspaceId, UUID deviceId, Duration hold, Duration wait) {
     Map<String, AttributeValue> key = Map.of(PK, s(ws(workspaceId)), SK, s("LEASE#" + deviceId));
     String holder = UUID.randomUUID().toString();
-    long giveUp = System.nanoTime() + wait.toNanos();
+    long giveUp = System.nanoTime() + wait.toNanos(), pause = 10;
     while (true) {
       long now = clock.instant().toEpochMilli();
       Map<String, AttributeValue> item = new HashMap<>(key);
@@ -1015,12 +1017,21 @@ public final class DynamoStore implements Store {
             .expressionAttributeNames(Map.of("#lapses", "lapses_ms")).expressionAttributeValues(Map.of(":now", n(now))));
         return Optional.of(() -> releaseLease(key, holder));
       } catch (ConditionalCheckFailedException e) {
+        // held: watch it until it is gone or lapsed
+      }
+      while (true) {
         if (System.nanoTime() - giveUp > 0) return Optional.empty();
         try {
-          Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(10, 31));
+          Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(pause / 2, pause + 1));
         } catch (InterruptedException ie) {
           Thread.currentThread().interrupt();
           return Optional.empty();
+        }
+        pause = Math.min(80, pause * 2);
+        Map<String, AttributeValue> current = ddb.getItem(b -> b.tableName(table).key(key).consistentRead(false)).item();
+        if (current == null || current.isEmpty() || !current.containsKey("lapses_ms")
+            || Long.parseLong(current.get("lapses_ms").n()) < clock.instant().toEpochMilli()) {
+          break;
         }
       }
     }
