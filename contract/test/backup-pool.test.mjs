@@ -95,6 +95,18 @@ describe('backup access code pools', { concurrency: true }, () => {
     test('a code starting soon ends with failed_to_set_on_device and a backup pulled automatically', async () => {
       const opener = await create(lock.device_id, { use_backup_access_code_pool: true })
       await poll(() => available(opener), { timeout: 30_000, what: 'pool ready' })
+      // The whole pool on the lock before it fails every set (template.yaml's BackupPoolSize, 3; the
+      // opener starts in 80 h, not on the lock yet): a backup still being set would fail too, and its
+      // retries, ahead in the lock's queue, would hold the code's set back (one operation at a time per lock).
+      await poll(
+        async () => {
+          const lockNow = expectOk(
+            await api('/sandbox/locks/configure', { apiKey: KEY, json: { device_id: lock.device_id }, keyrackOnly: true }),
+          )
+          return lockNow.sandbox_lock.codes_on_lock >= 3
+        },
+        { timeout: 30_000, what: 'the whole pool on the lock' },
+      )
       const configured = expectOk(
         await api('/sandbox/locks/configure', { apiKey: KEY, json: { device_id: lock.device_id, fail_set_rate: 1 }, keyrackOnly: true }),
       )

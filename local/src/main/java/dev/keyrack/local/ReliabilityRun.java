@@ -145,7 +145,7 @@ public final class ReliabilityRun implements Callable<Integer> {
           windows.put(id, new Instant[] {s, s.plus(Duration.ofHours(1))});
         }
       }
-      long poolDeadline = System.currentTimeMillis() + 30_000;
+      long poolDeadline = System.currentTimeMillis() + 60_000; // (a slow machine: it goes on once every pool is set)
       while (System.currentTimeMillis() < poolDeadline && !broken.stream().allMatch(d -> store.accessCodes(ws, d.deviceId()).stream()
           .filter(c -> c.backupRole() == AccessCode.BackupRole.READY).allMatch(c -> c.status() == CodeStatus.set))) {
         Thread.sleep(200);
@@ -270,7 +270,7 @@ public final class ReliabilityRun implements Callable<Integer> {
       stack.pollers().forEach(p -> p.crashRate(0));
       sandbox.afterChange(SandboxLockProvider.AfterChange.NONE);
       for (Device d : devices) sandbox.configure(d.deviceId(), m -> m.withFaults(0, 0, 0).withOnline(true));
-      drain(stack, store, ws, clock, 150, violations);
+      drain(stack, store, ws, clock, 300, violations); // (it ends once quiet; generous for a slow machine)
       say(progress, "drained in " + (System.currentTimeMillis() - drainStart) / 1000 + " s; checking the invariants ...");
       checkLocks(store, sandbox, ws, devices, clock.instant(), violations, true);
       int pulled = checkCodes(store, ws, created, deletedAt, windows, violations);

@@ -15,28 +15,34 @@ class EdgeInputTest {
     assertThat(r.body().at("/error/type").asText()).as(what).isNotBlank();
   }
 
-  static int codesOnAugust() {
-    return TestStack.call("GET", "/access_codes/list?device_id=" + TestStack.AUGUST_1, TestStack.KEY_1, null).body()
-        .path("access_codes").size();
+  /**
+   * The ids of the codes listed on the shared August lock. Compared as sets, not counted: another
+   * test's deleted code may leave the list in the meantime, as its removal from the lock ends.
+   */
+  static java.util.Set<String> codesOnAugust() {
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    TestStack.call("GET", "/access_codes/list?device_id=" + TestStack.AUGUST_1, TestStack.KEY_1, null).body()
+        .path("access_codes").forEach(c -> ids.add(c.path("access_code_id").asText()));
+    return ids;
   }
 
   @Test
   void aTimestampBeyondYear9999IsRefused() {
-    int before = codesOnAugust();
+    java.util.Set<String> before = codesOnAugust();
     assertRefused(TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
         + "\",\"name\":\"Far\",\"starts_at\":\"+10000-01-01T00:00:00Z\",\"ends_at\":\"+10000-01-02T00:00:00Z\"}"), "year 10000");
-    assertThat(codesOnAugust()).isEqualTo(before);
+    assertThat(codesOnAugust()).as("no code written").isSubsetOf(before);
   }
 
   /** A lone surrogate in a name would be stored as '?': refused instead, on create and update. */
   @Test
   void aNameWithHalfASurrogatePairIsRefused() {
-    int before = codesOnAugust();
+    java.util.Set<String> before = codesOnAugust();
     TestStack.Response r = TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
         + "\",\"name\":\"Guest \\ud800\"}");
     assertRefused(r, "lone high surrogate");
     assertThat(r.body().at("/error/validation_errors/name/_errors/0").asText()).contains("Unicode");
-    assertThat(codesOnAugust()).isEqualTo(before);
+    assertThat(codesOnAugust()).as("no code written").isSubsetOf(before);
     TestStack.Response ok = TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
         + "\",\"name\":\"Guest \\ud83d\\udd11\"}");
     assertThat(ok.status()).as("a whole pair (an emoji) is fine: " + ok.body()).isEqualTo(200);
@@ -47,26 +53,26 @@ class EdgeInputTest {
     // (cleanup: a 409 while the worker stores the code as set; retried)
     TestStack.await("the code deleted", java.time.Duration.ofSeconds(20), () -> TestStack.post("/access_codes/delete",
         TestStack.KEY_1, "{\"access_code_id\":\"" + id + "\"}").status() == 200);
-    TestStack.await("the code off the lock", java.time.Duration.ofSeconds(20), () -> codesOnAugust() == before);
+    TestStack.await("the code off the lock", java.time.Duration.ofSeconds(20), () -> !codesOnAugust().contains(id));
   }
 
   @Test
   void trailingContentAfterTheJsonBodyIsMalformed() {
-    int before = codesOnAugust();
+    java.util.Set<String> before = codesOnAugust();
     assertRefused(TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
         + "\",\"name\":\"Trailing\",\"code\":\"8642\"} {\"more\":1}"), "trailing JSON");
-    assertThat(codesOnAugust()).isEqualTo(before);
+    assertThat(codesOnAugust()).as("no code written").isSubsetOf(before);
   }
 
   /** A field given twice is ambiguous (which lock?): refused, nothing created, the PIN not quoted. */
   @Test
   void aFieldGivenTwiceIsRefused() {
-    int before = codesOnAugust();
+    java.util.Set<String> before = codesOnAugust();
     TestStack.Response r = TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
         + "\",\"name\":\"Twice\",\"code\":\"8642\",\"code\":\"9753\"}");
     assertRefused(r, "code twice");
     assertThat(r.body().at("/error/message").asText()).contains("twice").doesNotContain("8642").doesNotContain("9753");
-    assertThat(codesOnAugust()).isEqualTo(before);
+    assertThat(codesOnAugust()).as("no code written").isSubsetOf(before);
   }
 
   @Test
@@ -102,18 +108,18 @@ class EdgeInputTest {
   /** Times are kept to the millisecond: a window shorter than that would be kept empty, so it is refused. */
   @Test
   void aWindowShorterThanAMillisecondIsRefused() {
-    int before = codesOnAugust();
+    java.util.Set<String> before = codesOnAugust();
     TestStack.Response r = TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
         + "\",\"name\":\"Blink\",\"starts_at\":\"2027-01-01T00:00:00.0001Z\",\"ends_at\":\"2027-01-01T00:00:00.0002Z\"}");
     assertRefused(r, "a 0.1 ms window");
     assertThat(r.body().at("/error/message").asText()).contains("ends_at");
-    assertThat(codesOnAugust()).isEqualTo(before);
+    assertThat(codesOnAugust()).as("no code written").isSubsetOf(before);
   }
 
   /** Names are counted in characters (an emoji is one) and may not carry control characters. */
   @Test
   void aNameIsCountedInCharactersAndRefusesControlCharacters() {
-    int before = codesOnAugust();
+    java.util.Set<String> before = codesOnAugust();
     for (String name : new String[] {"Guest\\u0000", "Back\\bspace", "Esc\\u001b[2J", "Del\\u007f", "C1\\u0085"}) {
       TestStack.Response r = TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
           + "\",\"name\":\"" + name + "\"}");
@@ -129,7 +135,7 @@ class EdgeInputTest {
         + "\",\"name\":\"" + "x".repeat(450) + "\"}");
     assertRefused(longAscii, "450 letters");
     assertThat(longAscii.body().at("/error/message").asText()).contains("at most 200 characters");
-    assertThat(codesOnAugust()).isEqualTo(before);
+    assertThat(codesOnAugust()).as("no code written").isSubsetOf(before);
     TestStack.Response ok = TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
         + "\",\"name\":\"" + key.repeat(199) + "\\t\"}");
     assertThat(ok.status()).as("199 emoji and a tab are 200 characters (a tab, as a line break, is kept): " + ok.body())
@@ -137,6 +143,6 @@ class EdgeInputTest {
     assertThat(ok.body().at("/access_code/name").asText()).isEqualTo("\ud83d\udd11".repeat(199) + "\t");
     String id = ok.body().at("/access_code/access_code_id").asText();
     assertThat(TestStack.post("/access_codes/delete", TestStack.KEY_1, "{\"access_code_id\":\"" + id + "\"}").status()).isEqualTo(200);
-    TestStack.await("the code off the lock", java.time.Duration.ofSeconds(20), () -> codesOnAugust() == before);
+    TestStack.await("the code off the lock", java.time.Duration.ofSeconds(20), () -> !codesOnAugust().contains(id));
   }
 }

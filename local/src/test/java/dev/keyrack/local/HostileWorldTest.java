@@ -520,7 +520,9 @@ class HostileWorldTest {
   void aPreloadFailingDaysAheadKeepsThePoolUntilTheStartIsNear() throws Exception {
     Device d = lock("august_lock");
     UUID opener = createTimeBound(d, clock.instant().plus(Duration.ofDays(9)), clock.instant().plus(Duration.ofDays(10)), true);
-    await("pool ready", () -> poolReady(opener));
+    // The whole pool on the lock first, as in failedWithBackup: a backup still being set would hold the code's set back.
+    await("pool full", () -> poolReady(opener) && readyBackups(d).size() >= 2
+        && readyBackups(d).stream().allMatch(b -> b.status() == CodeStatus.set));
     configure(d, "\"fail_set_rate\":1");
     try {
       Instant start = clock.instant().plus(Duration.ofDays(2));

@@ -112,8 +112,9 @@ class EventBridgeSchedulerTest {
     Thread.sleep(300);
     assertThat(delivered).isEmpty();
     clock.advance(Duration.ofHours(1));
-    long end = System.currentTimeMillis() + 5000;
-    while (delivered.isEmpty() && System.currentTimeMillis() < end) Thread.sleep(50);
+    // (the emulator deletes a schedule a moment after its target returns)
+    long end = System.currentTimeMillis() + 10_000;
+    while ((delivered.isEmpty() || !emulator.schedules().isEmpty()) && System.currentTimeMillis() < end) Thread.sleep(50);
     // the schedule's Input, handed over as it was stored (the bytes Lambda would get), not re-serialized
     String stored = emulator.recorded().stream().filter(r -> r.method().equals("POST")).reduce((a, b) -> b).orElseThrow()
         .body().at("/Target/Input").asText();
@@ -132,9 +133,15 @@ class EventBridgeSchedulerTest {
     emulator.target(FN, input -> { throw new IllegalStateException("programmer down"); });
     UUID id = UUID.randomUUID();
     scheduler.schedule(fire(id, Transition.PROGRAM, clock.instant()));
-    for (int i = 0; i < 20 && dlq.isEmpty(); i++) {
-      clock.advance(Duration.ofMinutes(2)); // past each retry's backoff
-      Thread.sleep(150);
+    // Past each retry's backoff once its try failed (on a slow machine the emulator's ticker may lag the clock).
+    int seen = 0;
+    for (long end = System.currentTimeMillis() + 20_000; dlq.isEmpty() && System.currentTimeMillis() < end; ) {
+      int attempts = emulator.schedules().values().stream().mapToInt(SchedulerEmulator.Schedule::attempts).max().orElse(seen);
+      if (attempts > seen) {
+        seen = attempts;
+        clock.advance(Duration.ofMinutes(2));
+      }
+      Thread.sleep(50);
     }
     assertThat(dlq).hasSize(1);
     assertThat(dlq.get(0)).contains(id.toString());
@@ -155,11 +162,14 @@ class EventBridgeSchedulerTest {
     emulator.deadLetter((arn, d) -> dlq.add(d.input()));
     emulator.target(FN, input -> { throw new IllegalStateException("programmer down"); });
     patient.schedule(fire(UUID.randomUUID(), Transition.REMOVE, clock.instant()));
-    Thread.sleep(300); // the first try fails
+    for (long end = System.currentTimeMillis() + 10_000; System.currentTimeMillis() < end
+        && emulator.schedules().values().stream().noneMatch(x -> x.attempts() > 0); ) {
+      Thread.sleep(50); // the first try fails
+    }
     assertThat(dlq).isEmpty();
     assertThat(emulator.schedules()).hasSize(1);
     clock.advance(Duration.ofHours(1)); // the event's age reaches MaximumEventAgeInSeconds
-    for (int i = 0; i < 20 && dlq.isEmpty(); i++) Thread.sleep(100);
+    for (int i = 0; i < 100 && dlq.isEmpty(); i++) Thread.sleep(100);
     assertThat(dlq).hasSize(1);
     assertThat(emulator.deadLettered()).singleElement().satisfies(d -> assertThat(d.attempts()).isEqualTo(2));
     assertThat(emulator.schedules()).isEmpty();
