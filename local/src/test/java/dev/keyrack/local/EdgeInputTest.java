@@ -75,6 +75,26 @@ class EdgeInputTest {
     assertThat(codesOnAugust()).as("no code written").isSubsetOf(before);
   }
 
+  /** A field in both the query string and the body is as ambiguous: refused, nothing created, neither value quoted. */
+  @Test
+  void aFieldInTheQueryAndTheBodyIsRefused() {
+    java.util.Set<String> before = codesOnAugust();
+    TestStack.Response r = TestStack.post("/access_codes/create?code=8642", TestStack.KEY_1, "{\"device_id\":\""
+        + TestStack.AUGUST_1 + "\",\"name\":\"Both\",\"code\":\"9753\"}");
+    assertRefused(r, "code in the query and the body");
+    assertThat(r.body().at("/error/message").asText()).contains("code is given both").doesNotContain("8642").doesNotContain("9753");
+    assertThat(codesOnAugust()).as("no code written").isSubsetOf(before);
+    // the SDK's _strict in the query string, and fields split between the two, are fine
+    TestStack.Response ok = TestStack.post("/access_codes/create?_strict=true&name=Split", TestStack.KEY_1,
+        "{\"device_id\":\"" + TestStack.AUGUST_1 + "\"}");
+    assertThat(ok.status()).as(ok.body().toString()).isEqualTo(200);
+    assertThat(ok.body().at("/access_code/name").asText()).isEqualTo("Split");
+    String id = ok.body().at("/access_code/access_code_id").asText();
+    TestStack.await("the code deleted", java.time.Duration.ofSeconds(20), () -> TestStack.post("/access_codes/delete",
+        TestStack.KEY_1, "{\"access_code_id\":\"" + id + "\"}").status() == 200);
+    TestStack.await("the code off the lock", java.time.Duration.ofSeconds(20), () -> !codesOnAugust().contains(id));
+  }
+
   @Test
   void aMalformedPercentEscapeInTheQueryIsRefusedNotAServerError() throws Exception {
     // java.net.http refuses to send such a URL, so this one goes over a plain socket.

@@ -97,7 +97,15 @@ public final class Api {
       MDC.put("workspace_id", ws.workspaceId().toString());
       // Parameters come in the query string (GET, and DELETE as the SDK sends it) and/or the JSON body.
       ObjectNode input = query(event);
-      input.setAll(body(event));
+      ObjectNode sent = body(event);
+      // A field in both is as ambiguous as a field given twice in the body (which lock?): refused, not read as the body's.
+      sent.fieldNames().forEachRemaining(f -> {
+        if (input.has(f) && !f.equals("_strict")) {
+          throw new ApiError(400, "invalid_input", (f.matches("[a-z_]{1,64}") ? f : "A field")
+              + " is given both in the query string and in the body; give each field once.");
+        }
+      });
+      input.setAll(sent);
       input.remove("_strict"); // added by the Seam SDK to every query string
       Params params = new Params(input);
       ObjectNode result = route.handle(new Request(ws, params, services));
