@@ -112,6 +112,43 @@ class TimeBoundLifecycleTest {
         "access_code.removed_from_device", "access_code.deleted"));
   }
 
+  /**
+   * A time-bound code set within its window on a lock that schedules natively is scheduled there
+   * (the lock holds its end), and stays so when updated; on a lock that does not, or with native
+   * scheduling turned off, it is not.
+   */
+  @Test
+  void aNativeCodeSetWithinItsWindowIsScheduledOnTheDeviceAndStaysSoWhenUpdated() throws Exception {
+    Device august = lock("august_lock"), lockly = lock("lockly_lock");
+    Instant start = clock.instant(), end = start.plus(Duration.ofHours(5));
+    UUID nativeId = createNow(august, "97531", start, end, null);
+    UUID notNative = createNow(august, "97532", start, end, false);
+    UUID lockWithout = createNow(lockly, "864213", start, end, null);
+    for (UUID id : List.of(nativeId, notNative, lockWithout)) awaitStatus(id, CodeStatus.set);
+    assertThat(code(nativeId).scheduledOnDevice()).isTrue();
+    assertThat(locks.memory(august.deviceId()).slots().get(nativeId).endsAt()).isEqualTo(end);
+    assertThat(code(notNative).scheduledOnDevice()).isFalse();
+    assertThat(code(lockWithout).scheduledOnDevice()).isFalse();
+
+    post("/access_codes/update", "{\"access_code_id\":\"" + nativeId + "\",\"name\":\"Guest, renamed\"}");
+    TestStack.await("set again, renamed", Duration.ofSeconds(20), () -> code(nativeId).status() == CodeStatus.set
+        && code(nativeId).name().equals("Guest, renamed"));
+    assertThat(code(nativeId).scheduledOnDevice()).isTrue();
+    assertThat(post("/access_codes/get", "{\"access_code_id\":\"" + nativeId + "\"}").at("/access_code/is_scheduled_on_device")
+        .asBoolean()).isTrue();
+    for (UUID id : List.of(nativeId, notNative, lockWithout)) post("/access_codes/delete", "{\"access_code_id\":\"" + id + "\"}");
+    for (UUID id : List.of(nativeId, notNative, lockWithout)) awaitGone(id);
+  }
+
+  /** A time-bound code whose window has begun: programmed at once. */
+  static UUID createNow(Device d, String pin, Instant start, Instant end, Boolean preferNative) throws Exception {
+    JsonNode r = post("/access_codes/create", "{\"device_id\":\"" + d.deviceId() + "\",\"name\":\"Guest\",\"code\":\"" + pin
+        + "\",\"starts_at\":\"" + start + "\",\"ends_at\":\"" + end + "\""
+        + (preferNative == null ? "" : ",\"prefer_native_scheduling\":" + preferNative) + "}");
+    assertThat(r.at("/access_code/status").asText()).as(r.toString()).isEqualTo("setting");
+    return UUID.fromString(r.at("/access_code/access_code_id").asText());
+  }
+
   @Test
   void nativeCodeIsPreloaded72HoursAheadInactiveUntilItsStart() throws Exception {
     Device august = lock("august_lock");

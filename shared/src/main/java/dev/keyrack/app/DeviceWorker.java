@@ -150,7 +150,8 @@ public final class DeviceWorker {
         programmed = true;
         programmedAsPreload = preload;
       }
-      AccessCode next = programmed(code, preload, preload || alreadyPreloaded);
+      // (set within its window on such a lock, it is scheduled there too: the lock ends it at ends_at)
+      AccessCode next = programmed(code, preload, preload || alreadyPreloaded || Planner.scheduledNatively(code, device.profile()));
       try {
         store.update(code, next, visible(code, List.of(programmedEvent(ids, next, device, preload, now))));
         LOG.info("access code {} id={} device={}", preload ? "preloaded" : "set", code.accessCodeId(), device.deviceId());

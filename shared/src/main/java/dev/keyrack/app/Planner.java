@@ -44,6 +44,15 @@ public final class Planner {
   }
 
   /** Whether a preloaded code on a natively scheduling lock is still waiting for its start. */
+  /**
+   * Whether the lock keeps the code's window itself (a time-bound code on a lock that schedules
+   * natively, native scheduling not turned off): programmed with its start and end, before or
+   * within its window, it is {@code is_scheduled_on_device}.
+   */
+  public static boolean scheduledNatively(AccessCode c, BrandProfile brand) {
+    return c.type() == CodeType.time_bound && SchedulePolicy.usesNativeScheduling(brand, c.preferNativeScheduling());
+  }
+
   public static boolean preloadOnly(AccessCode c, BrandProfile brand, Instant now) {
     return c.type() == CodeType.time_bound && SchedulePolicy.usesNativeScheduling(brand, c.preferNativeScheduling())
         && c.startsAt() != null && now.isBefore(c.startsAt());
