@@ -136,6 +136,13 @@ class TimeBoundLifecycleTest {
     assertThat(code(nativeId).scheduledOnDevice()).isTrue();
     assertThat(post("/access_codes/get", "{\"access_code_id\":\"" + nativeId + "\"}").at("/access_code/is_scheduled_on_device")
         .asBoolean()).isTrue();
+
+    // native scheduling turned off: programmed again, as just-in-time codes are, and no longer scheduled on the lock
+    long version = code(nativeId).version();
+    post("/access_codes/update", "{\"access_code_id\":\"" + nativeId + "\",\"prefer_native_scheduling\":false}");
+    TestStack.await("set again, not natively", Duration.ofSeconds(20), () -> code(nativeId).version() > version + 1
+        && code(nativeId).status() == CodeStatus.set);
+    assertThat(code(nativeId).scheduledOnDevice()).isFalse();
     for (UUID id : List.of(nativeId, notNative, lockWithout)) post("/access_codes/delete", "{\"access_code_id\":\"" + id + "\"}");
     for (UUID id : List.of(nativeId, notNative, lockWithout)) awaitGone(id);
   }

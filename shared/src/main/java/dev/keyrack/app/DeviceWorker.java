@@ -138,7 +138,9 @@ public final class DeviceWorker {
       if (code.endsAt() != null && !code.endsAt().isAfter(now)) return Outcome.NOTHING_TO_DO; // its removal takes over
       boolean preload = Planner.preloadOnly(code, device.profile(), now);
       if (preload && preloaded(code)) return Outcome.NOTHING_TO_DO; // already preloaded as it stands
-      boolean alreadyPreloaded = !preload && preloaded(code);
+      // (a code scheduled natively and since turned to prefer_native_scheduling: false is programmed again)
+      boolean natively = Planner.scheduledNatively(code, device.profile());
+      boolean alreadyPreloaded = !preload && natively && preloaded(code);
       if (!alreadyPreloaded) {
         run.calledLock = true; // from here on the code may be on the lock, whatever the call answers
         try {
@@ -150,8 +152,8 @@ public final class DeviceWorker {
         programmed = true;
         programmedAsPreload = preload;
       }
-      // (set within its window on such a lock, it is scheduled there too: the lock ends it at ends_at)
-      AccessCode next = programmed(code, preload, preload || alreadyPreloaded || Planner.scheduledNatively(code, device.profile()));
+      // Scheduled on the lock when it keeps the window, preloaded or set within it: the lock ends it at ends_at.
+      AccessCode next = programmed(code, preload, natively);
       try {
         store.update(code, next, visible(code, List.of(programmedEvent(ids, next, device, preload, now))));
         LOG.info("access code {} id={} device={}", preload ? "preloaded" : "set", code.accessCodeId(), device.deviceId());

@@ -43,7 +43,6 @@ public final class Planner {
     return c.type() == CodeType.ongoing || plan(c, brand, now).programNow();
   }
 
-  /** Whether a preloaded code on a natively scheduling lock is still waiting for its start. */
   /**
    * Whether the lock keeps the code's window itself (a time-bound code on a lock that schedules
    * natively, native scheduling not turned off): programmed with its start and end, before or
@@ -53,9 +52,9 @@ public final class Planner {
     return c.type() == CodeType.time_bound && SchedulePolicy.usesNativeScheduling(brand, c.preferNativeScheduling());
   }
 
+  /** Whether a preloaded code on a natively scheduling lock is still waiting for its start. */
   public static boolean preloadOnly(AccessCode c, BrandProfile brand, Instant now) {
-    return c.type() == CodeType.time_bound && SchedulePolicy.usesNativeScheduling(brand, c.preferNativeScheduling())
-        && c.startsAt() != null && now.isBefore(c.startsAt());
+    return scheduledNatively(c, brand) && c.startsAt() != null && now.isBefore(c.startsAt());
   }
 
   /** The status a code shows before its first programming: unset, or setting when it is due now and not a preload. */
