@@ -106,6 +106,21 @@ public record BrandProfile(
     return maxActiveCodes - spareSlots;
   }
 
+  /** The same brand with only these PIN lengths (a lock's reported constraints, {@link Device#reportedCodeLengths}). */
+  public BrandProfile withCodeLengths(List<Integer> lengths) {
+    return new BrandProfile(deviceType, manufacturer, manufacturerDisplayName, modelDisplayName, lengths, nameMin, nameMax,
+        constraints, maxActiveCodes, spareSlots, nativeScheduling, generatesPin, offlineCodes, backupPool, reportsCodeOnUnlock,
+        latencyMillis);
+  }
+
+  /**
+   * The lengths of {@code wanted} the brand takes, shortest first: a lock's reported constraints
+   * narrow what its brand takes, never widen it (Keyrack would send PINs its cloud refuses).
+   */
+  public List<Integer> narrowedLengths(java.util.Collection<Integer> wanted) {
+    return codeLengths.stream().filter(wanted::contains).toList();
+  }
+
   /** The name as the lock will show it: truncated to what the brand displays. */
   public String nameOnLock(String name) {
     if (name == null) return null;

@@ -1,5 +1,6 @@
 package dev.keyrack.domain;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 
@@ -40,8 +41,11 @@ public final class PinRules {
 
   /** A human description of the accepted lengths: "4 to 8", "6". */
   public static String lengths(BrandProfile p) {
-    return p.minCodeLength() == p.maxCodeLength() ? String.valueOf(p.minCodeLength())
-        : p.minCodeLength() + " to " + p.maxCodeLength();
+    List<Integer> l = p.codeLengths();
+    if (p.minCodeLength() == p.maxCodeLength()) return String.valueOf(p.minCodeLength());
+    if (p.maxCodeLength() - p.minCodeLength() + 1 == l.size()) return p.minCodeLength() + " to " + p.maxCodeLength();
+    // (a lock's reported lengths need not be a range)
+    return String.join(", ", l.subList(0, l.size() - 1).stream().map(String::valueOf).toList()) + " or " + l.get(l.size() - 1);
   }
 
   /**

@@ -94,6 +94,21 @@ class PinRulesTest {
     assertThat(PinRules.lengths(NUKI)).isEqualTo("6");
     assertThat(PinRules.lengths(BrandProfile.forDeviceType("august_lock"))).isEqualTo("4 to 8");
     assertThat(PinRules.lengths(TEDEE)).isEqualTo("5 to 8");
+    BrandProfile august = BrandProfile.forDeviceType("august_lock");
+    assertThat(PinRules.lengths(august.withCodeLengths(java.util.List.of(4, 6, 8)))).isEqualTo("4, 6 or 8");
+    assertThat(PinRules.lengths(august.withCodeLengths(java.util.List.of(6, 8)))).isEqualTo("6 or 8");
+  }
+
+  /** A lock's reported lengths narrow its brand's, never widen them; what the brand lacks is left out. */
+  @Test
+  void reportedLengthsOnlyNarrowTheBrands() {
+    BrandProfile august = BrandProfile.forDeviceType("august_lock");
+    assertThat(august.narrowedLengths(java.util.List.of(20, 6, 3, 8))).containsExactly(6, 8);
+    assertThat(NUKI.narrowedLengths(java.util.List.of(4, 5))).isEmpty();
+    BrandProfile narrowed = august.withCodeLengths(august.narrowedLengths(java.util.List.of(6)));
+    assertThat(PinRules.violation(narrowed, "1357")).get().asString().contains("6 digits");
+    assertThat(PinRules.violation(narrowed, "135796")).isEmpty();
+    assertThat(PinRules.generate(narrowed, 8, new java.util.Random(7))).hasSize(6);
   }
 
   @ParameterizedTest

@@ -21,6 +21,7 @@ import dev.keyrack.functions.api.routes.AccessCodesUpdate;
 import dev.keyrack.functions.api.routes.ActionAttemptsGet;
 import dev.keyrack.functions.api.routes.ActionAttemptsList;
 import dev.keyrack.functions.api.routes.DevicesGet;
+import dev.keyrack.functions.api.routes.AccessCodesReportDeviceConstraints;
 import dev.keyrack.functions.api.routes.DevicesUpdate;
 import dev.keyrack.functions.api.routes.DevicesList;
 import dev.keyrack.functions.api.routes.DevicesSimulateConnect;
@@ -62,7 +63,7 @@ public final class Api {
   public static final List<Route> ROUTES = List.of(
       new AccessCodesCreate(), new AccessCodesGet(), new AccessCodesList(), new AccessCodesUpdate(),
       new AccessCodesDelete(), new AccessCodesGenerateCode(), new AccessCodesPullBackupAccessCode(),
-      new AccessCodesCreateMultiple(), new AccessCodesUpdateMultiple(),
+      new AccessCodesCreateMultiple(), new AccessCodesUpdateMultiple(), new AccessCodesReportDeviceConstraints(),
       new LocksList(), new LocksGet(), new DevicesList(), new DevicesGet(), new DevicesUpdate(),
       new EventsList(), new EventsGet(), new ActionAttemptsGet(), new ActionAttemptsList(),
       new DevicesSimulateConnect(), new DevicesSimulateDisconnect(), new SandboxLocksConfigure());

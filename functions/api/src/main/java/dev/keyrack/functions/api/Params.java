@@ -164,7 +164,23 @@ public final class Params {
 
   public Integer integer(String field, int min, int max) {
     JsonNode v = value(field);
+    return v == null ? null : whole(field, v, min, max);
+  }
+
+  /** An array of whole numbers, each between {@code min} and {@code max}; null if absent. */
+  public List<Integer> integers(String field, int minItems, int maxItems, int min, int max) {
+    JsonNode v = value(field);
     if (v == null) return null;
+    if (!v.isArray()) throw ApiError.invalidField(field, field + " must be an array of whole numbers.");
+    if (v.size() < minItems || v.size() > maxItems) {
+      throw ApiError.invalidField(field, field + " must list " + minItems + " to " + maxItems + " numbers.");
+    }
+    List<Integer> out = new ArrayList<>();
+    for (JsonNode e : v) out.add(whole(field, e, min, max));
+    return out;
+  }
+
+  private static int whole(String field, JsonNode v, int min, int max) {
     long n;
     ApiError outOfRange = ApiError.invalidField(field, field + " must be between " + min + " and " + max + ".");
     if (v.isIntegralNumber()) {

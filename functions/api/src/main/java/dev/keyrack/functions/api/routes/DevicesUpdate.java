@@ -66,8 +66,7 @@ public final class DevicesUpdate implements Route {
     }
     if (n != null) {
       if (!n.equals(d.displayName())) {
-        req.services().store().putDevice(new Device(d.deviceId(), d.workspaceId(), d.connectedAccountId(), d.deviceType(), n,
-            d.createdAt(), d.online(), d.offlineSince()));
+        req.services().store().putDevice(d.withDisplayName(n));
       }
     }
     if (Boolean.TRUE.equals(pool)) {
