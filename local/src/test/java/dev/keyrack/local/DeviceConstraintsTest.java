@@ -78,6 +78,32 @@ class DeviceConstraintsTest {
     assertThat(shownLengths(d)).containsExactly(4);
   }
 
+  /**
+   * A code on the lock before a report keeps working: renamed (set again with its PIN), it is set,
+   * not refused; and the lock's other changes (going offline and back) keep the reported lengths.
+   */
+  @Test
+  void codesOnTheLockBeforeAReportStayAndOtherChangesKeepIt() throws Exception {
+    Device d = env.freshLock("august_lock");
+    String id = create(d, ",\"code\":\"4826\"").body().at("/access_code/access_code_id").asText();
+    TestStack.await("set", java.time.Duration.ofSeconds(20), () -> env.code(java.util.UUID.fromString(id)).status()
+        == dev.keyrack.domain.CodeStatus.set);
+    assertThat(report(d, ",\"supported_code_lengths\":[6,8]").status()).isEqualTo(200);
+    assertThat(env.call("/access_codes/update", "{\"access_code_id\":\"" + id + "\",\"name\":\"Guest, renamed\"}").status())
+        .isEqualTo(200);
+    TestStack.await("set again under its new name", java.time.Duration.ofSeconds(20), () -> {
+      var c = env.code(java.util.UUID.fromString(id));
+      return c.status() == dev.keyrack.domain.CodeStatus.set && c.name().equals("Guest, renamed");
+    });
+    assertThat(env.code(java.util.UUID.fromString(id)).errors()).isEmpty();
+    assertThat(env.locks.memory(d.deviceId()).slots().get(java.util.UUID.fromString(id)).pin()).isEqualTo("4826");
+
+    for (String path : new String[] {"/devices/simulate/disconnect", "/devices/simulate/connect"}) {
+      assertThat(env.call(path, "{\"device_id\":\"" + d.deviceId() + "\"}").status()).isEqualTo(200);
+      assertThat(shownLengths(d)).as(path).containsExactly(6, 8);
+    }
+  }
+
   @Test
   void badReportsAre400sThatChangeNothing() throws Exception {
     Device d = env.freshLock("nuki_lock"); // Nuki locks take 6 digits only

@@ -36,6 +36,17 @@ public interface Store {
   void putDevice(Device d);
 
   /**
+   * Applies {@code change} to the device as stored (read consistently) and stores the result on
+   * condition that the device did not change meanwhile, trying again on the device as it then is
+   * (up to 5 times): so that a rename, a report of its PIN lengths and going offline, each a
+   * read-modify-write of the one item, do not undo each other.
+   *
+   * @return the device as stored after the change; empty if there is no such device
+   * @throws Conflict.StaleVersion if it kept changing
+   */
+  Optional<Device> changeDevice(UUID workspaceId, UUID deviceId, java.util.function.UnaryOperator<Device> change);
+
+  /**
    * A device as its worker reads it, in one read: the device and its slot lists ({@link
    * #changeSlots}): the codes its lock refused for want of a free slot, oldest first, and the
    * codes holding a slot in trust: one whose leaving freed a slot not yet handed on, or one handed

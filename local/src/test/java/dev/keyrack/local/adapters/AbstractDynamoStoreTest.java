@@ -425,6 +425,35 @@ abstract class AbstractDynamoStoreTest {
   }
 
   /**
+   * A device change is applied to the device as stored: one that lands between another's read and
+   * write (here, the change function itself writes it) is kept, and the change applied again on
+   * top; a device that keeps changing is a conflict; no device, nothing written.
+   */
+  @Test
+  void aDeviceChangeIsAppliedToTheDeviceAsStored() {
+    Workspace w = workspace();
+    Device d = device(w);
+    store.putDevice(d);
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    Device changed = store.changeDevice(w.workspaceId(), d.deviceId(), current -> {
+      if (calls.getAndIncrement() == 0) store.putDevice(current.withOnline(false, T0)); // another writer, in between
+      return current.withDisplayName("Back door");
+    }).orElseThrow();
+    assertThat(calls).hasValue(2);
+    assertThat(changed.displayName()).isEqualTo("Back door");
+    Device stored = store.device(w.workspaceId(), d.deviceId()).orElseThrow();
+    assertThat(stored.displayName()).isEqualTo("Back door");
+    assertThat(stored.online()).as("the other writer's change kept").isFalse();
+
+    assertThatThrownBy(() -> store.changeDevice(w.workspaceId(), d.deviceId(), current -> {
+      store.putDevice(current.withDisplayName(current.displayName() + "!"));
+      return current.withReportedCodeLengths(List.of(6));
+    })).isInstanceOf(Conflict.StaleVersion.class);
+    assertThat(store.device(w.workspaceId(), d.deviceId()).orElseThrow().reportedCodeLengths()).isNull();
+    assertThat(store.changeDevice(w.workspaceId(), UUID.randomUUID(), current -> current.withDisplayName("x"))).isEmpty();
+  }
+
+  /**
    * A device's slot lease has one holder at a time; another device's is its own; a release frees it
    * for the next taker, and a waiter gets it once it is released.
    */

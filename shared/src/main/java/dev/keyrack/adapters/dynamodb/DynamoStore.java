@@ -188,6 +188,27 @@ public final class DynamoStore implements Store {
         DOC, s(Json.write(d)))));
   }
 
+  @Override
+  public Optional<Device> changeDevice(UUID workspaceId, UUID deviceId, java.util.function.UnaryOperator<Device> change) {
+    Map<String, AttributeValue> key = Map.of(PK, s(ws(workspaceId)), SK, s("DEVICE#" + deviceId));
+    for (int attempt = 1; attempt <= 5; attempt++) {
+      Map<String, AttributeValue> item = ddb.getItem(b -> b.tableName(table).key(key).consistentRead(true)).item();
+      if (item == null || !item.containsKey(DOC)) return Optional.empty();
+      AttributeValue previous = item.get(DOC);
+      Device current = Json.read(previous.s(), Device.class), next = change.apply(current);
+      if (next.equals(current)) return Optional.of(current);
+      try {
+        ddb.putItem(b -> b.tableName(table).item(Map.of(PK, key.get(PK), SK, key.get(SK), DOC, s(Json.write(next))))
+            .conditionExpression("#doc = :previous").expressionAttributeNames(Map.of("#doc", DOC))
+            .expressionAttributeValues(Map.of(":previous", previous)));
+        return Optional.of(next);
+      } catch (ConditionalCheckFailedException e) {
+        // changed meanwhile: applied again to the device as it is now
+      }
+    }
+    throw new Conflict.StaleVersion();
+  }
+
   /**
    * The slot lists: an item beside the device's, in the key range it starts. The codes waiting are
    * a string set; each code holding a slot is an attribute of its own ({@code hold#<id>}), so that

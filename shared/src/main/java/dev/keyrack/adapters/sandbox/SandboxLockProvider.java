@@ -47,8 +47,11 @@ public final class SandboxLockProvider implements LockProvider {
   @Override
   public void set(Device device, Programming p) throws ProviderException {
     BrandProfile brand = device.profile();
+    // The brand's cloud judges a PIN by the brand's rules: it knows nothing of the lengths its owner
+    // reported to Keyrack (which keeps new codes to them), so a code set before a report is set again.
+    BrandProfile cloud = BrandProfile.forDeviceType(device.deviceType());
     mutate(device, brand, true, p.accessCodeId(), m -> {
-      Optional<String> violation = brand.generatesPin() ? Optional.empty() : PinRules.violation(brand, p.pin());
+      Optional<String> violation = cloud.generatesPin() ? Optional.empty() : PinRules.violation(cloud, p.pin());
       if (violation.isPresent()) throw new Refusal(ProviderException.Kind.REJECTED_PIN, violation.get());
       for (Map.Entry<UUID, LockMemory.Slot> e : m.slots().entrySet()) {
         if (!e.getKey().equals(p.accessCodeId()) && e.getValue().pin().equals(p.pin())) {

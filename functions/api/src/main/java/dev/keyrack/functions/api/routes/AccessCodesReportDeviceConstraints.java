@@ -34,7 +34,7 @@ public final class AccessCodesReportDeviceConstraints implements Route {
   public ObjectNode handle(Request req) {
     Params p = req.params();
     UUID id = p.requiredUuid("device_id");
-    List<Integer> supported = p.integers("supported_code_lengths", 1, MAX - MIN + 1, MIN, MAX);
+    List<Integer> supported = p.integers("supported_code_lengths", 1, 100, MIN, MAX);
     Integer min = p.integer("min_code_length", MIN, MAX), max = p.integer("max_code_length", MIN, MAX);
     p.rejectUnknown();
     if (supported != null && (min != null || max != null)) {
@@ -58,7 +58,7 @@ public final class AccessCodesReportDeviceConstraints implements Route {
       throw new ApiError(400, "invalid_input", "None of these lengths is one " + brand.manufacturerDisplayName()
           + " locks take (" + PinRules.lengths(brand) + " digits).");
     }
-    if (!lengths.equals(d.reportedCodeLengths())) req.services().store().putDevice(d.withReportedCodeLengths(lengths));
+    DeviceChanges.change(req, d.deviceId(), current -> current.withReportedCodeLengths(lengths));
     return Request.body();
   }
 }

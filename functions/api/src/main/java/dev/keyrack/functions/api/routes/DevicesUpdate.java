@@ -64,11 +64,7 @@ public final class DevicesUpdate implements Route {
     if (n != null && n.codePoints().anyMatch(Character::isISOControl)) {
       throw ApiError.invalidField("name", "name must not contain control characters.");
     }
-    if (n != null) {
-      if (!n.equals(d.displayName())) {
-        req.services().store().putDevice(d.withDisplayName(n));
-      }
-    }
+    if (n != null) DeviceChanges.change(req, d.deviceId(), current -> current.withDisplayName(n));
     if (Boolean.TRUE.equals(pool)) {
       req.services().store().enableBackupPool(req.workspaceId(), d.deviceId());
       req.services().accessCodes().pools().fillQuietly(d);

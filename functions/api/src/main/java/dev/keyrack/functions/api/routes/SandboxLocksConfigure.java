@@ -61,7 +61,10 @@ public final class SandboxLocksConfigure implements Route {
       }
       return n;
     });
-    if (online != null) req.services().store().putDevice(d.withOnline(online, req.services().clock().instant()));
+    if (online != null) {
+      java.time.Instant now = req.services().clock().instant();
+      DeviceChanges.change(req, d.deviceId(), current -> current.withOnline(online, now));
+    }
     LockMemory m = locks.memory(d.deviceId());
     ObjectNode body = Request.body();
     ObjectNode lock = body.putObject("sandbox_lock");

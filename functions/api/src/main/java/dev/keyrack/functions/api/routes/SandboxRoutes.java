@@ -31,6 +31,7 @@ final class SandboxRoutes {
     p.rejectUnknown();
     Device d = sandboxDevice(req, id);
     locks(req).configure(d.deviceId(), m -> m.withOnline(online));
-    req.services().store().putDevice(d.withOnline(online, req.services().clock().instant()));
+    java.time.Instant now = req.services().clock().instant();
+    DeviceChanges.change(req, d.deviceId(), current -> current.withOnline(online, now));
   }
 }
