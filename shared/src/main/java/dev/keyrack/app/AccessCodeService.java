@@ -153,9 +153,7 @@ public final class AccessCodeService {
     }
     String pin = r.code();
     if (pin != null) PinRules.violation(brand, pin).ifPresent(v -> { throw ApiError.invalidField("code", v); });
-    Store.Slots slots = store.slots(workspaceId, device.deviceId());
-    if (slots.used() >= brand.usableSlots()) throw noSpace(brand);
-    if (slots.createdLastMinute() >= guardrails.createsPerMinute()) throw tooMany("created", guardrails.createsPerMinute());
+    Store.Slots slots = roomFor(workspaceId, device);
     return new Checked(r, device, type, usePool, slots, now);
   }
 
@@ -191,17 +189,26 @@ public final class AccessCodeService {
   private boolean slotFreeAfterAMoment(UUID workspaceId, Device device, int attempt) {
     var random = java.util.concurrent.ThreadLocalRandom.current();
     pause(random.nextLong(5, 40L * attempt));
-    if (store.slots(workspaceId, device.deviceId()).used() < device.profile().usableSlots()) return true;
+    if (slotFree(workspaceId, device)) return true;
     pause(random.nextLong(50, 100));
+    return slotFree(workspaceId, device);
+  }
+
+  private boolean slotFree(UUID workspaceId, Device device) {
     return store.slots(workspaceId, device.deviceId()).used() < device.profile().usableSlots();
   }
 
   /** The create's slots read again under the lease: those before it may have taken the last one, and PINs. */
   private Checked recheck(UUID workspaceId, Checked c) {
-    Store.Slots slots = store.slots(workspaceId, c.device().deviceId());
-    if (slots.used() >= c.device().profile().usableSlots()) throw noSpace(c.device().profile());
+    return new Checked(c.request(), c.device(), c.type(), c.usePool(), roomFor(workspaceId, c.device()), c.now());
+  }
+
+  /** The device's slots, refusing a create when none is free or its create guardrail is reached. */
+  private Store.Slots roomFor(UUID workspaceId, Device device) {
+    Store.Slots slots = store.slots(workspaceId, device.deviceId());
+    if (slots.used() >= device.profile().usableSlots()) throw noSpace(device.profile());
     if (slots.createdLastMinute() >= guardrails.createsPerMinute()) throw tooMany("created", guardrails.createsPerMinute());
-    return new Checked(c.request(), c.device(), c.type(), c.usePool(), slots, c.now());
+    return slots;
   }
 
   private Created commit(UUID workspaceId, Checked checked, SlotLease lease) {

@@ -184,8 +184,11 @@ public final class DynamoStore implements Store {
   /** A put of the device's own item: the codes waiting for a slot are an item of their own beside it. */
   @Override
   public void putDevice(Device d) {
-    ddb.putItem(b -> b.tableName(table).item(Map.of(PK, s(ws(d.workspaceId())), SK, s("DEVICE#" + d.deviceId()),
-        DOC, s(Json.write(d)))));
+    ddb.putItem(b -> b.tableName(table).item(deviceItem(d)));
+  }
+
+  private static Map<String, AttributeValue> deviceItem(Device d) {
+    return Map.of(PK, s(ws(d.workspaceId())), SK, s("DEVICE#" + d.deviceId()), DOC, s(Json.write(d)));
   }
 
   @Override
@@ -198,7 +201,7 @@ public final class DynamoStore implements Store {
       Device current = Json.read(previous.s(), Device.class), next = change.apply(current);
       if (next.equals(current)) return Optional.of(current);
       try {
-        ddb.putItem(b -> b.tableName(table).item(Map.of(PK, key.get(PK), SK, key.get(SK), DOC, s(Json.write(next))))
+        ddb.putItem(b -> b.tableName(table).item(deviceItem(next))
             .conditionExpression("#doc = :previous").expressionAttributeNames(Map.of("#doc", DOC))
             .expressionAttributeValues(Map.of(":previous", previous)));
         return Optional.of(next);

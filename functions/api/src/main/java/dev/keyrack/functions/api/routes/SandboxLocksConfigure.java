@@ -61,10 +61,7 @@ public final class SandboxLocksConfigure implements Route {
       }
       return n;
     });
-    if (online != null) {
-      java.time.Instant now = req.services().clock().instant();
-      DeviceChanges.change(req, d.deviceId(), current -> current.withOnline(online, now));
-    }
+    if (online != null) SandboxRoutes.storeOnline(req, d.deviceId(), online);
     LockMemory m = locks.memory(d.deviceId());
     ObjectNode body = Request.body();
     ObjectNode lock = body.putObject("sandbox_lock");

@@ -31,7 +31,12 @@ final class SandboxRoutes {
     p.rejectUnknown();
     Device d = sandboxDevice(req, id);
     locks(req).configure(d.deviceId(), m -> m.withOnline(online));
+    storeOnline(req, d.deviceId(), online);
+  }
+
+  /** The stored device online or offline as of now. */
+  static void storeOnline(Request req, UUID deviceId, boolean online) {
     java.time.Instant now = req.services().clock().instant();
-    DeviceChanges.change(req, d.deviceId(), current -> current.withOnline(online, now));
+    DeviceChanges.change(req, deviceId, current -> current.withOnline(online, now));
   }
 }
