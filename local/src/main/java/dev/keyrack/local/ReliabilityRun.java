@@ -440,7 +440,10 @@ public final class ReliabilityRun implements Callable<Integer> {
       Instant[] window = windows.get(id);
       for (Event e : events) {
         Object b = e.eventType().equals("access_code.backup_access_code_pulled") ? e.extra().get("backup_access_code_id") : null;
-        if (b != null && window != null) pulledBackups.put(UUID.fromString(b.toString()), window[1]);
+        // (a backup leaves with its code: its code deleted, it lasts until then, not to the old ends_at)
+        Instant lastsUntil = window == null ? null
+            : deleted.containsKey(id) && deleted.get(id).isBefore(window[1]) ? deleted.get(id) : window[1];
+        if (b != null && window != null) pulledBackups.put(UUID.fromString(b.toString()), lastsUntil);
       }
       if (window != null && !deleted.containsKey(id)) {
         // A guest's code works for its whole window: it leaves the lock at ends_at, not before.
@@ -490,8 +493,8 @@ public final class ReliabilityRun implements Callable<Integer> {
       }
       if (types.contains("access_code.backup_access_code_pulled")) pulled++;
     }
-    // Every pulled backup lasted its original's whole window, then left the lock at its ends_at:
-    // gone from the store (the lock side is checked by checkLocks), removed no earlier.
+    // Every pulled backup lasted its original's whole window (or until its original was deleted),
+    // then left the lock: gone from the store (the lock side is checked by checkLocks), removed no earlier.
     for (var pb : pulledBackups.entrySet()) {
       UUID b = pb.getKey();
       List<Event> events = store.events(ws, new Store.EventQuery(null, b, null, null, null, 1000)).reversed();
@@ -505,7 +508,7 @@ public final class ReliabilityRun implements Callable<Integer> {
               || e.eventType().equals("access_code.deleted"))
           .filter(e -> e.occurredAt().isBefore(pb.getValue())).findFirst()
           .ifPresent(e -> violations.add("pulled backup " + b + ": " + e.eventType() + " at " + e.occurredAt()
-              + ", before its ends_at " + pb.getValue()));
+              + ", before its ends_at (or its code's deletion) " + pb.getValue()));
       checkOrder("pulled backup " + b, types, violations);
     }
     // every pulled backup still stored is linked from its original
