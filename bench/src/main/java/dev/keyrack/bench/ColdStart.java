@@ -4,6 +4,7 @@ import dev.keyrack.adapters.AwsWiring;
 import dev.keyrack.adapters.HttpClients;
 import dev.keyrack.bench.launch.HandlerLauncher;
 import dev.keyrack.bench.launch.HelloWorld;
+import dev.keyrack.bench.launch.SdkFloor;
 import dev.keyrack.domain.AccessCode;
 import dev.keyrack.domain.CodeStatus;
 import dev.keyrack.domain.CodeType;
@@ -37,6 +38,8 @@ import java.util.stream.Stream;
  */
 public final class ColdStart implements Part {
   static final double TARGET_RATIO = 15.0;
+  /** Rows of the floor under the target ({@link SdkFloor}), measured on the api's package. */
+  static final String SDK_FLOOR = "SDK floor: DynamoDB client + 1 GetItem", SDK_FLOOR_JACKSON = "SDK floor + Jackson (event read, written)";
   /** The sample event each function handles, by module name. */
   static final Map<String, String> EVENTS = Map.of(
       "api", "api/create-access-code.json",
@@ -114,6 +117,21 @@ public final class ColdStart implements Part {
         Config hello = new Config("hello world", null);
         reports.computeIfAbsent(hello, k -> new ArrayList<>()).add(ChildJvm.run(List.of(launcher), HelloWorld.class.getName(),
             List.of(), List.of(), Map.of("JAVA_TOOL_OPTIONS", javaToolOptions), work.resolve("logs/hello-" + run + ".log")));
+        FunctionPackage api = packages.stream().filter(p -> p.name().equals("api")).findFirst().orElse(null);
+        if (api != null) {
+          // The floor under the target, on the api's own package and environment: its DynamoDB client
+          // and one GetItem, then with the event read and written by its mapper too.
+          Map<String, String> env = environment(stack, api, HttpClients.URL_CONNECTION);
+          List<Path> cp = classPath(launcher, unpacked.get(api.name()), List.of());
+          context.progress("run %d of %d: the SDK floor (a DynamoDB client and one GetItem)", run, runs);
+          reports.computeIfAbsent(new Config(SDK_FLOOR, null), k -> new ArrayList<>()).add(ChildJvm.run(cp,
+              SdkFloor.class.getName(), List.of(), List.of(), env, work.resolve("logs/sdk-floor-" + run + ".log")));
+          context.progress("run %d of %d: the SDK floor with Jackson (and the event read and written)", run, runs);
+          Path event = context.repo().resolve("events").resolve(EVENTS.get(api.name()));
+          reports.computeIfAbsent(new Config(SDK_FLOOR_JACKSON, null), k -> new ArrayList<>()).add(ChildJvm.run(cp,
+              SdkFloor.class.getName(), List.of(SdkFloor.WITH_JACKSON, event.toString()), List.of(), env,
+              work.resolve("logs/sdk-floor-jackson-" + run + ".log")));
+        }
         for (FunctionPackage p : packages) {
           if (!EVENTS.containsKey(p.name())) continue;
           for (String client : clients) {
@@ -194,6 +212,26 @@ public final class ColdStart implements Part {
 
   private static String median(List<Double> values) {
     return values.isEmpty() ? "-" : String.format("%.0f", Stats.of(values).median());
+  }
+
+  /**
+   * What the floor says of the target: how much of 15 x hello world the SDK's first DynamoDB call
+   * alone takes (with Jackson's first read and write too), and the api's time above that.
+   */
+  static String floorNote(double helloMs, double floorMs, double floorJacksonMs, double apiMs) {
+    double target = TARGET_RATIO * helloMs;
+    String verdict = floorMs > target
+        ? "over the target by itself: no function that reads DynamoDB with the AWS SDK v2 meets 15 x on this machine"
+        : floorJacksonMs > target
+            ? "within the target alone, over it once Jackson reads the event and writes the response"
+            : String.format(java.util.Locale.ROOT, "within the target, leaving %.0f ms for the function's own work", target - floorJacksonMs);
+    String api = Double.isNaN(apiMs) ? "" : String.format(java.util.Locale.ROOT,
+        "; the api's first event is %.0f ms above the floor with Jackson (its routes, services, SQS and Scheduler clients, "
+            + "and the first calls of each operation it makes)", apiMs - floorJacksonMs);
+    return String.format(java.util.Locale.ROOT, "SDK floor (the api's package and environment, no Keyrack route or service): "
+        + "its DynamoDB client and one GetItem %.0f ms = %.1f x hello world, with Jackson reading and writing the sample event "
+        + "%.0f ms = %.1f x, against the target's %.0f ms (15 x %.0f ms): %s%s", floorMs, floorMs / helloMs, floorJacksonMs,
+        floorJacksonMs / helloMs, target, helloMs, verdict, api);
   }
 
   /** The jars of the CRT client, its native library and the SDK's CRT glue, if this JVM has them. */
@@ -317,6 +355,13 @@ public final class ColdStart implements Part {
       json.put("target_met", met);
       notes.add(String.format("%s: api's first handled request (url-connection) %.0f ms = %.1f x hello world (%.0f ms); target <= %.0f x",
           met ? "target met" : "TARGET NOT MET", firstEvent.get(api).median(), ratio, hello.median(), TARGET_RATIO));
+    }
+    Stats floor = firstEvent.get(new Config(SDK_FLOOR, null)), floorJackson = firstEvent.get(new Config(SDK_FLOOR_JACKSON, null));
+    if (floor != null && floorJackson != null) {
+      json.put("sdk_floor_ratio_to_hello_world", floor.median() / hello.median());
+      json.put("sdk_floor_with_jackson_ratio_to_hello_world", floorJackson.median() / hello.median());
+      notes.add(floorNote(hello.median(), floor.median(), floorJackson.median(),
+          firstEvent.containsKey(api) ? firstEvent.get(api).median() : Double.NaN));
     }
     Map<String, Object> choice = new LinkedHashMap<>();
     for (FunctionPackage pkg : packages) {
