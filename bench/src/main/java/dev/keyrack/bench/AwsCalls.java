@@ -462,6 +462,7 @@ public final class AwsCalls implements Part {
         TARGET_USD_PER_MILLION, worstTimeBound < TARGET_USD_PER_MILLION ? "met" : "NOT met", usd.get(NATIVE), usd.get(JIT)));
     notes.add("Without Lambda duration (the noisiest figure on a shared machine; calls and units are exact): "
         + withoutDuration.entrySet().stream().map(e -> e.getKey() + " $" + e.getValue()).collect(Collectors.joining(", ")) + ".");
+    notes.add(DesignFloor.note(prices, TARGET_USD_PER_MILLION, (double) withoutDuration.get(JIT)));
     notes.add("Counted: every DynamoDB, SQS and Scheduler SDK call the functions make (interceptor on the stack's clients), "
         + "DynamoDB units as DynamoDB Local reports them (ReturnConsumedCapacity=TOTAL on every request) except transactions, "
         + "which DynamoDB Local reports as one flat figure and which are priced from item sizes as DynamoDB bills them "
@@ -489,6 +490,17 @@ public final class AwsCalls implements Part {
     json.put("usd_per_million", usd);
     json.put("usd_per_million_by_service", byService);
     json.put("usd_per_million_without_lambda_duration", withoutDuration);
+    Map<String, Object> floor = new LinkedHashMap<>();
+    for (int batch : new int[] {1, 10}) {
+      DesignFloor f = new DesignFloor(batch);
+      Map<String, Object> b = new LinkedHashMap<>();
+      b.put("usd_per_million", round(f.total(prices)));
+      Map<String, Object> by = new LinkedHashMap<>();
+      f.usdPerMillion(prices).forEach((k, v) -> by.put(k, round(v)));
+      b.put("by_service", by);
+      floor.put("jobs_per_receive_" + batch, b);
+    }
+    json.put("design_floor_time_bound_jit", floor);
     json.put("prices", prices);
     json.put("runs", runs);
     json.put("idle_receives_per_second", round(idleReceivesPerSecond));
