@@ -121,12 +121,13 @@ public record BrandProfile(
     return codeLengths.stream().filter(wanted::contains).toList();
   }
 
-  /** The name as the lock will show it: truncated to what the brand displays. */
+  /**
+   * The name as the lock will show it: truncated to what the brand displays, counted in characters
+   * (code points) as a name's limits are checked, so an emoji counts once and is never cut in half.
+   */
   public String nameOnLock(String name) {
     if (name == null) return null;
-    if (name.length() <= nameMax) return name;
-    int end = nameMax;
-    if (Character.isHighSurrogate(name.charAt(end - 1))) end--; // never half of a character (an emoji is a pair)
-    return name.substring(0, end);
+    if (name.codePointCount(0, name.length()) <= nameMax) return name;
+    return name.substring(0, name.offsetByCodePoints(0, nameMax));
   }
 }

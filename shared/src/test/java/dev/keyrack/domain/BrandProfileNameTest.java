@@ -16,12 +16,14 @@ class BrandProfileNameTest {
   }
 
   @Test
-  void aCutNeverSplitsASurrogatePair() {
-    String key = "\ud83d\udd11"; // an emoji: two chars
-    String name = "Guest house X" + key; // 13 chars, then the pair: the 14th char is its first half
-    String shown = kwikset.nameOnLock(name);
-    assertThat(shown).isEqualTo("Guest house X");
-    assertThat(kwikset.nameOnLock("Guest house " + key + key)).isEqualTo("Guest house " + key); // a whole pair fits
-    assertThat(Character.isHighSurrogate(shown.charAt(shown.length() - 1))).isFalse();
+  void aNameIsCountedInCharactersSoAnEmojiCountsOnceAndIsNeverSplit() {
+    String key = "\ud83d\udd11"; // an emoji: one character, two UTF-16 units
+    assertThat(kwikset.nameOnLock("Guest house X" + key)).as("14 characters: shown whole").isEqualTo("Guest house X" + key);
+    assertThat(kwikset.nameOnLock("Guest house " + key + key + "!")).isEqualTo("Guest house " + key + key);
+    String shown = kwikset.nameOnLock("Guest house XY" + key);
+    assertThat(shown).isEqualTo("Guest house XY");
+    assertThat(kwikset.nameOnLock(key.repeat(20))).isEqualTo(key.repeat(14));
+    assertThat(Character.isHighSurrogate(kwikset.nameOnLock("Guest house X" + key + key).charAt(13))).isTrue(); // a whole pair kept
+    assertThat(kwikset.nameOnLock("Guest house X" + key + key)).hasSize(15);
   }
 }
