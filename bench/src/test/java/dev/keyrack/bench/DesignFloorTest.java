@@ -32,7 +32,7 @@ class DesignFloorTest {
     assertThat(usd.get("Sqs")).isCloseTo((2 + 0.4) * 0.50, within(1e-9));
     assertThat(new DesignFloor(10).total(prices)).isCloseTo(7.0275, within(1e-9));
     assertThat(DesignFloor.note(prices, 8.0, 14.16))
-        .contains("$9.19 per million", "over the $8.00 target by itself", "$7.03 if every receive brought 10 jobs",
+        .contains("$9.19 per million", "at or over the $8.00 target by itself", "$7.03 if every receive brought 10 jobs",
             "leaving $0.97", "Measured without duration: $14.16");
   }
 

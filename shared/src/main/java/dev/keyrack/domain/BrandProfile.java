@@ -123,7 +123,8 @@ public record BrandProfile(
 
   /**
    * The name as the lock will show it: truncated to what the brand displays, counted in characters
-   * (code points) as a name's limits are checked, so an emoji counts once and is never cut in half.
+   * (code points) as a name's limits are checked, so an emoji of one code point counts once and is
+   * never cut in half (one made of several, a flag or a joined sequence, counts as several and may be).
    */
   public String nameOnLock(String name) {
     if (name == null) return null;
