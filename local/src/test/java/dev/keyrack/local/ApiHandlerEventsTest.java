@@ -171,6 +171,8 @@ class ApiHandlerEventsTest {
     assertThat(device.get("device_type").asText()).isEqualTo("august_lock");
     assertThat(device.get("workspace_id").asText()).isEqualTo(workspace.toString());
     assertThat(device.get("can_program_online_access_codes").asBoolean()).isTrue();
+    assertThat(device.get("can_remotely_lock").asBoolean()).as("lock_door is not built").isFalse();
+    assertThat(device.get("can_remotely_unlock").asBoolean()).as("unlock_door is not built").isFalse();
   }
 
   @Test
