@@ -19,29 +19,52 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A local stack of its own on a clock the test moves, for tests that let days pass: its store,
  * its sandbox locks, workspace 1, and small helpers to call the API and read codes and events.
  */
-final class ClockedStack implements AutoCloseable {
-  final LocalStack stack;
-  final MutableClock clock;
-  final Store store;
-  final SandboxLockProvider locks;
-  final UUID ws;
+final class ClockedStack implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
+  private final Map<String, String> parameters;
+  // Set when the stack starts, before the test class's own @BeforeAll methods run.
+  LocalStack stack;
+  MutableClock clock;
+  Store store;
+  SandboxLockProvider locks;
+  UUID ws;
   private final HttpClient http = HttpClient.newHttpClient();
 
   /** An API answer: status and parsed body. */
   record Answer(int status, JsonNode body) {}
 
-  ClockedStack(Map<String, String> parameters) throws IOException {
+  private ClockedStack(Map<String, String> parameters) {
+    this.parameters = Map.copyOf(parameters);
+  }
+
+  /**
+   * A stack for one test class, with template parameters overridden, started before its tests and
+   * closed after them: {@code @RegisterExtension static final ClockedStack env = ClockedStack.of(Map.of());}.
+   */
+  static ClockedStack of(Map<String, String> parameters) {
+    return new ClockedStack(parameters);
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws IOException {
     clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
     stack = LocalStack.start(LocalStack.Options.defaults().withKeys(TestStack.KEY_1, TestStack.KEY_2).withClock(clock)
         .withParameters(parameters));
     store = stack.wiring("ApiFunction").store();
     locks = stack.wiring("ProviderWorkerFunction").sandboxProvider();
     ws = stack.devices().get(0).workspaceId();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
   }
 
   /** Workspace 1's sandbox lock of a brand. */
@@ -79,6 +102,6 @@ final class ClockedStack implements AutoCloseable {
 
   @Override
   public void close() {
-    stack.close();
+    if (stack != null) stack.close();
   }
 }

@@ -15,9 +15,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A code deleted while the worker is putting it on its lock (a slow lock: the delete lands during
@@ -26,17 +25,8 @@ import org.junit.jupiter.api.Test;
  * store, with a lock whose set lets the API's delete land (stored as the API stores it) before it answers.
  */
 class DeletedWhileSettingTest {
-  static ClockedStack env;
-
-  @BeforeAll
-  static void start() throws Exception {
-    env = new ClockedStack(Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    env.close();
-  }
+  @RegisterExtension
+  static final ClockedStack env = ClockedStack.of(Map.of());
 
   /** What the test's lock holds, and the lock: each set lets {@code duringSet} run before it answers. */
   final Set<UUID> onLock = ConcurrentHashMap.newKeySet();

@@ -7,9 +7,8 @@ import dev.keyrack.domain.Device;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code access_codes/report_device_constraints} through the local API: reported lengths narrow
@@ -17,17 +16,8 @@ import org.junit.jupiter.api.Test;
  * lengths its brand does not take are left out, and bad reports are 400s that change nothing.
  */
 class DeviceConstraintsTest {
-  static ClockedStack env;
-
-  @BeforeAll
-  static void start() throws Exception {
-    env = new ClockedStack(Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    env.close();
-  }
+  @RegisterExtension
+  static final ClockedStack env = ClockedStack.of(Map.of());
 
   static ClockedStack.Answer report(Device d, String fields) throws Exception {
     return env.call("/access_codes/report_device_constraints", "{\"device_id\":\"" + d.deviceId() + "\"" + fields + "}");

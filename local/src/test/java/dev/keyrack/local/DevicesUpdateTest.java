@@ -8,9 +8,8 @@ import dev.keyrack.domain.CodeStatus;
 import dev.keyrack.domain.Device;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code devices/update} through the local API: a lock renamed (by {@code name} or {@code
@@ -18,18 +17,8 @@ import org.junit.jupiter.api.Test;
  * cannot do is a 400 that changes nothing; another workspace's lock is not found.
  */
 class DevicesUpdateTest {
-  static ClockedStack env;
-
-  @BeforeAll
-  static void start() throws Exception {
-    env = new ClockedStack(Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    env.close();
-  }
-
+  @RegisterExtension
+  static final ClockedStack env = ClockedStack.of(Map.of());
 
   static JsonNode device(Device d) throws Exception {
     ClockedStack.Answer a = env.call("/devices/get", "{\"device_id\":\"" + d.deviceId() + "\"}");

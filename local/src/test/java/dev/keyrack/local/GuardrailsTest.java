@@ -7,9 +7,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * CONTRACT.md's guardrails at their deployed defaults (template.yaml): per device, 10 creates, 10
@@ -17,17 +16,8 @@ import org.junit.jupiter.api.Test;
  * nothing, and takes the device's requests again the next minute. Another device is not held back.
  */
 class GuardrailsTest {
-  private static ClockedStack s;
-
-  @BeforeAll
-  static void start() throws Exception {
-    s = new ClockedStack(Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    s.close();
-  }
+  @RegisterExtension
+  static final ClockedStack s = ClockedStack.of(Map.of());
 
   private static ClockedStack.Answer create(Device d, int i) throws Exception {
     return s.call("/access_codes/create", "{\"device_id\":\"" + d.deviceId() + "\",\"name\":\"Guest " + i + "\"}");

@@ -22,9 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Locks that fail on demand, through the whole local stack: retries with delay warnings and
@@ -34,22 +34,18 @@ import org.junit.jupiter.api.Test;
  * clock only moves when a test moves it. Retries wait 1 to 2 real seconds.
  */
 class HostileWorldTest {
-  static ClockedStack env;
+  @RegisterExtension
+  static final ClockedStack env =
+      ClockedStack.of(Map.of("RetryBaseSeconds", "1", "RetryMaxSeconds", "2", "BackupPoolSize", "2"));
   static MutableClock clock;
   static Store store;
   static SandboxLockProvider locks;
 
   @BeforeAll
   static void start() throws Exception {
-    env = new ClockedStack(Map.of("RetryBaseSeconds", "1", "RetryMaxSeconds", "2", "BackupPoolSize", "2"));
     clock = env.clock;
     store = env.store;
     locks = env.locks;
-  }
-
-  @AfterAll
-  static void stop() {
-    env.close();
   }
 
   static Device lock(String type) {

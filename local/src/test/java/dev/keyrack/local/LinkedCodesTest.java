@@ -12,9 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code access_codes/create_multiple} and {@code update_multiple} through the local API: one PIN on
@@ -23,18 +22,8 @@ import org.junit.jupiter.api.Test;
  * nothing; one change reaches every code of the key, or, refused for one, none.
  */
 class LinkedCodesTest {
-  static ClockedStack env;
-
-  @BeforeAll
-  static void start() throws Exception {
-    env = new ClockedStack(Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    env.close();
-  }
-
+  @RegisterExtension
+  static final ClockedStack env = ClockedStack.of(Map.of());
 
   static JsonNode ok(String path, String body) throws Exception {
     ClockedStack.Answer a = env.call(path, body);

@@ -13,9 +13,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -24,17 +23,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * worker is retrying is not sent twice.
  */
 class ReconcilerTest {
-  private static ClockedStack s;
-
-  @BeforeAll
-  static void start() throws Exception {
-    s = new ClockedStack(Map.of("RetryBaseSeconds", "1", "RetryMaxSeconds", "2"));
-  }
-
-  @AfterAll
-  static void stop() {
-    s.close();
-  }
+  @RegisterExtension
+  static final ClockedStack s = ClockedStack.of(Map.of("RetryBaseSeconds", "1", "RetryMaxSeconds", "2"));
 
   /** The sweep with an input from events/reconciler/ (what its schedules send). */
   @SuppressWarnings("unchecked")

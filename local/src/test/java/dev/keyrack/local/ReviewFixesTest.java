@@ -8,27 +8,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Parameters the Seam contract allows that Keyrack had refused or ignored: whole numbers written
  * as floats, {@code unstable_offset} on events/list, and {@code attempt_for_offline_device: false}.
  */
 class ReviewFixesTest {
-  static ClockedStack env;
-
-  @BeforeAll
-  static void start() throws Exception {
-    env = new ClockedStack(Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    env.close();
-  }
-
+  @RegisterExtension
+  static final ClockedStack env = ClockedStack.of(Map.of());
 
   @Test
   void wholeNumbersWrittenAsFloatsAreWholeNumbers() throws Exception {

@@ -18,9 +18,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What an independent review of this change found, each fixed: a delete retried after a 503 retires
@@ -28,18 +27,8 @@ import org.junit.jupiter.api.Test;
  * start loses its refusal (its set at the new moment is a new try).
  */
 class ReviewProbeTest {
-  static ClockedStack env;
-
-  @BeforeAll
-  static void start() throws Exception {
-    env = new ClockedStack(Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    env.close();
-  }
-
+  @RegisterExtension
+  static final ClockedStack env = ClockedStack.of(Map.of());
 
   /** devices/update: a rename given with a pool the brand cannot have answers 400 and renames nothing. */
   @Test

@@ -15,9 +15,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A set whose lock call fails after the code's window has ended (a slow lock answering late): no
@@ -26,17 +25,8 @@ import org.junit.jupiter.api.Test;
  * takes the window's remaining time and then fails.
  */
 class SetAcrossWindowEndTest {
-  static ClockedStack env;
-
-  @BeforeAll
-  static void start() throws Exception {
-    env = new ClockedStack(Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    env.close();
-  }
+  @RegisterExtension
+  static final ClockedStack env = ClockedStack.of(Map.of());
 
   /** A lock whose every set takes {@code takes} of the stack's clock and then fails as the given kind. */
   static LockProvider slowFailing(Duration takes, ProviderException.Kind kind) {

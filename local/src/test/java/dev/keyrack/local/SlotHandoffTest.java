@@ -23,9 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -41,17 +40,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * when the send failed (on the operation's next delivery); a deleted code is not sent.
  */
 class SlotHandoffTest {
-  static ClockedStack env;
-
-  @BeforeAll
-  static void start() throws Exception {
-    env = new ClockedStack(Map.of("RetryBaseSeconds", "1", "RetryMaxSeconds", "2"));
-  }
-
-  @AfterAll
-  static void stop() {
-    env.close();
-  }
+  @RegisterExtension
+  static final ClockedStack env = ClockedStack.of(Map.of("RetryBaseSeconds", "1", "RetryMaxSeconds", "2"));
 
   /** Eventually consistent Queries return the #SPACE item frozen at {@link #freeze}. */
   static final class Lag implements InvocationHandler {

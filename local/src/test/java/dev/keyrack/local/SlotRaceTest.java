@@ -11,9 +11,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Creates racing for a lock's last free slots, through the local API: as many win as there are
@@ -21,11 +21,11 @@ import org.junit.jupiter.api.Test;
  * that withdrew and then finds a slot free again tries again), the rest answered 409.
  */
 class SlotRaceTest {
-  static ClockedStack env;
+  @RegisterExtension
+  static final ClockedStack env = ClockedStack.of(Map.of("DeviceCreatesPerMinute", "1000"));
 
   @BeforeAll
   static void start() throws Exception {
-    env = new ClockedStack(Map.of("DeviceCreatesPerMinute", "1000"));
     // DynamoDB in AWS answers in milliseconds, not the moment DynamoDB Local takes: each create
     // waits 40 ms between its PIN claim and its code, so that racers' stores overlap as they would there.
     ((DynamoStore) env.store).raceHooks(() -> pause(40), () -> { });
@@ -37,11 +37,6 @@ class SlotRaceTest {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  @AfterAll
-  static void stop() {
-    env.close();
   }
 
   static int create(Device d, int i) throws Exception {

@@ -13,9 +13,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Time-bound codes through the whole local stack on a clock the test moves: API → EventBridge
@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * ends_at. Days pass in milliseconds; nothing sleeps to let time pass.
  */
 class TimeBoundLifecycleTest {
-  static ClockedStack env;
+  @RegisterExtension
+  static final ClockedStack env = ClockedStack.of(java.util.Map.of());
   static LocalStack stack;
   static MutableClock clock;
   static Store store;
@@ -32,17 +33,11 @@ class TimeBoundLifecycleTest {
 
   @BeforeAll
   static void start() throws Exception {
-    env = new ClockedStack(java.util.Map.of());
     stack = env.stack;
     clock = env.clock;
     store = env.store;
     locks = env.locks;
     ws = env.ws;
-  }
-
-  @AfterAll
-  static void stop() {
-    env.close();
   }
 
   static Device lock(String type) {
