@@ -123,12 +123,19 @@ public record BrandProfile(
 
   /**
    * The name as the lock will show it: truncated to what the brand displays, counted in characters
-   * (code points) as a name's limits are checked, so an emoji of one code point counts once and is
-   * never cut in half (one made of several, a flag or a joined sequence, counts as several and may be).
+   * (code points) as a name's limits are checked, so an emoji of one code point counts once. The cut
+   * falls between user-perceived characters (extended grapheme clusters, the JDK's
+   * {@link java.text.BreakIterator#getCharacterInstance}), so a flag, a joined sequence or a letter
+   * with its combining accent is shown whole or left out, never cut in two; only a single such
+   * character longer than the whole display is cut inside, as nothing of it would show otherwise.
    */
   public String nameOnLock(String name) {
     if (name == null) return null;
     if (name.codePointCount(0, name.length()) <= nameMax) return name;
-    return name.substring(0, name.offsetByCodePoints(0, nameMax));
+    int limit = name.offsetByCodePoints(0, nameMax);
+    java.text.BreakIterator clusters = java.text.BreakIterator.getCharacterInstance(java.util.Locale.ROOT);
+    clusters.setText(name);
+    int cut = clusters.isBoundary(limit) ? limit : clusters.preceding(limit);
+    return name.substring(0, cut > 0 ? cut : limit);
   }
 }
