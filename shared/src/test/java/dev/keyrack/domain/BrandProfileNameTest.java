@@ -2,6 +2,13 @@ package dev.keyrack.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.text.BreakIterator;
+import java.util.Locale;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 /** The name a lock shows: cut to the brand's length, never through the middle of a character. */
@@ -42,5 +49,44 @@ class BrandProfileNameTest {
     String longCluster = "\ud83d\udc4b" + "\ud83c\udffb".repeat(15); // one cluster of 16 code points (waving hand and modifiers)
     assertThat(kwikset.nameOnLock(longCluster)).as("nothing else to show: cut inside, at 14 code points")
         .isEqualTo(longCluster.substring(0, longCluster.offsetByCodePoints(0, 14)));
+  }
+
+  /** Pieces a name is made of: letters, a space, an emoji, a flag, an accent, a joiner, a skin tone. */
+  private static final String[] PIECES = {"a", "Z", " ", "7", "\ud83d\udd11", "\ud83c\uddeb\ud83c\uddf7", "\u0301",
+      "\u200d", "\ud83c\udffb", "\ud83d\udc69", "\u00e9", "\u4e2d"};
+
+  @Provide
+  Arbitrary<String> names() {
+    return Arbitraries.of(PIECES).list().ofMinSize(0).ofMaxSize(40).map(l -> String.join("", l));
+  }
+
+  @Provide
+  Arbitrary<BrandProfile> brands() {
+    return Arbitraries.of(BrandProfile.all());
+  }
+
+  @Property(tries = 2000)
+  void theShownNameIsAPrefixWithinTheDisplayThatEndsBetweenCharacters(@ForAll("names") String name,
+                                                                     @ForAll("brands") BrandProfile brand) {
+    String shown = brand.nameOnLock(name);
+    assertThat(name).startsWith(shown);
+    int max = brand.nameMax();
+    if (name.codePointCount(0, name.length()) <= max) {
+      assertThat(shown).isEqualTo(name);
+      return;
+    }
+    assertThat(shown.codePointCount(0, shown.length())).isLessThanOrEqualTo(max);
+    BreakIterator clusters = BreakIterator.getCharacterInstance(Locale.ROOT);
+    clusters.setText(name);
+    int firstCluster = clusters.following(0);
+    if (firstCluster > name.offsetByCodePoints(0, max)) {
+      // one character on screen longer than the whole display: cut at the display's length
+      assertThat(shown.codePointCount(0, shown.length())).isEqualTo(max);
+    } else {
+      assertThat(clusters.isBoundary(shown.length())).as("ends between characters: %s", shown).isTrue();
+      // and as long as it can be: the next character would not fit
+      int next = clusters.following(shown.length());
+      assertThat(name.codePointCount(0, next)).isGreaterThan(max);
+    }
   }
 }
