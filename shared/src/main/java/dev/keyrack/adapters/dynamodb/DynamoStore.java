@@ -4,7 +4,7 @@ import dev.keyrack.domain.AccessCode;
 import dev.keyrack.domain.Device;
 import dev.keyrack.domain.Event;
 import dev.keyrack.domain.Workspace;
-import dev.keyrack.json.Json;
+import dev.keyrack.json.Docs;
 import dev.keyrack.ports.Conflict;
 import dev.keyrack.ports.Store;
 import java.nio.charset.StandardCharsets;
@@ -142,12 +142,12 @@ public final class DynamoStore implements Store {
 
   @Override
   public Optional<Workspace> workspaceForKeyHash(String apiKeyHash) {
-    return getDoc("KEY#" + apiKeyHash, "KEY").map(d -> Json.read(d, Workspace.class));
+    return getDoc("KEY#" + apiKeyHash, "KEY").map(d -> Docs.workspace(d));
   }
 
   @Override
   public void putWorkspace(Workspace w, String apiKeyHash) {
-    String doc = Json.write(w);
+    String doc = Docs.write(w);
     ddb.transactWriteItems(b -> b.transactItems(
         TransactWriteItem.builder().put(Put.builder().tableName(table)
             .item(Map.of(PK, s("KEY#" + apiKeyHash), SK, s("KEY"), DOC, s(doc))).build()).build(),
@@ -159,7 +159,7 @@ public final class DynamoStore implements Store {
   public List<Workspace> workspaces() {
     return queryAll(QueryRequest.builder().tableName(table).consistentRead(false)
         .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", s(WORKSPACES)))).stream()
-        .map(i -> Json.read(i.get(DOC).s(), Workspace.class)).toList();
+        .map(i -> Docs.workspace(i.get(DOC).s())).toList();
   }
 
   // --- devices ---------------------------------------------------------------------------------
@@ -170,14 +170,14 @@ public final class DynamoStore implements Store {
    */
   @Override
   public Optional<Device> device(UUID workspaceId, UUID deviceId) {
-    return getDoc(ws(workspaceId), "DEVICE#" + deviceId, false).map(d -> Json.read(d, Device.class));
+    return getDoc(ws(workspaceId), "DEVICE#" + deviceId, false).map(d -> Docs.device(d));
   }
 
   @Override
   public List<Device> devices(UUID workspaceId) {
     return withPrefix(workspaceId, "DEVICE#", true).stream()
         .filter(i -> i.containsKey(DOC)) // not a device's waiting list (DEVICE#<id>#SPACE)
-        .map(i -> Json.read(i.get(DOC).s(), Device.class))
+        .map(i -> Docs.device(i.get(DOC).s()))
         .sorted(Comparator.comparing(Device::createdAt).thenComparing(Device::displayName)).toList();
   }
 
@@ -188,7 +188,7 @@ public final class DynamoStore implements Store {
   }
 
   private static Map<String, AttributeValue> deviceItem(Device d) {
-    return Map.of(PK, s(ws(d.workspaceId())), SK, s("DEVICE#" + d.deviceId()), DOC, s(Json.write(d)));
+    return Map.of(PK, s(ws(d.workspaceId())), SK, s("DEVICE#" + d.deviceId()), DOC, s(Docs.write(d)));
   }
 
   @Override
@@ -198,7 +198,7 @@ public final class DynamoStore implements Store {
       Map<String, AttributeValue> item = ddb.getItem(b -> b.tableName(table).key(key).consistentRead(true)).item();
       if (item == null || !item.containsKey(DOC)) return Optional.empty();
       AttributeValue previous = item.get(DOC);
-      Device current = Json.read(previous.s(), Device.class), next = change.apply(current);
+      Device current = Docs.device(previous.s()), next = change.apply(current);
       if (next.equals(current)) return Optional.of(current);
       try {
         ddb.putItem(b -> b.tableName(table).item(deviceItem(next))
@@ -232,7 +232,7 @@ public final class DynamoStore implements Store {
     List<UUID> waiting = List.of();
     java.util.Set<UUID> holding = new java.util.HashSet<>();
     for (Map<String, AttributeValue> i : withPrefix(workspaceId, "DEVICE#" + deviceId, consistent)) {
-      if (i.containsKey(DOC)) device = Json.read(i.get(DOC).s(), Device.class);
+      if (i.containsKey(DOC)) device = Docs.device(i.get(DOC).s());
       else {
         if (i.containsKey(WAITING)) waiting = i.get(WAITING).ss().stream().map(UUID::fromString).sorted().toList();
         i.keySet().stream().filter(k -> k.startsWith(HOLD)).forEach(k -> holding.add(UUID.fromString(k.substring(HOLD.length()))));
@@ -277,7 +277,7 @@ public final class DynamoStore implements Store {
 
   @Override
   public Optional<AccessCode> accessCode(UUID workspaceId, UUID accessCodeId) {
-    return getDoc(ws(workspaceId), "CODE#" + accessCodeId).map(d -> Json.read(d, AccessCode.class));
+    return getDoc(ws(workspaceId), "CODE#" + accessCodeId).map(d -> Docs.accessCode(d));
   }
 
   @Override
@@ -286,7 +286,7 @@ public final class DynamoStore implements Store {
     QueryRequest.Builder q = QueryRequest.builder().tableName(table).consistentRead(true)
         .keyConditionExpression("pk = :pk AND begins_with(sk, :p)").filterExpression("attribute_not_exists(" + TOMBSTONE + ")")
         .expressionAttributeValues(Map.of(":pk", s(ws(workspaceId)), ":p", s("CODE#")));
-    return sorted(queryAll(q).stream().map(i -> Json.read(PackedDoc.unpack(i.get(DOC)), AccessCode.class)).toList());
+    return sorted(queryAll(q).stream().map(i -> Docs.accessCode(PackedDoc.unpack(i.get(DOC)))).toList());
   }
 
   private static List<AccessCode> sorted(List<AccessCode> codes) {
@@ -307,7 +307,7 @@ public final class DynamoStore implements Store {
     List<AccessCode> out = new ArrayList<>();
     for (Map<String, AttributeValue> item : getAll(workspaceId, ids)) {
       if (!item.containsKey(DOC)) continue; // a tombstone: a claim left behind by a delete that stopped
-      AccessCode code = Json.read(PackedDoc.unpack(item.get(DOC)), AccessCode.class);
+      AccessCode code = Docs.accessCode(PackedDoc.unpack(item.get(DOC)));
       // (a code whose PIN changed since its claim was read is named by its new claim now: still this device's)
       if (code.deviceId().equals(deviceId)) out.add(code);
     }
@@ -387,7 +387,7 @@ public final class DynamoStore implements Store {
 
   @Override
   public Optional<AccessCode> sweepCode(UUID workspaceId, UUID accessCodeId) {
-    return getDoc(ws(workspaceId), "CODE#" + accessCodeId, false).map(d -> Json.read(d, AccessCode.class));
+    return getDoc(ws(workspaceId), "CODE#" + accessCodeId, false).map(d -> Docs.accessCode(d));
   }
 
   @Override
@@ -428,7 +428,7 @@ public final class DynamoStore implements Store {
         .expressionAttributeValues(Map.of(":pk", s(ws(workspaceId)), ":lo", s(lo), ":hi", s("CODE#~"))))) {
       // A writer is given a minute to write its events before they count as missing.
       repairOutbox(i, repairSince, now.minus(WRITER_GRACE));
-      if (i.containsKey(DOC) && !i.containsKey(TOMBSTONE)) out.add(Json.read(PackedDoc.unpack(i.get(DOC)), AccessCode.class));
+      if (i.containsKey(DOC) && !i.containsKey(TOMBSTONE)) out.add(Docs.accessCode(PackedDoc.unpack(i.get(DOC))));
     }
     return out;
   }
@@ -457,14 +457,14 @@ public final class DynamoStore implements Store {
   }
 
   private static List<Event> outbox(Map<String, AttributeValue> item) {
-    return List.of(Json.read(PackedDoc.unpack(item.get(OUTBOX)), Event[].class));
+    return Docs.events(PackedDoc.unpack(item.get(OUTBOX)));
   }
 
   /** A code's item: its document packed, and the events of this change (the outbox), packed too. */
   private Map<String, AttributeValue> codeItem(AccessCode c, List<Event> outbox) {
     Map<String, AttributeValue> m = new HashMap<>(Map.of(PK, s(ws(c.workspaceId())), SK, s("CODE#" + c.accessCodeId()),
-        VERSION, n(c.version()), "device_id", s(c.deviceId().toString()), DOC, PackedDoc.pack(Json.write(c))));
-    if (!outbox.isEmpty()) m.put(OUTBOX, PackedDoc.pack(Json.write(outbox)));
+        VERSION, n(c.version()), "device_id", s(c.deviceId().toString()), DOC, PackedDoc.pack(Docs.write(c))));
+    if (!outbox.isEmpty()) m.put(OUTBOX, PackedDoc.pack(Docs.write(outbox)));
     return m;
   }
 
@@ -478,7 +478,7 @@ public final class DynamoStore implements Store {
     Map<String, AttributeValue> m = new HashMap<>(Map.of(PK, s(ws(c.workspaceId())), SK, s("CODE#" + c.accessCodeId()),
         VERSION, n(c.version() + 1), "device_id", s(c.deviceId().toString()), TOMBSTONE, AttributeValue.fromBool(true),
         EXPIRES, n(at.plus(TOMBSTONE_RETENTION).getEpochSecond())));
-    if (!outbox.isEmpty()) m.put(OUTBOX, PackedDoc.pack(Json.write(outbox)));
+    if (!outbox.isEmpty()) m.put(OUTBOX, PackedDoc.pack(Docs.write(outbox)));
     return m;
   }
 
@@ -544,7 +544,7 @@ public final class DynamoStore implements Store {
   private static Map<String, AttributeValue> eventItem(List<Event> events) {
     Event first = events.get(0);
     long expires = first.createdAt().plus(EVENT_RETENTION).getEpochSecond();
-    String doc = events.size() == 1 ? Json.write(first) : Json.write(events);
+    String doc = events.size() == 1 ? Docs.write(first) : Docs.write(events);
     return Map.of(PK, s(ws(first.workspaceId())), SK, s("EVENT#" + first.eventId()), DOC, s(doc), EXPIRES, n(expires));
   }
 
@@ -577,7 +577,7 @@ public final class DynamoStore implements Store {
     List<Event> cur = new ArrayList<>();
     int bytes = 0;
     for (Event e : events) {
-      int size = Json.write(e).length();
+      int size = Docs.write(e).length();
       if (!cur.isEmpty() && (!e.createdAt().equals(cur.get(0).createdAt()) || bytes + size > EVENT_ITEM_BYTES)) {
         out.add(cur);
         cur = new ArrayList<>();
@@ -925,7 +925,7 @@ public final class DynamoStore implements Store {
       check.conditionExpression("attribute_not_exists(#doc)").expressionAttributeNames(Map.of("#doc", DOC));
     } else {
       // (a code without a PIN has an entry of its own, never a PIN's claim: pinKey tells them apart)
-      if (pinKey(Json.read(PackedDoc.unpack(o.item().get(DOC)), AccessCode.class)).equals(sk)) return Optional.empty();
+      if (pinKey(Docs.accessCode(PackedDoc.unpack(o.item().get(DOC)))).equals(sk)) return Optional.empty();
       check.conditionExpression("version = :v").expressionAttributeValues(Map.of(":v", o.item().get(VERSION)));
     }
     return Optional.of(check.build());
@@ -1158,7 +1158,7 @@ public final class DynamoStore implements Store {
 
   /** The events of an event item: one (an object), or those of one change (an array, oldest first). */
   private static List<Event> eventsIn(String doc) {
-    return doc.startsWith("[") ? List.of(Json.read(doc, Event[].class)) : List.of(Json.read(doc, Event.class));
+    return Docs.events(doc);
   }
 
   @Override

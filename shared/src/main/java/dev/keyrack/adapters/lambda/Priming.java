@@ -18,11 +18,11 @@ public final class Priming {
 
   private Priming() {}
 
-  /** Builds Jackson's (de)serializers of the stored access code document, in memory only. */
+  /** Runs the stored access code document's writer and reader ({@link dev.keyrack.json.Docs}), in memory only. */
   public static void warmJson() {
     dev.keyrack.domain.AccessCode code = code(absentId(), absentId(), dev.keyrack.domain.CodeType.ongoing,
         dev.keyrack.domain.CodeStatus.setting, null, null);
-    dev.keyrack.json.Json.read(dev.keyrack.json.Json.write(code), dev.keyrack.domain.AccessCode.class);
+    dev.keyrack.json.Docs.accessCode(dev.keyrack.json.Docs.write(code));
   }
 
   /**

@@ -2,7 +2,6 @@ package dev.keyrack.adapters.scheduler;
 
 import dev.keyrack.domain.Fire;
 import dev.keyrack.domain.SchedulePolicy;
-import dev.keyrack.json.Json;
 import dev.keyrack.ports.Scheduler;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -63,7 +62,7 @@ public final class EventBridgeScheduler implements Scheduler {
   }
 
   private Target target(Fire f) {
-    return Target.builder().arn(config.targetArn()).roleArn(config.roleArn()).input(Json.write(f))
+    return Target.builder().arn(config.targetArn()).roleArn(config.roleArn()).input(dev.keyrack.json.Docs.write(f))
         .retryPolicy(r -> r.maximumRetryAttempts(config.maxRetries()).maximumEventAgeInSeconds(config.maxEventAgeSeconds()))
         .deadLetterConfig(d -> d.arn(config.deadLetterArn()))
         .build();

@@ -1,7 +1,7 @@
 package dev.keyrack.adapters.sqs;
 
 import dev.keyrack.domain.DeviceOperation;
-import dev.keyrack.json.Json;
+import dev.keyrack.json.Docs;
 import dev.keyrack.ports.JobQueue;
 import java.util.Objects;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -67,12 +67,12 @@ public final class SqsJobQueue implements JobQueue {
   }
 
   private void send(DeviceOperation op, String deduplicationId) {
-    sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(Json.write(op))
+    sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(Docs.write(op))
         .messageGroupId(op.deviceId().toString())
         .messageDeduplicationId(deduplicationId));
   }
 
   public static DeviceOperation parse(String body) {
-    return Json.read(body, DeviceOperation.class);
+    return Docs.deviceOperation(body);
   }
 }

@@ -8,7 +8,6 @@ import dev.keyrack.adapters.lambda.Payloads;
 import dev.keyrack.adapters.lambda.Priming;
 import dev.keyrack.app.ProgrammingService;
 import dev.keyrack.domain.Fire;
-import dev.keyrack.json.Json;
 import dev.keyrack.ports.Telemetry;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,7 +112,7 @@ public final class ProgrammerHandler implements RequestStreamHandler, Resource {
 
   @Override
   public void beforeCheckpoint(org.crac.Context<? extends Resource> context) throws java.io.IOException {
-    handleRequest(new java.io.ByteArrayInputStream(Json.write(primingFire()).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+    handleRequest(new java.io.ByteArrayInputStream(dev.keyrack.json.Json.write(primingFire()).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
         java.io.OutputStream.nullOutputStream(), Priming.context());
     Priming.warmJson();
     primeClients.run();
@@ -139,7 +138,7 @@ public final class ProgrammerHandler implements RequestStreamHandler, Resource {
   private String fire(Map<String, Object> input) {
     Fire f;
     try {
-      f = Json.MAPPER.convertValue(input, Fire.class);
+      f = dev.keyrack.json.Docs.fire(input);
     } catch (IllegalArgumentException e) {
       // the parser's message quotes the input: log its type and the input's field names only
       LOG.error("unreadable schedule input (fields {}): {}; failing the invocation so it is retried and dead-lettered",
