@@ -247,6 +247,14 @@ class TimeBoundLifecycleTest {
       assertThat(m.mutationCode()).isEqualTo("deferring_creation");
       assertThat(m.scheduledAt()).isEqualTo(latest.minus(Duration.ofMinutes(60)));
     });
+
+    // Moved back into its lead time: programmed now, its creation no longer deferred.
+    Instant now = clock.instant();
+    post("/access_codes/update", "{\"access_code_id\":\"" + id + "\",\"starts_at\":\"" + now.plus(Duration.ofMinutes(20))
+        + "\",\"ends_at\":\"" + now.plus(Duration.ofHours(2)) + "\"}");
+    assertThat(code(id).pendingMutations()).extracting(m -> m.mutationCode()).doesNotContain("deferring_creation");
+    awaitStatus(id, CodeStatus.set);
+    assertThat(code(id).pendingMutations()).as("nothing left pending once set").isEmpty();
     post("/access_codes/delete", "{\"access_code_id\":\"" + id + "\"}");
     awaitGone(id);
   }

@@ -403,6 +403,8 @@ public final class AccessCodeService {
     if (reprogram && plan.programNow()) {
       op = DeviceOperation.Kind.SET;
       next = next.withStatus(Planner.initialStatus(next, brand, now));
+      // Its programming moment has come (moved into its lead time): its creation is no longer deferred.
+      mutations.removeIf(m -> m.mutationCode().equals("deferring_creation"));
     } else if (planChanged && !plan.programNow()) {
       // Its programming moment moved into the future: off the lock until then.
       // (an unset code whose programming moment has come may have a set in flight, as for a delete)
