@@ -111,6 +111,29 @@ class LinkedCodesTest {
   }
 
   @Test
+  void locksThatAllMakeTheirOwnPinsAreRefusedForThatReasonAndOneAloneIsCreated() throws Exception {
+    Device salto = env.freshLock("salto_lock"), dormakaba = env.freshLock("dormakaba_oracode_door");
+    ClockedStack.Answer refused = env.call("/access_codes/create_multiple", "{\"device_ids\":" + ids(salto, dormakaba) + "}");
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.body().at("/error/type").asText()).isEqualTo("code_cannot_be_shared");
+    assertThat(refused.body().at("/error/message").asText()).contains("makes its own PINs").doesNotContain("length in common");
+    assertThat(codesOn(salto) + codesOn(dormakaba)).isZero();
+
+    List<AccessCode> own = created(ok("/access_codes/create_multiple", "{\"device_ids\":" + ids(salto, dormakaba)
+        + ",\"behavior_when_code_cannot_be_shared\":\"create_random_code\"}"));
+    assertThat(own).hasSize(2).allSatisfy(c -> assertThat(c.commonCodeKey()).isEqualTo(own.get(0).commonCodeKey()));
+    awaitSet(own);
+
+    Device another = env.freshLock("salto_lock");
+    List<AccessCode> alone = created(ok("/access_codes/create_multiple", "{\"device_ids\":" + ids(another) + "}"));
+    assertThat(alone).as("nothing to share with: the lock makes its PIN").singleElement()
+        .satisfies(c -> assertThat(c.deviceId()).isEqualTo(another.deviceId()));
+    awaitSet(alone);
+    assertThat(env.call("/access_codes/create_multiple", "{\"device_ids\":" + ids(another) + ",\"code\":\"482916\"}").status())
+        .as("a code given to a lock that makes its own is refused, as on a single create").isEqualTo(400);
+  }
+
+  @Test
   void badInputForAnyLockStoresNothing() throws Exception {
     Device august = env.freshLock("august_lock"), kwikset = env.freshLock("kwikset_lock");
     Instant end = env.clock.instant().plus(Duration.ofDays(2));

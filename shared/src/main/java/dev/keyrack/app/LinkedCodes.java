@@ -90,11 +90,17 @@ public final class LinkedCodes {
    */
   private List<String> pins(List<Device> devices, List<Store.Slots> slots, String code, Integer preferredLength,
                             WhenNotShared whenNotShared) {
+    if (devices.size() == 1 && devices.get(0).profile().generatesPin()) {
+      // Nothing to share it with: the lock makes its PIN as for a single create (a given code is refused there).
+      return java.util.Collections.singletonList(code);
+    }
     String shared = code != null ? code : sharedPin(devices, slots, preferredLength);
+    String unshared = shared != null ? null : noSharedPin(devices);
     List<String> pins = new ArrayList<>(devices.size());
     for (int i = 0; i < devices.size(); i++) {
-      Optional<String> why = shared == null ? Optional.of("The devices have no code length in common.")
-          : cannotTake(devices.get(i).profile(), slots.get(i), shared);
+      BrandProfile brand = devices.get(i).profile();
+      Optional<String> why = brand.generatesPin() ? Optional.of("the lock makes its own PINs; none can be given to it.")
+          : shared == null ? Optional.of(unshared) : cannotTake(brand, slots.get(i), shared);
       if (why.isEmpty()) {
         pins.add(shared);
       } else if (whenNotShared == WhenNotShared.CREATE_RANDOM_CODE) {
@@ -113,6 +119,16 @@ public final class LinkedCodes {
     if (rule.isPresent()) return rule;
     if (slots.pinTaken().test(pin)) return Optional.of("another access code on it already uses this code.");
     return Optional.empty();
+  }
+
+  /** Why no PIN was found for the devices that take one. */
+  private static String noSharedPin(List<Device> devices) {
+    List<BrandProfile> brands = devices.stream().map(Device::profile).filter(b -> !b.generatesPin()).toList();
+    if (brands.isEmpty()) return "the locks make their own PINs.";
+    List<Integer> common = new ArrayList<>(brands.get(0).codeLengths());
+    brands.forEach(b -> common.retainAll(b.codeLengths()));
+    return common.isEmpty() ? "the devices have no code length in common."
+        : "no code of a length they all take is free on every one of them.";
   }
 
   /** A PIN every device takes, or null when they share no length (or no free PIN of it was found). */
