@@ -1,5 +1,6 @@
 package dev.keyrack.app;
 
+import dev.keyrack.domain.SlotUse;
 import dev.keyrack.domain.AccessCode;
 import dev.keyrack.domain.ActionAttempt;
 import dev.keyrack.domain.ActionAttempts;
@@ -130,7 +131,21 @@ public final class AccessCodeService {
   }
 
   /** A create request checked against its device's rules, not stored yet. */
-  record Checked(CreateRequest request, Device device, CodeType type, boolean usePool, Store.Slots slots, Instant now) {}
+  record Checked(CreateRequest request, Device device, CodeType type, boolean usePool, Store.Slots slots, Instant now) {
+    /** When the new code would be on its lock ({@link SlotUse}). */
+    SlotUse.Hold hold() {
+      return holdOf(request, device);
+    }
+  }
+
+  private static SlotUse.Hold holdOf(CreateRequest r, Device device) {
+    return SlotUse.hold(r.startsAt(), r.endsAt(), device.profile(), r.preferNativeScheduling() == null || r.preferNativeScheduling());
+  }
+
+  /** The most slots the device's codes take at once while a new code of this hold would be on it. */
+  private int taken(Store.Slots slots, Device device, SlotUse.Hold hold, Instant now) {
+    return slots.busiest(SlotUse.lead(device.profile()), hold, now);
+  }
 
   /** Everything a create checks before it writes: its device, name, window, pool, PIN, slots and guardrail. */
   Checked check(UUID workspaceId, CreateRequest r) {
@@ -153,7 +168,7 @@ public final class AccessCodeService {
     }
     String pin = r.code();
     if (pin != null) PinRules.violation(brand, pin).ifPresent(v -> { throw ApiError.invalidField("code", v); });
-    Store.Slots slots = roomFor(workspaceId, device);
+    Store.Slots slots = roomFor(workspaceId, device, holdOf(r, device), now);
     return new Checked(r, device, type, usePool, slots, now);
   }
 
@@ -174,7 +189,8 @@ public final class AccessCodeService {
    */
   Created commit(UUID workspaceId, Checked checked, long leaseWaitUntilNanos) {
     try (SlotLease lease = new SlotLease(workspaceId, checked.device().deviceId(), leaseWaitUntilNanos)) {
-      if (checked.device().profile().usableSlots() - checked.slots().used() <= LEASE_FREE_SLOTS && lease.take()) {
+      if (checked.device().profile().usableSlots() - taken(checked.slots(), checked.device(), checked.hold(), checked.now())
+          <= LEASE_FREE_SLOTS && lease.take()) {
         checked = recheck(workspaceId, checked);
       }
       return commit(workspaceId, checked, lease);
@@ -186,27 +202,31 @@ public final class AccessCodeService {
    * this create's own, and, if the lock looks full, again after a store's time (a racer that
    * stored without the lease may still be withdrawing).
    */
-  private boolean slotFreeAfterAMoment(UUID workspaceId, Device device, int attempt) {
+  private boolean slotFreeAfterAMoment(UUID workspaceId, Device device, SlotUse.Hold hold, int attempt) {
     var random = java.util.concurrent.ThreadLocalRandom.current();
     pause(random.nextLong(5, 40L * attempt));
-    if (slotFree(workspaceId, device)) return true;
+    if (slotFree(workspaceId, device, hold)) return true;
     pause(random.nextLong(50, 100));
-    return slotFree(workspaceId, device);
+    return slotFree(workspaceId, device, hold);
   }
 
-  private boolean slotFree(UUID workspaceId, Device device) {
-    return store.slots(workspaceId, device.deviceId()).used() < device.profile().usableSlots();
+  private boolean slotFree(UUID workspaceId, Device device, SlotUse.Hold hold) {
+    return taken(store.slots(workspaceId, device.deviceId()), device, hold, Clocks.now(clock)) < device.profile().usableSlots();
   }
 
   /** The create's slots read again under the lease: those before it may have taken the last one, and PINs. */
   private Checked recheck(UUID workspaceId, Checked c) {
-    return new Checked(c.request(), c.device(), c.type(), c.usePool(), roomFor(workspaceId, c.device()), c.now());
+    return new Checked(c.request(), c.device(), c.type(), c.usePool(), roomFor(workspaceId, c.device(), c.hold(), c.now()), c.now());
   }
 
-  /** The device's slots, refusing a create when none is free or its create guardrail is reached. */
-  private Store.Slots roomFor(UUID workspaceId, Device device) {
+  /**
+   * The device's slots, refusing a create when none is free while the new code would be on the
+   * lock (a future stay takes a slot only from its programming moment to its end) or its create
+   * guardrail is reached.
+   */
+  private Store.Slots roomFor(UUID workspaceId, Device device, SlotUse.Hold hold, Instant now) {
     Store.Slots slots = store.slots(workspaceId, device.deviceId());
-    if (slots.used() >= device.profile().usableSlots()) throw noSpace(device.profile());
+    if (taken(slots, device, hold, now) >= device.profile().usableSlots()) throw noSpace(device.profile());
     if (slots.createdLastMinute() >= guardrails.createsPerMinute()) throw tooMany("created", guardrails.createsPerMinute());
     return slots;
   }
@@ -243,7 +263,7 @@ public final class AccessCodeService {
       try {
         // The pool is turned on in the same write as the code: nothing after this write may fail the request.
         store.create(code, List.of(Event.forCode(ids, "access_code.created", code, device.connectedAccountId(), now, null)),
-            usePool, new Store.Limits(brand.usableSlots(), guardrails.createsPerMinute()));
+            usePool, new Store.Limits(brand.usableSlots(), guardrails.createsPerMinute(), SlotUse.lead(brand), checked.hold()));
         break;
       } catch (Conflict.NoSpace e) {
         // Creates racing for a lock's last slots each withdraw when they see it over (the last to
@@ -253,7 +273,7 @@ public final class AccessCodeService {
         // withdrawals are done before it looks for a free slot.
         if (attempt < NO_SPACE_TRIES) {
           lease.take();
-          if (slotFreeAfterAMoment(workspaceId, device, attempt)) continue;
+          if (slotFreeAfterAMoment(workspaceId, device, checked.hold(), attempt)) continue;
         }
         scheduler.cancelAll(id);
         throw noSpace(brand);
@@ -665,7 +685,8 @@ public final class AccessCodeService {
 
   private static ApiError noSpace(BrandProfile brand) {
     return new ApiError(409, "no_space_for_access_code_on_device",
-        "The device holds at most " + brand.usableSlots() + " access codes; delete one first.");
+        "The device holds at most " + brand.usableSlots() + " access codes at a time, and would hold as many while this one"
+            + " is on it; delete one first, or choose a time when it has room.");
   }
 
   /** Over a guardrail (CONTRACT.md): 429, and when to try again. */

@@ -1,5 +1,6 @@
 package dev.keyrack.ports;
 
+import dev.keyrack.domain.SlotUse;
 import dev.keyrack.domain.AccessCode;
 import dev.keyrack.domain.Device;
 import dev.keyrack.domain.Event;
@@ -88,9 +89,20 @@ public interface Store {
 
   /**
    * What a new code on a device needs to know of the device's codes, without reading them: how
-   * many there are (each holds a slot) and whether a PIN is taken.
+   * many there are, their windows (from their claims; {@link SlotUse.Window#ONGOING} for a claim
+   * that records none, as one stored before claims did) and whether a PIN is taken.
    */
-  record Slots(int used, java.util.function.Predicate<String> pinTaken, int createdLastMinute) {}
+  record Slots(int used, java.util.function.Predicate<String> pinTaken, int createdLastMinute,
+               java.util.List<SlotUse.Window> windows) {
+    public Slots {
+      windows = java.util.List.copyOf(windows);
+    }
+
+    /** The most slots the device's codes take at once while a new code of this hold would be on it ({@link SlotUse#busiest}). */
+    public int busiest(java.time.Duration lead, SlotUse.Hold candidate, java.time.Instant now) {
+      return SlotUse.busiest(windows, lead, candidate, now);
+    }
+  }
 
   /**
    * The device's slots in use, its PINs, and how many of its codes were created (not made by a
@@ -170,11 +182,17 @@ public interface Store {
 
   /**
    * What a new code may not take its device beyond, checked after it is stored (so that creates
-   * racing each other cannot pass together what each would pass alone): the codes holding a slot,
-   * and the codes created in the last minute.
+   * racing each other cannot pass together what each would pass alone): the slots of the lock the
+   * codes on it at once may take while the new one is ({@link SlotUse#busiest}, the others counted
+   * from {@code lead} ahead of their start; with no {@code hold}, every code counts), and the codes
+   * created in the last minute.
    */
-  record Limits(int slots, int createsPerMinute) {
+  record Limits(int slots, int createsPerMinute, java.time.Duration lead, SlotUse.Hold hold) {
     public static final Limits NONE = new Limits(Integer.MAX_VALUE, Integer.MAX_VALUE);
+
+    public Limits(int slots, int createsPerMinute) {
+      this(slots, createsPerMinute, null, null);
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.keyrack.adapters.dynamodb;
 
+import dev.keyrack.domain.SlotUse;
 import dev.keyrack.domain.AccessCode;
 import dev.keyrack.domain.Device;
 import dev.keyrack.domain.Event;
@@ -335,26 +336,38 @@ public final class DynamoStore implements Store {
     List<Map<String, AttributeValue>> claims = claimItems(workspaceId, deviceId);
     java.util.Set<String> keys = new java.util.HashSet<>();
     claims.forEach(c -> keys.add(c.get(SK).s()));
-    Usage u = usage(claims);
-    return new Slots(u.holders(), pin -> keys.contains(pinKey(workspaceId, deviceId, pin)), u.createdLastMinute());
+    Usage u = usage(claims, null);
+    return new Slots(u.holders(), pin -> keys.contains(pinKey(workspaceId, deviceId, pin)), u.createdLastMinute(),
+        List.copyOf(u.windows().values()));
   }
 
-  /** The codes a device's claims name, and how many of them were created (asked for, not made by a pool) in the last minute. */
-  private record Usage(int holders, int createdLastMinute) {}
+  /**
+   * The codes a device's claims name, with their windows, and how many of them were created (asked
+   * for, not made by a pool) in the last minute.
+   */
+  private record Usage(int holders, int createdLastMinute, Map<String, SlotUse.Window> windows) {}
 
-  private Usage usage(List<Map<String, AttributeValue>> claims) {
+  /** @param except a code not to count (null: none) */
+  private Usage usage(List<Map<String, AttributeValue>> claims, String except) {
     java.util.Set<String> holders = new java.util.HashSet<>(), recent = new java.util.HashSet<>();
+    Map<String, SlotUse.Window> windows = new HashMap<>();
     long now = clock.instant().toEpochMilli(), minuteAgo = now - 60_000;
     for (Map<String, AttributeValue> c : claims) {
       String id = c.get("access_code_id").s();
+      if (id.equals(except)) continue;
       holders.add(id);
+      windows.put(id, new SlotUse.Window(millis(c.get(STARTS)), millis(c.get(ENDS))));
       // a backup code is made by its pool, not asked for: it takes a slot but is no create of the caller's
       if (c.containsKey(CREATED) && !c.containsKey(BACKUP)) {
         long made = Long.parseLong(c.get(CREATED).n());
         if (made > minuteAgo && made <= now + 60_000) recent.add(id); // (a clock a little ahead still counts)
       }
     }
-    return new Usage(holders.size(), recent.size());
+    return new Usage(holders.size(), recent.size(), windows);
+  }
+
+  private static Instant millis(AttributeValue v) {
+    return v == null || v.n() == null ? null : Instant.ofEpochMilli(Long.parseLong(v.n()));
   }
 
   /** The items of these codes, read consistently, 100 keys a call, unprocessed keys asked again. */
@@ -516,14 +529,20 @@ public final class DynamoStore implements Store {
     return Optional.of(UUID.fromString(r.item().get("access_code_id").s()));
   }
 
-  /** Marks the claim of a backup code; and its code's creation time, in epoch milliseconds (see {@link #usage}). */
-  private static final String BACKUP = "backup", CREATED = "created_ms";
+  /**
+   * Marks the claim of a backup code; its code's creation time, and a time-bound code's window
+   * (for the slots its lock's codes take at once, {@link SlotUse}), in epoch milliseconds (see {@link #usage}).
+   */
+  private static final String BACKUP = "backup", CREATED = "created_ms", STARTS = "starts_ms", ENDS = "ends_ms";
 
   private TransactWriteItem claimPin(AccessCode c) {
     Map<String, AttributeValue> item = new HashMap<>(Map.of(PK, s(ws(c.workspaceId())), SK, s(pinKey(c)), "access_code_id",
         s(c.accessCodeId().toString())));
     if (c.isBackup()) item.put(BACKUP, AttributeValue.fromBool(true));
     if (c.createdAt() != null) item.put(CREATED, n(c.createdAt().toEpochMilli()));
+    SlotUse.Window w = SlotUse.Window.of(c);
+    if (w.startsAt() != null) item.put(STARTS, n(w.startsAt().toEpochMilli()));
+    if (w.endsAt() != null) item.put(ENDS, n(w.endsAt().toEpochMilli()));
     return TransactWriteItem.builder().put(Put.builder().tableName(table)
         .item(item)
         .conditionExpression("attribute_not_exists(pk) OR access_code_id = :id")
@@ -784,8 +803,10 @@ public final class DynamoStore implements Store {
       withdrawNew(code);
       throw new Conflict.DuplicatePin();
     }
-    Usage u = usage(claims);
-    RuntimeException over = u.holders() > limits.slots() ? new Conflict.NoSpace()
+    Usage u = usage(claims, null), others = usage(claims, mine);
+    boolean full = limits.hold() == null ? u.holders() > limits.slots()
+        : SlotUse.busiest(others.windows().values(), limits.lead(), limits.hold(), clock.instant()) + 1 > limits.slots();
+    RuntimeException over = full ? new Conflict.NoSpace()
         : u.createdLastMinute() > limits.createsPerMinute() ? new Conflict.TooManyCreates() : null;
     if (over == null) return;
     if (!withdrawNew(code)) {
@@ -945,7 +966,41 @@ public final class DynamoStore implements Store {
     }
     if (items.size() > 1) repairBeforeReplacing(List.of(previous));
     write(items, pins);
+    if (pins.isEmpty()) refreshClaimWindow(previous, code);
     putEvents(events);
+  }
+
+  /**
+   * A code whose window changed (its PIN did not: a new claim carries its window) has its claim
+   * say so, in a plain update after the code's (one write unit, on a window's change only). If this
+   * function stops in between, the claim keeps the old window until the code's next change, and
+   * the lock's slots are counted by it (a lock that turns out full refuses the code, which is sent
+   * again when a slot frees).
+   */
+  private void refreshClaimWindow(AccessCode previous, AccessCode code) {
+    SlotUse.Window was = SlotUse.Window.of(previous), now = SlotUse.Window.of(code);
+    if (was.equals(now)) return;
+    List<String> set = new ArrayList<>(), remove = new ArrayList<>();
+    Map<String, AttributeValue> values = new HashMap<>(Map.of(":id", s(code.accessCodeId().toString())));
+    Map<String, String> names = new HashMap<>();
+    for (var f : List.of(Map.entry(STARTS, Optional.ofNullable(now.startsAt())), Map.entry(ENDS, Optional.ofNullable(now.endsAt())))) {
+      String name = "#" + f.getKey();
+      names.put(name, f.getKey());
+      if (f.getValue().isPresent()) {
+        set.add(name + " = :" + f.getKey());
+        values.put(":" + f.getKey(), n(f.getValue().get().toEpochMilli()));
+      } else {
+        remove.add(name);
+      }
+    }
+    String expression = (set.isEmpty() ? "" : "SET " + String.join(", ", set)) + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
+    try {
+      ddb.updateItem(b -> b.tableName(table).key(Map.of(PK, s(ws(code.workspaceId())), SK, s(pinKey(code))))
+          .updateExpression(expression.trim()).conditionExpression("access_code_id = :id")
+          .expressionAttributeNames(names).expressionAttributeValues(values));
+    } catch (ConditionalCheckFailedException e) {
+      // the claim is gone or another code's (a delete released it meanwhile): nothing of this code's to say
+    }
   }
 
   /**
@@ -979,6 +1034,9 @@ public final class DynamoStore implements Store {
     }
     repairBeforeReplacing(changes.stream().map(Change::previous).toList());
     write(items, pins);
+    for (Change ch : changes) {
+      if (Objects.equals(ch.previous().code(), ch.next().code())) refreshClaimWindow(ch.previous(), ch.next());
+    }
     putEvents(events);
   }
 
