@@ -441,6 +441,22 @@ class HostileWorldTest {
     assertThat(kept.stream().filter(k -> k.equals(extra1) || k.equals(extra2))).hasSize(1);
   }
 
+  @Test
+  void aPulledBackupDeletedByItsOwnerIsNoLongerNamedByItsCodeAndAPullGivesANewOne() throws Exception {
+    Device d = extraLock("schlage_lock", 6);
+    UUID[] pair = failedWithBackup(d);
+    configure(d, "\"fail_set_rate\":0");
+    ok("/access_codes/delete", "{\"access_code_id\":\"" + pair[1] + "\"}");
+    await("the backup gone", () -> code(pair[1]) == null && !locks.memory(d.deviceId()).slots().containsKey(pair[1]));
+    assertThat(code(pair[0]).pulledBackupAccessCodeId()).as("the code no longer names it").isNull();
+    assertThat(ok("/access_codes/get", "{\"access_code_id\":\"" + pair[0] + "\"}").at("/access_code/pulled_backup_access_code_id")
+        .isNull()).isTrue();
+    await("pool ready", () -> poolReady(pair[0]));
+    JsonNode pulled = ok("/access_codes/pull_backup_access_code", "{\"access_code_id\":\"" + pair[0] + "\"}");
+    assertThat(pulled.at("/backup_access_code/access_code_id").asText()).isNotEqualTo(pair[1].toString());
+    assertThat(code(pair[0]).pulledBackupAccessCodeId().toString()).isEqualTo(pulled.at("/backup_access_code/access_code_id").asText());
+  }
+
   /**
    * A pulled backup that no code links (its code moved later, and the backup's retirement then
    * failed) is retired by the daily sweep, off the lock: it would let its guest in until its old end.

@@ -529,12 +529,39 @@ public final class AccessCodeService {
     // A booking cancelled takes its backup with it: the backup was its guest's way in. Before the
     // code's own send, which may answer 503 (a retried delete retires it too).
     if (current.pulledBackupAccessCodeId() != null) retireBackup(workspaceId, device, current.pulledBackupAccessCodeId(), now);
+    if (current.backupRole() == AccessCode.BackupRole.PULLED) unlinkBackup(workspaceId, device, current, now);
     if (removal != null) enqueueOrFail(removal);
     // Only a time-bound code has schedules (a change to ongoing cancels them, and a fire left over
     // from a failed cancel finds its plan changed and is dropped).
     if (current.type() == CodeType.time_bound) scheduler.cancelAll(accessCodeId);
     LOG.info("access code delete requested id={} onLock={}", accessCodeId, removal != null);
     return actionAttempt(workspaceId, "DELETE_ACCESS_CODE");
+  }
+
+  /**
+   * A pulled backup deleted by its owner no longer stands in for its code: the code stops naming it
+   * ({@code pulled_backup_access_code_id}), so a pull gives it a new one. The backup's deletion is
+   * stored already; should this fail, the code names a backup that answers 404 until its next pull
+   * (logged).
+   */
+  private void unlinkBackup(UUID workspaceId, Device device, AccessCode backup, Instant now) {
+    for (int round = 0; round < TRIES; round++) {
+      Optional<AccessCode> original = store.accessCodes(workspaceId, device.deviceId()).stream()
+          .filter(c -> backup.accessCodeId().equals(c.pulledBackupAccessCodeId())).findFirst();
+      if (original.isEmpty()) return;
+      AccessCode o = original.get(), next = o.withBackup(o.backupRole(), null).withVersion(o.version() + 1);
+      try {
+        store.update(o, next, List.of(Event.forCode(ids, "access_code.changed", next, device.connectedAccountId(), now, null)));
+        LOG.info("access code {} no longer names its deleted backup {}", o.accessCodeId(), backup.accessCodeId());
+        return;
+      } catch (Conflict.StaleVersion e) {
+        // changed meanwhile: look again
+      } catch (RuntimeException e) {
+        LOG.error("could not unlink deleted backup {}: {}", backup.accessCodeId(), e.getClass().getSimpleName());
+        return;
+      }
+    }
+    LOG.error("the code of deleted backup {} kept changing and still names it", backup.accessCodeId());
   }
 
   /**
