@@ -76,6 +76,20 @@ describe('bad inputs (raw HTTP)', () => {
       expectError(await api('/access_codes/create', { json: { name: badName(), code: randomPin(6) } }), { status: 400 })
     })
 
+    test("events/list takes exactly the OpenAPI document's event types", async () => {
+      const { openapi } = await import('./openapi.mjs')
+      const schema = openapi.paths['/events/list'].post.requestBody.content['application/json'].schema
+      const types = schema.properties.event_type.enum
+      assert.ok(types.length > 50, 'the document lists the event types')
+      // every one in one request (event_types), and each alone
+      expectOk(await api('/events/list', { json: { event_types: types.slice(0, 100), limit: 1 } }))
+      for (const t of types) {
+        const res = await api('/events/list', { method: 'GET', query: { event_type: t, limit: 1 } })
+        assert.equal(res.status, 200, `${t} -> ${res.status} ${JSON.stringify(res.body)}`)
+      }
+      expectError(await api('/events/list', { method: 'GET', query: { event_type: 'access_code.bogus' } }), { status: 400 })
+    })
+
     test('unknown route -> 404', async () => {
       expectError(await api('/access_codes/frobnicate', { json: {} }), { status: 404 })
       expectError(await api('/no_such_resource/list', { method: 'GET' }), { status: 404 })

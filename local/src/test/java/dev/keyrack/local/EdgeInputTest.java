@@ -125,6 +125,21 @@ class EdgeInputTest {
         "{\"between\":[\"2020-01-01T00:00:00Z\",\"9999-12-31T00:00:00Z\"],\"limit\":1}").status()).isEqualTo(200);
   }
 
+  /** An event type not in the OpenAPI document's enum is refused (it listed nothing, 200); one Keyrack never emits lists nothing. */
+  @Test
+  void anUnknownEventTypeIsRefusedAndAKnownOneKeyrackNeverEmitsListsNothing() {
+    TestStack.Response one = TestStack.call("GET", "/events/list?event_type=bogus", TestStack.KEY_1, null);
+    assertRefused(one, "event_type bogus");
+    assertThat(one.body().at("/error/validation_errors/event_type/_errors/0").asText()).isNotBlank();
+    assertRefused(TestStack.post("/events/list", TestStack.KEY_1, "{\"event_types\":[\"access_code.set_on_device\",\"nope\"]}"),
+        "event_types with one unknown");
+    TestStack.Response known = TestStack.post("/events/list", TestStack.KEY_1, "{\"event_type\":\"lock.unlocked\"}");
+    assertThat(known.status()).isEqualTo(200);
+    assertThat(known.body().path("events").size()).isZero();
+    assertThat(TestStack.post("/events/list", TestStack.KEY_1, "{\"event_types\":[\"access_code.created\",\"access_code.deleted\"]}")
+        .status()).isEqualTo(200);
+  }
+
   /** Times are kept to the millisecond: a window shorter than that would be kept empty, so it is refused. */
   @Test
   void aWindowShorterThanAMillisecondIsRefused() {

@@ -30,7 +30,13 @@ public final class EventsList implements Route {
     List<UUID> deviceIds = p.uuids("device_ids", 500);
     List<UUID> eventIds = p.uuids("event_ids", 500);
     String type = p.string("event_type", 100);
+    if (type != null && !EventTypes.ALL.contains(type)) {
+      throw dev.keyrack.app.ApiError.invalidField("event_type", "event_type must be a Seam event type, such as access_code.set_on_device.");
+    }
     List<String> types = p.strings("event_types", 100, 100);
+    if (types != null && !EventTypes.ALL.containsAll(types)) {
+      throw dev.keyrack.app.ApiError.invalidField("event_types", "event_types must list Seam event types, such as access_code.set_on_device.");
+    }
     UUID connectedAccountId = p.uuid("connected_account_id");
     Instant since = p.instant("since");
     List<Instant> between = p.instants("between", 2);
