@@ -140,6 +140,17 @@ class EdgeInputTest {
         .status()).isEqualTo(200);
   }
 
+  /** A query parameter given twice is refused as such (it was read as one value, joined by the gateway, and refused as too long). */
+  @Test
+  void aQueryParameterGivenTwiceIsRefusedForThat() {
+    String a = java.util.UUID.randomUUID().toString(), b = java.util.UUID.randomUUID().toString();
+    TestStack.Response r = TestStack.call("GET", "/access_codes/list?device_id=" + a + "&device_id=" + b, TestStack.KEY_1, null);
+    assertRefused(r, "device_id twice");
+    assertThat(r.body().at("/error/message").asText()).contains("more than once");
+    assertThat(TestStack.call("GET", "/events/list?access_code_ids=" + a + "&access_code_ids=" + b + "&limit=1", TestStack.KEY_1,
+        null).status()).as("a list parameter may repeat").isEqualTo(200);
+  }
+
   /** Times are kept to the millisecond: a window shorter than that would be kept empty, so it is refused. */
   @Test
   void aWindowShorterThanAMillisecondIsRefused() {

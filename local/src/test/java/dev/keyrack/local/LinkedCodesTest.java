@@ -150,6 +150,10 @@ class LinkedCodesTest {
     assertThat(env.call("/access_codes/create_multiple", "{}").status()).isEqualTo(400);
     assertThat(env.call("/access_codes/create_multiple", "{\"device_ids\":" + ids(august)
         + ",\"behavior_when_code_cannot_be_shared\":\"sometimes\"}").status()).isEqualTo(400);
+    ClockedStack.Answer blankKey = env.call("/access_codes/create", "{\"device_id\":\"" + august.deviceId()
+        + "\",\"code\":\"482917\",\"common_code_key\":\" \"}");
+    assertThat(blankKey.status()).isEqualTo(400);
+    assertThat(blankKey.body().at("/error/message").asText()).contains("common_code_key");
     assertThat(codesOn(august) + codesOn(kwikset)).isZero();
   }
 

@@ -167,6 +167,7 @@ public final class Api {
   private static ObjectNode query(APIGatewayV2HTTPEvent event) {
     ObjectNode n = JsonNodeFactory.instance.objectNode();
     if (event.getQueryStringParameters() == null) return n;
+    java.util.Set<String> repeated = repeatedNames(event.getRawQueryString());
     event.getQueryStringParameters().forEach((k, v) -> {
       // Arrays arrive as name[]=a&name[]=b or name=a,b (API Gateway joins repeated names with commas).
       String key = k.endsWith("[]") ? k.substring(0, k.length() - 2) : k;
@@ -174,11 +175,31 @@ public final class Api {
           || key.equals("between")) {
         var arr = n.putArray(key);
         for (String part : v.split(",")) if (!part.isEmpty()) arr.add(part);
+      } else if (repeated.contains(k)) {
+        // (joined by the gateway, the values would be read as one, and refused for what they are not)
+        throw ApiError.invalidField(key, "The query gives " + key + " more than once; give it once.");
       } else if (!v.isEmpty()) { // the SDK sends null as "key="
         n.put(key, v);
       }
     });
     return n;
+  }
+
+  /** The parameter names the raw query string gives more than once. */
+  private static java.util.Set<String> repeatedNames(String raw) {
+    if (raw == null || raw.isEmpty()) return java.util.Set.of();
+    java.util.Set<String> seen = new java.util.HashSet<>(), repeated = new java.util.HashSet<>();
+    for (String part : raw.split("&")) {
+      int eq = part.indexOf('=');
+      String name;
+      try {
+        name = java.net.URLDecoder.decode(eq < 0 ? part : part.substring(0, eq), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        continue; // a malformed escape: the gateway's own decoding answers for it
+      }
+      if (!seen.add(name)) repeated.add(name);
+    }
+    return repeated;
   }
 
   private static ObjectNode body(APIGatewayV2HTTPEvent event) {

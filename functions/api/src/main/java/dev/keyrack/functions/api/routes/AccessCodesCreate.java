@@ -16,7 +16,12 @@ public final class AccessCodesCreate implements Route {
   @Override public Set<String> methods() { return Set.of("POST"); }
 
   static CreateRequest read(Params p) {
-    CreateRequest r = fields(p, p.requiredUuid("device_id"), p.string("common_code_key", 200));
+    String key = p.string("common_code_key", 200);
+    if (key != null && key.isBlank()) {
+      // (it would link this code with every other code given a blank key)
+      throw dev.keyrack.app.ApiError.invalidField("common_code_key", "common_code_key must not be empty; omit it to link nothing.");
+    }
+    CreateRequest r = fields(p, p.requiredUuid("device_id"), key);
     p.rejectUnknown();
     return r;
   }
