@@ -121,22 +121,31 @@ public final class LinkedCodes {
     return Optional.empty();
   }
 
-  /** Why no PIN was found for the devices that take one. */
-  private static String noSharedPin(List<Device> devices) {
-    List<BrandProfile> brands = devices.stream().map(Device::profile).filter(b -> !b.generatesPin()).toList();
-    if (brands.isEmpty()) return "the locks make their own PINs.";
+  /** The brands of the devices that take a PIN given to them (not those that make their own). */
+  private static List<BrandProfile> pinTakers(List<Device> devices) {
+    return devices.stream().map(Device::profile).filter(b -> !b.generatesPin()).toList();
+  }
+
+  /** The PIN lengths every one of these brands takes, in the first one's order. */
+  private static List<Integer> commonLengths(List<BrandProfile> brands) {
     List<Integer> common = new ArrayList<>(brands.get(0).codeLengths());
     brands.forEach(b -> common.retainAll(b.codeLengths()));
-    return common.isEmpty() ? "the devices have no code length in common."
+    return common;
+  }
+
+  /** Why no PIN was found for the devices that take one. */
+  private static String noSharedPin(List<Device> devices) {
+    List<BrandProfile> brands = pinTakers(devices);
+    if (brands.isEmpty()) return "the locks make their own PINs.";
+    return commonLengths(brands).isEmpty() ? "the devices have no code length in common."
         : "no code of a length they all take is free on every one of them.";
   }
 
   /** A PIN every device takes, or null when they share no length (or no free PIN of it was found). */
   private String sharedPin(List<Device> devices, List<Store.Slots> slots, Integer preferredLength) {
-    List<BrandProfile> brands = devices.stream().map(Device::profile).filter(b -> !b.generatesPin()).toList();
+    List<BrandProfile> brands = pinTakers(devices);
     if (brands.isEmpty()) return null;
-    List<Integer> common = new ArrayList<>(brands.get(0).codeLengths());
-    brands.forEach(b -> common.retainAll(b.codeLengths()));
+    List<Integer> common = commonLengths(brands);
     if (common.isEmpty()) return null;
     int length = preferredLength != null && common.contains(preferredLength) ? preferredLength
         : common.stream().filter(l -> l >= 4).findFirst().orElse(common.get(0));
