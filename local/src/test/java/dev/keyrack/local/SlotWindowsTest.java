@@ -78,4 +78,26 @@ class SlotWindowsTest {
     assertThat(stay.status()).isEqualTo(409);
     assertThat(stay.body().at("/error/type").asText()).isEqualTo("no_space_for_access_code_on_device");
   }
+
+  @Test
+  void aBackupPoolFillsALockBookedAheadButEmptyNow() throws Exception {
+    Device lock = env.freshLock("schlage_lock"); // 100 slots, codes programmed 72 h ahead, a backup pool
+    assertThat(lock.profile().backupPool()).isTrue();
+    int usable = lock.profile().usableSlots();
+    // A season of stays five days apart: as many codes as the lock has slots, never more than one on it at once.
+    for (int n = 0; n < usable - 1; n++) created(create(lock, String.valueOf(30000 + n), day(5 * n + 5), day(5 * n + 6)));
+    UUID pooled = created(env.call("/access_codes/create", "{\"device_id\":\"" + lock.deviceId()
+        + "\",\"name\":\"Pooled stay\",\"code\":\"39999\",\"starts_at\":\"" + day(5 * usable + 5) + "\",\"ends_at\":\""
+        + day(5 * usable + 6) + "\",\"use_backup_access_code_pool\":true}"));
+    TestStack.await("the pool is on the lock", Duration.ofSeconds(45), () -> {
+      try {
+        return env.call("/access_codes/get", "{\"access_code_id\":\"" + pooled + "\"}").body()
+            .at("/access_code/is_backup_access_code_available").asBoolean();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    TestStack.eventually(() -> assertThat(env.locks.memory(lock.deviceId()).slots()).as("the pool's backups, and no stay yet")
+        .hasSize(3));
+  }
 }

@@ -13,6 +13,7 @@ import dev.keyrack.domain.Ids;
 import dev.keyrack.domain.PendingMutation;
 import dev.keyrack.domain.PinRules;
 import dev.keyrack.domain.SchedulePolicy.Transition;
+import dev.keyrack.domain.SlotUse;
 import dev.keyrack.ports.Conflict;
 import dev.keyrack.ports.JobQueue;
 import dev.keyrack.ports.Scheduler;
@@ -85,22 +86,26 @@ public final class BackupPools {
    */
   public int fill(Device device) {
     List<AccessCode> all = store.accessCodes(device.workspaceId(), device.deviceId());
-    int retired = 0;
+    Set<UUID> retired = new HashSet<>();
     for (AccessCode c : all) {
       if (c.backupRole() == BackupRole.READY && c.status() != CodeStatus.removing && DeviceWorker.refused(c)
           && retire(device, c)) {
-        retired++;
+        retired.add(c.accessCodeId());
       }
     }
-    retired += trim(device, all);
+    trim(device, all, retired);
     long ready = Math.min(size, all.stream().filter(BackupPools::live).count());
     Set<String> taken = new HashSet<>();
     all.forEach(c -> taken.add(c.code()));
     BrandProfile brand = device.profile();
     int made = 0;
     Instant now = Clocks.now(clock);
-    // (a refused backup holds no slot on the lock)
-    for (long i = ready; i < size && all.size() - retired + made < brand.usableSlots(); i++) {
+    // A backup is on the lock from now on, as an ongoing code: it fits while, at the busiest moment
+    // from now on, the codes on the lock leave a slot (SlotUse; a time-bound code takes one only
+    // while it is on the lock, and a retired backup holds none).
+    int busiest = SlotUse.busiest(all.stream().filter(c -> !retired.contains(c.accessCodeId())).map(SlotUse.Window::of).toList(),
+        SlotUse.lead(brand), SlotUse.Hold.ALWAYS, now);
+    for (long i = ready; i < size && busiest + made < brand.usableSlots(); i++) {
       String pin;
       do {
         pin = PinRules.generate(brand, null, random);
@@ -127,7 +132,7 @@ public final class BackupPools {
       LOG.info("backup pool of device {} refilled with {} codes", device.deviceId(), made);
       // Two fills at the same moment (two pulls) each see the pool short and each top it up: read it
       // again, and keep its oldest codes only. Both fills keep the same ones, so they agree.
-      trim(device, store.accessCodes(device.workspaceId(), device.deviceId()));
+      trim(device, store.accessCodes(device.workspaceId(), device.deviceId()), new HashSet<>());
     }
     return made;
   }
@@ -149,16 +154,14 @@ public final class BackupPools {
   /**
    * Retires the live backups beyond the pool's size, the newest first to go: what fills that ran
    * at the same moment made too many. Every fill orders them alike (creation, then id), so fills
-   * that race keep the same ones. @return backups retired
+   * that race keep the same ones; each one retired is added to {@code retired}.
    */
-  private int trim(Device device, List<AccessCode> codesOfDevice) {
+  private void trim(Device device, List<AccessCode> codesOfDevice, Set<UUID> retired) {
     List<AccessCode> live = codesOfDevice.stream().filter(BackupPools::live)
         .sorted(Comparator.comparing(AccessCode::createdAt).thenComparing(c -> c.accessCodeId().toString())).toList();
-    int retired = 0;
     for (AccessCode extra : live.subList(Math.min(size, live.size()), live.size())) {
-      if (retire(device, extra, "beyond the pool's " + size)) retired++;
+      if (retire(device, extra, "beyond the pool's " + size)) retired.add(extra.accessCodeId());
     }
-    return retired;
   }
 
   private boolean retire(Device device, AccessCode backup) {
