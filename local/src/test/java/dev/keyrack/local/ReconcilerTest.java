@@ -97,6 +97,48 @@ class ReconcilerTest {
     for (AccessCode c : List.of(kept, moved)) s.store.delete(s.code(c.accessCodeId()), List.of());
   }
 
+  /**
+   * A claim whose window is not its code's (an update that stopped between the code's write and
+   * its claim's, or a claim written before claims carried windows) counts the lock's slots by the
+   * old window until the daily sweep, which reads the claims anyway, gives it the code's; a copy of
+   * the code older than the stored one does not overwrite the claim.
+   */
+  @Test
+  void theDailySweepGivesAClaimItsCodesWindow() {
+    Device lock = s.stack.seedExtraLocks("smartthings_lock", 1).get(0);
+    var wiring = s.stack.wiring("ReconcilerFunction");
+    var ddb = wiring.dynamo();
+    String table = wiring.require("TABLE_NAME");
+    java.time.Instant now = s.clock.instant();
+    java.time.Instant night1 = now.plus(Duration.ofDays(10)), night2 = now.plus(Duration.ofDays(20));
+    AccessCode stay = Codes.timeBoundCreatedAt(s.ws, lock.deviceId(), Codes.randomPin(), night1, night1.plus(Duration.ofDays(1)), now);
+    s.store.create(stay, List.of());
+    AccessCode moved = stay.withWindow(stay.type(), night2, night2.plus(Duration.ofDays(1))).withVersion(stay.version() + 1);
+    s.store.update(stay, moved, List.of());
+    // What an update that stopped after the code's write leaves: the claim with the old window.
+    var claimKey = Map.of("pk", AttributeValue.fromS("WS#" + s.ws), "sk", AttributeValue.fromS(DynamoStore.pinKey(moved)));
+    ddb.updateItem(b -> b.tableName(table).key(claimKey).updateExpression("SET starts_ms = :s, ends_ms = :e")
+        .expressionAttributeValues(Map.of(":s", AttributeValue.fromN(String.valueOf(night1.toEpochMilli())),
+            ":e", AttributeValue.fromN(String.valueOf(night1.plus(Duration.ofDays(1)).toEpochMilli())))));
+    var lead = dev.keyrack.domain.SlotUse.lead(lock.profile());
+    var onNight1 = new dev.keyrack.domain.SlotUse.Hold(night1, night1.plus(Duration.ofHours(12)));
+    var onNight2 = new dev.keyrack.domain.SlotUse.Hold(night2, night2.plus(Duration.ofHours(12)));
+    assertThat(s.store.slots(s.ws, lock.deviceId()).busiest(lead, onNight1, now)).as("counted by the old window").isEqualTo(1);
+
+    // A sweep holding a copy older than the stored code leaves the claim to the code's own writes.
+    AccessCode olderCopy = stay.withWindow(stay.type(), night2.plus(Duration.ofDays(5)), night2.plus(Duration.ofDays(6)));
+    s.store.releaseAbandonedClaims(s.ws, List.of(olderCopy), now.minus(Reconciler.CLAIM_GRACE));
+    assertThat(s.store.slots(s.ws, lock.deviceId()).busiest(lead, onNight1, now)).as("not written from a stale copy").isEqualTo(1);
+
+    sweep("daily-sweep.json");
+
+    var slots = s.store.slots(s.ws, lock.deviceId());
+    assertThat(slots.busiest(lead, onNight1, now)).as("night 1 is free").isZero();
+    assertThat(slots.busiest(lead, onNight2, now)).as("the stay is counted on its own night").isEqualTo(1);
+    assertThat(claims(ddb, table, lock)).containsExactly(Map.entry(DynamoStore.pinKey(moved), moved.accessCodeId().toString()));
+    s.store.delete(s.code(moved.accessCodeId()), List.of());
+  }
+
   /** The lock's PIN claims, read consistently: claim key to the code it names. */
   private static Map<String, String> claims(software.amazon.awssdk.services.dynamodb.DynamoDbClient ddb, String table, Device lock) {
     Map<String, String> out = new java.util.HashMap<>();

@@ -159,7 +159,9 @@ public interface Store {
    * daily sweep calls it with the codes it read ({@code stored}: the claims they hold cost no
    * further read); every other claim made for a code created before {@code createdBefore} (so not
    * one of a create still under way) is checked against its code, read consistently, and released
-   * on condition that neither has changed.
+   * on condition that neither has changed. A claim held by one of {@code stored} whose window is
+   * not its code's (an update that stopped between its two writes, or a claim older than windows on
+   * claims) is given the code's window, on condition that the code has not changed since.
    *
    * @return claims released
    */

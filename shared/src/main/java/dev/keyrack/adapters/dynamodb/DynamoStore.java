@@ -31,6 +31,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -885,14 +886,22 @@ public final class DynamoStore implements Store {
 
   @Override
   public int releaseAbandonedClaims(UUID workspaceId, List<AccessCode> stored, Instant createdBefore) {
-    java.util.Set<String> held = new java.util.HashSet<>();
-    for (AccessCode c : stored) held.add(pinKey(c) + "|" + c.accessCodeId());
+    Map<String, AccessCode> held = new HashMap<>();
+    for (AccessCode c : stored) held.put(pinKey(c) + "|" + c.accessCodeId(), c);
     int released = 0;
     // Claims are small items, read eventually consistent: what one read here finds is checked below.
     for (Map<String, AttributeValue> claim : withPrefix(workspaceId, "PIN#", false)) {
       String sk = claim.get(SK).s();
       AttributeValue owner = claim.get("access_code_id");
-      if (owner == null || held.contains(sk + "|" + owner.s())) continue;
+      if (owner == null) continue;
+      AccessCode holder = held.get(sk + "|" + owner.s());
+      if (holder != null) {
+        // (the same read of the claims finds the ones whose window is not their code's)
+        if (windowDiffers(claim, holder) && repairClaimWindow(holder)) {
+          LOG.info("the PIN claim of access code {} on device {} now carries its window", owner.s(), claimDevice(sk));
+        }
+        continue;
+      }
       if (!claim.containsKey(CREATED) || Long.parseLong(claim.get(CREATED).n()) >= createdBefore.toEpochMilli()) continue;
       var check = abandoned(ws(workspaceId), sk, owner.s());
       if (check.isEmpty()) continue; // its code holds it (changed since the sweep read it)
@@ -973,13 +982,28 @@ public final class DynamoStore implements Store {
   /**
    * A code whose window changed (its PIN did not: a new claim carries its window) has its claim
    * say so, in a plain update after the code's (one write unit, on a window's change only). If this
-   * function stops in between, the claim keeps the old window until the code's next change, and
-   * the lock's slots are counted by it (a lock that turns out full refuses the code, which is sent
-   * again when a slot frees).
+   * function stops in between, the claim keeps the old window until the code's next change or the
+   * next daily sweep ({@link #releaseAbandonedClaims} repairs it), and the lock's slots are counted
+   * by it meanwhile (a lock that turns out full refuses the code, which is sent again when a slot
+   * frees).
    */
   private void refreshClaimWindow(AccessCode previous, AccessCode code) {
-    SlotUse.Window was = SlotUse.Window.of(previous), now = SlotUse.Window.of(code);
-    if (was.equals(now)) return;
+    if (SlotUse.Window.of(previous).equals(SlotUse.Window.of(code))) return;
+    ClaimWindow w = claimWindow(code);
+    try {
+      ddb.updateItem(b -> b.tableName(table).key(w.key()).updateExpression(w.expression()).conditionExpression("access_code_id = :id")
+          .expressionAttributeNames(w.names()).expressionAttributeValues(w.values()));
+    } catch (ConditionalCheckFailedException e) {
+      // the claim is gone or another code's (a delete released it meanwhile): nothing of this code's to say
+    }
+  }
+
+  /** The update that makes a code's claim carry the code's window (on condition that it names the code, {@code :id}). */
+  private record ClaimWindow(Map<String, AttributeValue> key, String expression, Map<String, String> names,
+      Map<String, AttributeValue> values) {}
+
+  private ClaimWindow claimWindow(AccessCode code) {
+    SlotUse.Window now = SlotUse.Window.of(code);
     List<String> set = new ArrayList<>(), remove = new ArrayList<>();
     Map<String, AttributeValue> values = new HashMap<>(Map.of(":id", s(code.accessCodeId().toString())));
     Map<String, String> names = new HashMap<>();
@@ -994,12 +1018,41 @@ public final class DynamoStore implements Store {
       }
     }
     String expression = (set.isEmpty() ? "" : "SET " + String.join(", ", set)) + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
+    return new ClaimWindow(Map.of(PK, s(ws(code.workspaceId())), SK, s(pinKey(code))), expression.trim(), names, values);
+  }
+
+  /**
+   * Whether a claim carries another window than its code's: left by an update that stopped between
+   * the code's write and the claim's, or written before claims carried windows.
+   */
+  private static boolean windowDiffers(Map<String, AttributeValue> claim, AccessCode code) {
+    SlotUse.Window w = SlotUse.Window.of(code); // (claims keep milliseconds)
+    return !Objects.equals(epochMillis(claim.get(STARTS)), w.startsAt() == null ? null : w.startsAt().toEpochMilli())
+        || !Objects.equals(epochMillis(claim.get(ENDS)), w.endsAt() == null ? null : w.endsAt().toEpochMilli());
+  }
+
+  private static Long epochMillis(AttributeValue v) {
+    return v == null || v.n() == null ? null : Long.parseLong(v.n());
+  }
+
+  /**
+   * The daily sweep's repair of a claim's window: written on condition that the code is still the
+   * version the sweep read (a change since then has written its own window) and that the claim
+   * still names it. One transaction, on a claim found wrong only. @return whether it was written
+   */
+  private boolean repairClaimWindow(AccessCode code) {
+    ClaimWindow w = claimWindow(code);
     try {
-      ddb.updateItem(b -> b.tableName(table).key(Map.of(PK, s(ws(code.workspaceId())), SK, s(pinKey(code))))
-          .updateExpression(expression.trim()).conditionExpression("access_code_id = :id")
-          .expressionAttributeNames(names).expressionAttributeValues(values));
-    } catch (ConditionalCheckFailedException e) {
-      // the claim is gone or another code's (a delete released it meanwhile): nothing of this code's to say
+      ddb.transactWriteItems(b -> b.transactItems(
+          TransactWriteItem.builder().conditionCheck(software.amazon.awssdk.services.dynamodb.model.ConditionCheck.builder()
+              .tableName(table).key(Map.of(PK, s(ws(code.workspaceId())), SK, s("CODE#" + code.accessCodeId())))
+              .conditionExpression("version = :v").expressionAttributeValues(Map.of(":v", n(code.version()))).build()).build(),
+          TransactWriteItem.builder().update(Update.builder().tableName(table).key(w.key()).updateExpression(w.expression())
+              .conditionExpression("access_code_id = :id").expressionAttributeNames(w.names()).expressionAttributeValues(w.values())
+              .build()).build()));
+      return true;
+    } catch (TransactionCanceledException e) {
+      return false; // the code or its claim changed meanwhile: its own write says its window
     }
   }
 
