@@ -32,6 +32,45 @@ class EdgeInputTest {
     assertRefused(TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
         + "\",\"name\":\"Far\",\"starts_at\":\"+10000-01-01T00:00:00Z\",\"ends_at\":\"+10000-01-02T00:00:00Z\"}"), "year 10000");
     assertThat(codesOnAugust()).as("no code written").isSubsetOf(before);
+    // The message names the bounds as they are checked (a review found "between 1970 and 9999" refusing 9999's last second).
+    TestStack.Response beyond = TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
+        + "\",\"name\":\"Far\",\"starts_at\":\"9999-12-30T00:00:00Z\",\"ends_at\":\"9999-12-31T23:59:59.500Z\"}");
+    assertRefused(beyond, "after the last whole second of 9999");
+    assertThat(beyond.body().at("/error/message").asText()).contains("9999-12-31T23:59:59Z");
+    assertThat(codesOnAugust()).as("no code written").isSubsetOf(before);
+    TestStack.Response last = TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
+        + "\",\"name\":\"Far\",\"starts_at\":\"9999-12-30T00:00:00Z\",\"ends_at\":\"9999-12-31T23:59:59Z\"}");
+    assertThat(last.status()).as(last.body().toString()).isEqualTo(200);
+    assertThat(last.body().at("/access_code/ends_at").asText()).startsWith("9999-12-31T23:59:59");
+    String id = last.body().at("/access_code/access_code_id").asText();
+    assertThat(TestStack.post("/access_codes/delete", TestStack.KEY_1, "{\"access_code_id\":\"" + id + "\"}").status())
+        .isEqualTo(200);
+  }
+
+  /**
+   * An update naming another device than its code's is refused as a move (a 400 on device_id), not
+   * answered as a code not found: the code is there, and stays as it was. Its own device is fine.
+   */
+  @Test
+  void anUpdateCannotMoveACodeToAnotherDevice() {
+    TestStack.Response made = TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
+        + "\",\"name\":\"Stays here\"}");
+    assertThat(made.status()).as(made.body().toString()).isEqualTo(200);
+    String id = made.body().at("/access_code/access_code_id").asText();
+    String yale = "e64484c1-1dd8-37bc-9d4d-7fda0287bb51"; // workspace 1's Yale lock
+    assertThat(TestStack.call("GET", "/devices/get?device_id=" + yale, TestStack.KEY_1, null).status()).isEqualTo(200);
+    TestStack.Response moved = TestStack.post("/access_codes/update", TestStack.KEY_1, "{\"access_code_id\":\"" + id
+        + "\",\"device_id\":\"" + yale + "\",\"name\":\"Moved\"}");
+    assertRefused(moved, "another device");
+    assertThat(moved.body().at("/error/validation_errors/device_id/_errors/0").asText()).contains("cannot be moved");
+    TestStack.Response kept = TestStack.call("GET", "/access_codes/get?access_code_id=" + id, TestStack.KEY_1, null);
+    assertThat(kept.body().at("/access_code/name").asText()).isEqualTo("Stays here");
+    assertThat(kept.body().at("/access_code/device_id").asText()).isEqualTo(TestStack.AUGUST_1);
+    TestStack.Response own = TestStack.post("/access_codes/update", TestStack.KEY_1, "{\"access_code_id\":\"" + id
+        + "\",\"device_id\":\"" + TestStack.AUGUST_1 + "\",\"name\":\"Renamed\"}");
+    assertThat(own.status()).as(own.body().toString()).isEqualTo(200);
+    TestStack.await("the code deleted", java.time.Duration.ofSeconds(20), () -> TestStack.post("/access_codes/delete",
+        TestStack.KEY_1, "{\"access_code_id\":\"" + id + "\"}").status() == 200);
   }
 
   /** A lone surrogate in a name would be stored as '?': refused instead, on create and update. */

@@ -378,6 +378,43 @@ class HostileWorldTest {
         "access_code.removed_from_device", "access_code.deleted"));
   }
 
+  /**
+   * An update can turn a lock's pool on, as a create can (a review found it refused with "not
+   * available yet"); an update refused turns nothing on, and the create's rules hold.
+   */
+  @Test
+  void anUpdateTurnsTheBackupPoolOn() throws Exception {
+    Device d = extraLock("yale_lock", 7);
+    Instant start = clock.instant().plus(Duration.ofDays(3));
+    UUID id = createTimeBound(d, start, start.plus(Duration.ofDays(1)), false);
+    UUID resident = createOngoing(d, "4812");
+    assertThat(poolReady(id)).isFalse();
+
+    ClockedStack.Answer refused = call("/access_codes/update", "{\"access_code_id\":\"" + id + "\",\"ends_at\":\""
+        + start.minusSeconds(60) + "\",\"use_backup_access_code_pool\":true}");
+    assertThat(refused.status()).isEqualTo(400);
+    ClockedStack.Answer ongoing = call("/access_codes/update", "{\"access_code_id\":\"" + resident
+        + "\",\"use_backup_access_code_pool\":true}");
+    assertThat(ongoing.status()).isEqualTo(400);
+    assertThat(ongoing.body().at("/error/message").asText()).contains("time-bound");
+    assertThat(store.backupPoolEnabled(env.ws, d.deviceId())).as("a refused update turns nothing on").isFalse();
+    assertThat(readyBackups(d)).isEmpty();
+
+    ok("/access_codes/update", "{\"access_code_id\":\"" + id + "\",\"name\":\"Guest, pooled\",\"use_backup_access_code_pool\":true}");
+    await("pool ready", () -> poolReady(id));
+    assertThat(readyBackups(d)).hasSize(2); // (BackupPoolSize 2 here)
+    assertThat(code(id).name()).isEqualTo("Guest, pooled");
+
+    Device lockly = lock("lockly_lock");
+    UUID other = createTimeBound(lockly, start, start.plus(Duration.ofDays(1)), false);
+    ClockedStack.Answer unsupported = call("/access_codes/update", "{\"access_code_id\":\"" + other
+        + "\",\"use_backup_access_code_pool\":true}");
+    assertThat(unsupported.status()).isEqualTo(400);
+    assertThat(unsupported.body().at("/error/type").asText()).isEqualTo("backup_access_code_pool_not_supported");
+    assertThat(unsupported.body().at("/error/message").asText()).contains("Lockly").doesNotContain("not available");
+    for (UUID c : List.of(id, resident, other)) ok("/access_codes/delete", "{\"access_code_id\":\"" + c + "\"}");
+  }
+
   @Test
   void whenASetFailsForGoodBeforeItsStartABackupIsPulledAutomatically() throws Exception {
     Device d = lock("schlage_lock");

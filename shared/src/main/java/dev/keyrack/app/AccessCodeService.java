@@ -159,13 +159,7 @@ public final class AccessCodeService {
     }
     CodeType type = validateWindow(brand, r.startsAt(), r.endsAt(), now, true);
     boolean usePool = Boolean.TRUE.equals(r.useBackupAccessCodePool());
-    if (usePool && type != CodeType.time_bound) {
-      throw ApiError.invalidField("use_backup_access_code_pool", "Backup access code pools are for time-bound codes; give starts_at and ends_at.");
-    }
-    if (usePool && !brand.backupPool()) {
-      throw new ApiError(400, "backup_access_code_pool_not_supported",
-          brand.manufacturerDisplayName() + " locks do not support backup access code pools.");
-    }
+    if (usePool) checkPool(brand, type);
     String pin = r.code();
     if (pin != null) PinRules.violation(brand, pin).ifPresent(v -> { throw ApiError.invalidField("code", v); });
     Store.Slots slots = roomFor(workspaceId, device, holdOf(r, device), now);
@@ -293,6 +287,30 @@ public final class AccessCodeService {
     return new Created(code, actionAttempt(workspaceId, "CREATE_ACCESS_CODE"));
   }
 
+  /** What a create or an update asking for its device's backup pool refuses: a code that is not time-bound, a brand without pools. */
+  private static void checkPool(BrandProfile brand, CodeType type) {
+    if (type != CodeType.time_bound) {
+      throw ApiError.invalidField("use_backup_access_code_pool", "Backup access code pools are for time-bound codes; give starts_at and ends_at.");
+    }
+    if (!brand.backupPool()) {
+      throw new ApiError(400, "backup_access_code_pool_not_supported",
+          brand.manufacturerDisplayName() + " locks do not support backup access code pools.");
+    }
+  }
+
+  /**
+   * An update that asks for the pool turns it on once its change is stored (a request refused
+   * turns nothing on), then fills it. If turning it on fails, the request fails after its change
+   * was stored, and the same update sent again (a retry changes nothing else) turns it on.
+   */
+  private void turnPoolOn(Device device) {
+    if (!store.backupPoolEnabled(device.workspaceId(), device.deviceId())) {
+      store.enableBackupPool(device.workspaceId(), device.deviceId());
+      LOG.info("backup pool of device {} turned on by an update", device.deviceId());
+    }
+    pools.fillQuietly(device); // a failure is logged; the next create with the pool or a pull fills it
+  }
+
   /**
    * Applies the update to the code as stored. The worker writes a code too (as set, as failed, with
    * its warnings), so an update that loses the race for a version is applied again to the code as
@@ -404,8 +422,11 @@ public final class AccessCodeService {
       next = next.withPreferNativeScheduling(r.preferNativeScheduling());
       reprogram = true;
     }
+    boolean usePool = Boolean.TRUE.equals(r.useBackupAccessCodePool());
+    if (usePool) checkPool(brand, next.type());
     boolean planChanged = !Fire.planOf(current, brand).equals(Fire.planOf(next, brand));
     if (next == current) {
+      if (usePool) turnPoolOn(device);
       // A repeated update (a retry after a failure): make sure the schedules of the stored plan
       // exist, and send again the device operation the code is waiting for, if any (its first send
       // may have failed; the queue drops a copy within its deduplication window).
@@ -496,6 +517,7 @@ public final class AccessCodeService {
     if (retiredBackup != null) retireBackup(workspaceId, device, retiredBackup, now);
     boolean program = op != null;
     if (program) enqueueOrFail(new DeviceOperation(op, workspaceId, next.deviceId(), next.accessCodeId(), next.version()));
+    if (usePool) turnPoolOn(device);
     LOG.info("access code updated id={} reprogram={}", next.accessCodeId(), program);
     return actionAttempt(workspaceId, "UPDATE_ACCESS_CODE");
   }

@@ -124,6 +124,7 @@ public final class Params {
     return out;
   }
 
+  // (the schedules are made at whole seconds, rounded up: a later moment would name the year 10000)
   private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
   public Instant instant(String field) {
@@ -147,7 +148,7 @@ public final class Params {
       throw ApiError.invalidField(field, field + " must be an ISO 8601 timestamp with a time zone, e.g. 2026-12-01T15:00:00.000Z.");
     }
     if (t.isBefore(Instant.EPOCH) || t.isAfter(LATEST)) {
-      throw ApiError.invalidField(field, field + " must be between 1970 and 9999.");
+      throw ApiError.invalidField(field, field + " must be from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z.");
     }
     // Kept and answered to the millisecond: checked as it is kept, so a window shorter than 1 ms is
     // refused (ends_at must be after starts_at) rather than stored with starts_at equal to ends_at.
