@@ -556,12 +556,19 @@ class HostileWorldTest {
     configure(d, "\"fail_remove_rate\":1");
     clock.advance(Duration.ofMinutes(3));
     await("the removal failing", () -> codes(code(id), true).contains("failed_to_remove_from_device"));
+    // Shown as being removed, as a deleted code is: removing, with its deleting mutation since its end.
+    JsonNode removing = ok("/access_codes/get", "{\"access_code_id\":\"" + id + "\"}").path("access_code");
+    assertThat(removing.path("status").asText()).isEqualTo("removing");
+    assertThat(removing.path("pending_mutations").findValuesAsText("mutation_code")).containsExactly("deleting");
+    assertThat(Instant.parse(removing.at("/pending_mutations/0/created_at").asText())).isEqualTo(end.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
     ok("/access_codes/update", "{\"access_code_id\":\"" + id + "\",\"ends_at\":\"" + clock.instant().plus(Duration.ofHours(2))
         + "\"}");
     configure(d, "\"fail_remove_rate\":0");
     AccessCode extended = code(id);
     assertThat(codes(extended, true)).doesNotContain("failed_to_remove_from_device");
     assertThat(codes(extended, false)).doesNotContain("delay_in_removing_from_device");
+    assertThat(ok("/access_codes/get", "{\"access_code_id\":\"" + id + "\"}").at("/access_code/pending_mutations")
+        .findValuesAsText("mutation_code")).as("extended: no longer being removed").doesNotContain("deleting");
     await("set again", () -> code(id).status() == CodeStatus.set && locks.memory(d.deviceId()).slots().containsKey(id));
   }
 

@@ -80,9 +80,18 @@ public record AccessCode(
     return type == CodeType.time_bound && endsAt != null && !endsAt.isAfter(now);
   }
 
-  /** The code as the API shows it at {@code now}: once its window has ended it is being removed, stored so or not yet. */
+  /**
+   * The code as the API shows it at {@code now}: once its window has ended it is being removed,
+   * stored so or not yet, with its {@code deleting} mutation pending since its end (a removal at the
+   * window's end writes nothing until the lock has let the code go; a review found it shown
+   * removing with nothing pending, where a delete shows {@code deleting}).
+   */
   public AccessCode shownAt(java.time.Instant now) {
-    return windowEnded(now) && status != CodeStatus.removing ? withStatus(CodeStatus.removing) : this;
+    if (!windowEnded(now)) return this;
+    AccessCode shown = status != CodeStatus.removing ? withStatus(CodeStatus.removing) : this;
+    if (pendingMutations.stream().anyMatch(m -> m.mutationCode().equals("deleting"))) return shown;
+    return shown.withPendingMutations(List.of(PendingMutation.of("deleting",
+        "Keyrack is removing the access code from the device: its window has ended.", endsAt)));
   }
 
   /**
