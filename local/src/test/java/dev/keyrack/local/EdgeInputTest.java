@@ -103,6 +103,18 @@ class EdgeInputTest {
     assertThat(codesOnAugust()).as("no code written").isSubsetOf(before);
   }
 
+  /** Valid JSON past the parser's depth limit is refused for that, not called invalid JSON (a review's finding). */
+  @Test
+  void aBodyNestedTooDeeplyIsRefusedAsSuch() {
+    String deep = "[".repeat(5000) + "]".repeat(5000);
+    TestStack.Response r = TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
+        + "\",\"name\":\"Deep\",\"custom\":" + deep + "}");
+    assertRefused(r, "5000 levels");
+    assertThat(r.body().at("/error/message").asText()).contains("nested too deeply").doesNotContain("not valid JSON");
+    TestStack.Response broken = TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":");
+    assertThat(broken.body().at("/error/message").asText()).contains("not valid JSON");
+  }
+
   /** A field given twice is ambiguous (which lock?): refused, nothing created, the PIN not quoted. */
   @Test
   void aFieldGivenTwiceIsRefused() {

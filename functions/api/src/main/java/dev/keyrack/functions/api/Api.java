@@ -217,6 +217,11 @@ public final class Api {
       if (e.getMessage() != null && e.getMessage().startsWith("Duplicate field")) {
         throw new ApiError(400, "invalid_input", "The request body gives a field twice; give each field once.");
       }
+      if (e instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException) {
+        // (valid JSON, past the parser's limits: nesting depth, a number's or a name's length)
+        throw new ApiError(400, "invalid_json", "The request body is beyond what is read: nested too deeply, or a number or"
+            + " field name too long. No Seam request needs more than a few levels.");
+      }
       throw new ApiError(400, "invalid_json", "The request body is not valid JSON.");
     }
     if (node == null || node.isMissingNode()) return JsonNodeFactory.instance.objectNode();
