@@ -15,6 +15,11 @@ class EdgeInputTest {
     assertThat(r.body().at("/error/type").asText()).as(what).isNotBlank();
   }
 
+  /** A create on the shared August lock: {@code fields} are the body's fields after its device_id. */
+  static TestStack.Response createOnAugust(String fields) {
+    return TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1 + "\"," + fields);
+  }
+
   /**
    * The ids of the codes listed on the shared August lock. Compared as sets, not counted: another
    * test's deleted code may leave the list in the meantime, as its removal from the lock ends.
@@ -29,17 +34,17 @@ class EdgeInputTest {
   @Test
   void aTimestampBeyondYear9999IsRefused() {
     java.util.Set<String> before = codesOnAugust();
-    assertRefused(TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
-        + "\",\"name\":\"Far\",\"starts_at\":\"+10000-01-01T00:00:00Z\",\"ends_at\":\"+10000-01-02T00:00:00Z\"}"), "year 10000");
+    assertRefused(createOnAugust("\"name\":\"Far\","
+        + "\"starts_at\":\"+10000-01-01T00:00:00Z\",\"ends_at\":\"+10000-01-02T00:00:00Z\"}"), "year 10000");
     assertThat(codesOnAugust()).as("no code written").isSubsetOf(before);
     // The message names the bounds as they are checked (a review found "between 1970 and 9999" refusing 9999's last second).
-    TestStack.Response beyond = TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
-        + "\",\"name\":\"Far\",\"starts_at\":\"9999-12-30T00:00:00Z\",\"ends_at\":\"9999-12-31T23:59:59.500Z\"}");
+    TestStack.Response beyond = createOnAugust("\"name\":\"Far\","
+        + "\"starts_at\":\"9999-12-30T00:00:00Z\",\"ends_at\":\"9999-12-31T23:59:59.500Z\"}");
     assertRefused(beyond, "after the last whole second of 9999");
     assertThat(beyond.body().at("/error/message").asText()).contains("9999-12-31T23:59:59Z");
     assertThat(codesOnAugust()).as("no code written").isSubsetOf(before);
-    TestStack.Response last = TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
-        + "\",\"name\":\"Far\",\"starts_at\":\"9999-12-30T00:00:00Z\",\"ends_at\":\"9999-12-31T23:59:59Z\"}");
+    TestStack.Response last = createOnAugust("\"name\":\"Far\","
+        + "\"starts_at\":\"9999-12-30T00:00:00Z\",\"ends_at\":\"9999-12-31T23:59:59Z\"}");
     assertThat(last.status()).as(last.body().toString()).isEqualTo(200);
     assertThat(last.body().at("/access_code/ends_at").asText()).startsWith("9999-12-31T23:59:59");
     String id = last.body().at("/access_code/access_code_id").asText();
@@ -53,8 +58,7 @@ class EdgeInputTest {
    */
   @Test
   void anUpdateCannotMoveACodeToAnotherDevice() {
-    TestStack.Response made = TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
-        + "\",\"name\":\"Stays here\"}");
+    TestStack.Response made = createOnAugust("\"name\":\"Stays here\"}");
     assertThat(made.status()).as(made.body().toString()).isEqualTo(200);
     String id = made.body().at("/access_code/access_code_id").asText();
     String yale = "e64484c1-1dd8-37bc-9d4d-7fda0287bb51"; // workspace 1's Yale lock
@@ -77,13 +81,11 @@ class EdgeInputTest {
   @Test
   void aNameWithHalfASurrogatePairIsRefused() {
     java.util.Set<String> before = codesOnAugust();
-    TestStack.Response r = TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
-        + "\",\"name\":\"Guest \\ud800\"}");
+    TestStack.Response r = createOnAugust("\"name\":\"Guest \\ud800\"}");
     assertRefused(r, "lone high surrogate");
     assertThat(r.body().at("/error/validation_errors/name/_errors/0").asText()).contains("Unicode");
     assertThat(codesOnAugust()).as("no code written").isSubsetOf(before);
-    TestStack.Response ok = TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
-        + "\",\"name\":\"Guest \\ud83d\\udd11\"}");
+    TestStack.Response ok = createOnAugust("\"name\":\"Guest \\ud83d\\udd11\"}");
     assertThat(ok.status()).as("a whole pair (an emoji) is fine: " + ok.body()).isEqualTo(200);
     assertThat(ok.body().at("/access_code/name").asText()).isEqualTo("Guest \ud83d\udd11");
     String id = ok.body().at("/access_code/access_code_id").asText();
@@ -98,8 +100,7 @@ class EdgeInputTest {
   @Test
   void trailingContentAfterTheJsonBodyIsMalformed() {
     java.util.Set<String> before = codesOnAugust();
-    assertRefused(TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
-        + "\",\"name\":\"Trailing\",\"code\":\"8642\"} {\"more\":1}"), "trailing JSON");
+    assertRefused(createOnAugust("\"name\":\"Trailing\",\"code\":\"8642\"} {\"more\":1}"), "trailing JSON");
     assertThat(codesOnAugust()).as("no code written").isSubsetOf(before);
   }
 
@@ -107,8 +108,7 @@ class EdgeInputTest {
   @Test
   void aBodyNestedTooDeeplyIsRefusedAsSuch() {
     String deep = "[".repeat(5000) + "]".repeat(5000);
-    TestStack.Response r = TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
-        + "\",\"name\":\"Deep\",\"custom\":" + deep + "}");
+    TestStack.Response r = createOnAugust("\"name\":\"Deep\",\"custom\":" + deep + "}");
     assertRefused(r, "5000 levels");
     assertThat(r.body().at("/error/message").asText()).contains("nested too deeply").doesNotContain("not valid JSON");
     TestStack.Response broken = TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":");
@@ -119,8 +119,7 @@ class EdgeInputTest {
   @Test
   void aFieldGivenTwiceIsRefused() {
     java.util.Set<String> before = codesOnAugust();
-    TestStack.Response r = TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
-        + "\",\"name\":\"Twice\",\"code\":\"8642\",\"code\":\"9753\"}");
+    TestStack.Response r = createOnAugust("\"name\":\"Twice\",\"code\":\"8642\",\"code\":\"9753\"}");
     assertRefused(r, "code twice");
     assertThat(r.body().at("/error/message").asText()).contains("twice").doesNotContain("8642").doesNotContain("9753");
     assertThat(codesOnAugust()).as("no code written").isSubsetOf(before);
@@ -206,8 +205,8 @@ class EdgeInputTest {
   @Test
   void aWindowShorterThanAMillisecondIsRefused() {
     java.util.Set<String> before = codesOnAugust();
-    TestStack.Response r = TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
-        + "\",\"name\":\"Blink\",\"starts_at\":\"2027-01-01T00:00:00.0001Z\",\"ends_at\":\"2027-01-01T00:00:00.0002Z\"}");
+    TestStack.Response r = createOnAugust("\"name\":\"Blink\","
+        + "\"starts_at\":\"2027-01-01T00:00:00.0001Z\",\"ends_at\":\"2027-01-01T00:00:00.0002Z\"}");
     assertRefused(r, "a 0.1 ms window");
     assertThat(r.body().at("/error/message").asText()).contains("ends_at");
     assertThat(codesOnAugust()).as("no code written").isSubsetOf(before);
@@ -218,23 +217,19 @@ class EdgeInputTest {
   void aNameIsCountedInCharactersAndRefusesControlCharacters() {
     java.util.Set<String> before = codesOnAugust();
     for (String name : new String[] {"Guest\\u0000", "Back\\bspace", "Esc\\u001b[2J", "Del\\u007f", "C1\\u0085"}) {
-      TestStack.Response r = TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
-          + "\",\"name\":\"" + name + "\"}");
+      TestStack.Response r = createOnAugust("\"name\":\"" + name + "\"}");
       assertRefused(r, name);
       assertThat(r.body().at("/error/validation_errors/name/_errors/0").asText()).as(name).contains("control characters");
     }
     String key = "\\ud83d\\udd11";
-    TestStack.Response tooLong = TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
-        + "\",\"name\":\"" + key.repeat(201) + "\"}");
+    TestStack.Response tooLong = createOnAugust("\"name\":\"" + key.repeat(201) + "\"}");
     assertRefused(tooLong, "201 emoji");
     assertThat(tooLong.body().at("/error/message").asText()).contains("at most 200 characters");
-    TestStack.Response longAscii = TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
-        + "\",\"name\":\"" + "x".repeat(450) + "\"}");
+    TestStack.Response longAscii = createOnAugust("\"name\":\"" + "x".repeat(450) + "\"}");
     assertRefused(longAscii, "450 letters");
     assertThat(longAscii.body().at("/error/message").asText()).contains("at most 200 characters");
     assertThat(codesOnAugust()).as("no code written").isSubsetOf(before);
-    TestStack.Response ok = TestStack.post("/access_codes/create", TestStack.KEY_1, "{\"device_id\":\"" + TestStack.AUGUST_1
-        + "\",\"name\":\"" + key.repeat(199) + "\\t\"}");
+    TestStack.Response ok = createOnAugust("\"name\":\"" + key.repeat(199) + "\\t\"}");
     assertThat(ok.status()).as("199 emoji and a tab are 200 characters (a tab, as a line break, is kept): " + ok.body())
         .isEqualTo(200);
     assertThat(ok.body().at("/access_code/name").asText()).isEqualTo("\ud83d\udd11".repeat(199) + "\t");

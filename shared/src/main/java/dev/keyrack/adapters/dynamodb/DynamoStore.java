@@ -1026,13 +1026,14 @@ public final class DynamoStore implements Store {
    * the code's write and the claim's, or written before claims carried windows.
    */
   private static boolean windowDiffers(Map<String, AttributeValue> claim, AccessCode code) {
-    SlotUse.Window w = SlotUse.Window.of(code); // (claims keep milliseconds)
-    return !Objects.equals(epochMillis(claim.get(STARTS)), w.startsAt() == null ? null : w.startsAt().toEpochMilli())
-        || !Objects.equals(epochMillis(claim.get(ENDS)), w.endsAt() == null ? null : w.endsAt().toEpochMilli());
+    SlotUse.Window w = SlotUse.Window.of(code);
+    return !Objects.equals(millis(claim.get(STARTS)), toMillis(w.startsAt()))
+        || !Objects.equals(millis(claim.get(ENDS)), toMillis(w.endsAt()));
   }
 
-  private static Long epochMillis(AttributeValue v) {
-    return v == null || v.n() == null ? null : Long.parseLong(v.n());
+  /** A time as a claim keeps it: to the millisecond. */
+  private static Instant toMillis(Instant t) {
+    return t == null ? null : t.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
   }
 
   /**
